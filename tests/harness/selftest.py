@@ -1,0 +1,93 @@
+"""The harness tests itself: a test runner that cannot see failures is worse
+than none. Each check feeds the harness something that MUST fail and passes
+only if the harness reported that failure.
+
+  harness/selftest/ktap_unit_tests        the parser's unit tests (test_ktap.py)
+  harness/selftest/ktap_detects_failure   canned failing KTAP -> reported FAIL
+  harness/selftest/ktest_detects_failure  a kernel built with the failing suite
+                                          `selftest_fail` (--selftest-elf) ->
+                                          ktest/selftest_fail/must_fail FAILs
+  harness/selftest/timeout_detected       a boot that never ends -> FAIL
+"""
+
+import io
+import os
+import unittest
+
+from . import ktap, test_ktap
+from .results import FAIL, failed, passed, skipped
+from .suites import ktap_results, ktest_boot
+
+PREFIX = "harness/selftest"
+
+CANNED_FAILURE = """\
+[    0.001000] Interlude booting
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: selftest_fail
+    1..1
+    # EXPECT_EQ failed at tests/kernel/selftest.c:9: 1 == 2
+    not ok 1 must_fail
+not ok 1 selftest_fail
+"""
+
+
+def _detected(results, name):
+    """True if the test `name` is among `results` and reported failed."""
+    by_name = {r.name: r for r in results}
+    return name in by_name and by_name[name].status == FAIL
+
+
+def ktap_unit_tests():
+    name = f"{PREFIX}/ktap_unit_tests"
+    suite = unittest.defaultTestLoader.loadTestsFromModule(test_ktap)
+    stream = io.StringIO()
+    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
+    if outcome.wasSuccessful():
+        return passed(name)
+    return failed(name, stream.getvalue())
+
+
+def ktap_detects_failure():
+    name = f"{PREFIX}/ktap_detects_failure"
+    results = ktap_results("ktest", ktap.parse(CANNED_FAILURE))
+    if _detected(results, "ktest/selftest_fail/must_fail"):
+        return passed(name)
+    return failed(name, f"canned failing KTAP was not reported as failed: {results}")
+
+
+def ktest_detects_failure(selftest_elf, log_dir=None):
+    name = f"{PREFIX}/ktest_detects_failure"
+    if not selftest_elf:
+        return skipped(name, "no --selftest-elf given")
+    if not os.path.isfile(selftest_elf):
+        return failed(name, f"{selftest_elf} not found: build it first")
+    # Exactly the code path of the real ktest run.
+    results = ktest_boot("ktest", selftest_elf, "ktest=all", log_dir=log_dir,
+                         log_name="selftest-ktest")
+    if _detected(results, "ktest/selftest_fail/must_fail"):
+        return passed(name)
+    shown = "\n".join(f"  {r.status} {r.name}" for r in results) or "  (no results)"
+    return failed(name, "booting the self-test kernel did not report "
+                  "ktest/selftest_fail/must_fail as failed; the harness got:\n" + shown)
+
+
+def timeout_detected(elf, log_dir=None):
+    """Boot with the CPU stopped (-S): the kernel never runs, so never exits."""
+    name = f"{PREFIX}/timeout_detected"
+    if not os.path.isfile(elf):
+        return skipped(name, f"{elf} not found")
+    results = ktest_boot("ktest", elf, "ktest=all", extra_args=["-S"],
+                         timeout=0.5, log_dir=log_dir, log_name="selftest-timeout")
+    boot = [r for r in results if r.name == "ktest/(boot)"]
+    if boot and boot[0].status == FAIL and "timed out" in boot[0].details:
+        return passed(name)
+    return failed(name, f"a boot that never ends was not reported as a timeout: {results}")
+
+
+def run(elf, selftest_elf=None, log_dir=None):
+    """All self-test checks, as TestResults."""
+    return [ktap_unit_tests(), ktap_detects_failure(),
+            ktest_detects_failure(selftest_elf, log_dir),
+            timeout_detected(elf, log_dir)]

@@ -1,0 +1,308 @@
+"""The kinds of tests the runner knows, each a function returning TestResults.
+
+  host_binary()    one build/host/test_* program (KTAP on stdout)
+  ktest_boot()     boot the kernel with ktest=..., parse its KTAP
+  machine_test()   boot a Machine and run a Python function against it
+                   (shell scenarios, the ISO boot)
+  gdb_boot()       stop in kmain under GDB, continue to the shell, dmesg
+  load_scenarios() find the test functions in tests/scenarios/*.py
+
+None of them raises for a failing test: failures come back as results.
+"""
+
+import importlib.util
+import inspect
+import os
+import re
+import socket
+import subprocess
+import traceback
+
+from . import ktap
+from .qemu import (EXIT_CRASH, EXIT_PANIC, EXIT_PASSED, EXIT_TESTS_FAILED,
+                   FAIL_PATTERNS, Machine, MachineError, describe_exit, tail)
+from .results import FAIL, PASS, SKIP, TestResult, failed, passed
+from .shell import Shell
+
+KTEST_TIMEOUT = 60.0     # seconds for a whole ktest boot
+HOST_TIMEOUT = 30.0      # seconds for one host test binary
+GDB_TIMEOUT = 30.0       # seconds for the whole GDB session
+
+
+def ktap_results(prefix, report):
+    """Turn a parsed KTAP report into TestResults named PREFIX/SUITE/CASE.
+
+    Every Problem (missing plan, missing result, ...) becomes a failure.
+    """
+    results = []
+    for r in report.results:
+        name = f"{prefix}/{r.name}"
+        if r.status == ktap.PASS:
+            results.append(passed(name))
+        elif r.status == ktap.SKIP:
+            results.append(TestResult(name, SKIP, r.reason))
+        else:
+            details = "\n".join(r.diagnostics) or "(no diagnostics printed)"
+            results.append(failed(name, details))
+    for p in report.errors:
+        results.append(failed(f"{prefix}/{p.name}", p.message))
+    return results
+
+
+# -- host unit tests ------------------------------------------------------------
+
+def find_host_binaries(host_dir):
+    """The executable build/host/test_* files, sorted by name."""
+    if not os.path.isdir(host_dir):
+        return []
+    names = sorted(n for n in os.listdir(host_dir) if n.startswith("test_"))
+    paths = [os.path.join(host_dir, n) for n in names]
+    return [p for p in paths if os.path.isfile(p) and os.access(p, os.X_OK)]
+
+
+def host_binary(path, timeout=HOST_TIMEOUT):
+    """Run one host test program; each KTAP case is host/BINARY/CASE."""
+    prefix = "host/" + os.path.basename(path)
+    try:
+        proc = subprocess.run([path], capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("latin-1")
+        return [failed(f"{prefix}/(timeout)",
+                       f"still running after {timeout:g} s\n{tail(out)}")]
+    except OSError as e:
+        return [failed(f"{prefix}/(start)", f"could not run {path}: {e}")]
+    out = proc.stdout.decode("latin-1")
+    report = ktap.parse(out)
+    results = ktap_results(prefix, report)
+    # The exit status must agree with the KTAP output.
+    if (proc.returncode == 0) == report.failed:
+        stderr = proc.stderr.decode("latin-1")
+        results.append(failed(f"{prefix}/(exit status)",
+                              f"exited with status {proc.returncode} but the KTAP "
+                              f"output says {'failed' if report.failed else 'passed'}\n"
+                              f"{tail(out + stderr)}"))
+    return results
+
+
+# -- in-kernel tests -------------------------------------------------------------
+
+def ktest_boot(prefix, elf, append, extra_args=(), timeout=KTEST_TIMEOUT,
+               log_dir=None, log_name=None):
+    """Boot `elf` with `append` (e.g. "ktest=all"), collect and judge its KTAP.
+
+    Leaf cases become PREFIX/SUITE/CASE. Anything wrong with the boot as a
+    whole (timeout, crash, panic, exit status that disagrees with the
+    KTAP) becomes one failed PREFIX/(boot).
+    """
+    if not os.path.isfile(elf):
+        return [failed(f"{prefix}/(boot)", f"{elf} not found: build the kernel first")]
+    problems = []
+    status = None
+    output = ""
+    machine = Machine.boot_elf(elf, append=append, extra_args=extra_args,
+                               name=log_name or prefix, log_dir=log_dir)
+    try:
+        with machine:
+            try:
+                status = machine.wait_exit(timeout)
+            except MachineError as e:      # a timeout, or a panic without exit
+                problems.append(str(e).splitlines()[0])
+            output = machine.output
+            stderr = machine.stderr_report()
+    except MachineError as e:
+        return [failed(f"{prefix}/(boot)", str(e))]
+
+    report = ktap.parse(output)
+    results = ktap_results(prefix, report)
+
+    for regex in FAIL_PATTERNS:
+        m = regex.search(output)
+        if m and not any(m.group(0) in p for p in problems):
+            problems.append(f"'{m.group(0)}' in the output")
+    if status is not None:
+        if status == EXIT_PASSED and report.failed:
+            problems.append("kernel exited with 'passed' (status 1) "
+                            "but its KTAP output shows failures")
+        elif status == EXIT_TESTS_FAILED and not report.failed:
+            problems.append("kernel exited with 'tests failed' (status 3) "
+                            "but every KTAP case passed")
+        elif status not in (EXIT_PASSED, EXIT_TESTS_FAILED):
+            problems.append(f"QEMU exit {describe_exit(status)}")
+    if problems:
+        results.append(failed(f"{prefix}/(boot)", "\n".join(problems) +
+                              f"\n  last lines of COM1:\n{tail(output)}{stderr}"))
+    return results
+
+
+# -- tests that drive a running machine -----------------------------------------
+
+class Scenario:
+    """How to boot the machine for one test function, and the function.
+
+    A scenario module (tests/scenarios/NAME.py) may set, at module level:
+        BOOT = "elf"        or "iso" (GRUB; the ISO boots without options)
+        APPEND = ""         the kernel command line (elf boots only)
+        QEMU_ARGS = []      extra QEMU arguments, e.g. ["-smp", "2"]
+        SERIAL_PORTS = 1    how many of COM1..COM4 to connect
+        MONITOR = False     True to use m.monitor("sendkey a")
+    and defines either `run(m)` or several `test_*(m)` functions; each one
+    gets a freshly booted Machine. One function can change the module's
+    options with the decorator @boot_options(append="...", ...).
+    """
+
+    def __init__(self, name, func, boot="elf", append="", qemu_args=(),
+                 serial_ports=1, monitor=False):
+        self.name = name
+        self.func = func
+        self.boot = boot
+        self.append = append
+        self.qemu_args = list(qemu_args)
+        self.serial_ports = serial_ports
+        self.monitor = monitor
+
+
+def boot_options(**options):
+    """Decorator: boot this one test function with other options, e.g.
+
+        @boot_options(append="answer=42")
+        def test_cmdline(m): ...
+
+    Keywords: boot, append, qemu_args, serial_ports, monitor.
+    """
+    allowed = {"boot", "append", "qemu_args", "serial_ports", "monitor"}
+    unknown = set(options) - allowed
+    if unknown:
+        raise TypeError(f"unknown boot option(s) {sorted(unknown)}; use {sorted(allowed)}")
+
+    def mark(func):
+        func.boot_options = options
+        return func
+    return mark
+
+
+def load_scenarios(directory):
+    """All Scenarios in directory/*.py (files starting with "_" are skipped)."""
+    scenarios = []
+    for filename in sorted(os.listdir(directory)):
+        if not filename.endswith(".py") or filename.startswith("_"):
+            continue
+        module_name = filename[:-3]
+        path = os.path.join(directory, filename)
+        spec = importlib.util.spec_from_file_location(f"scenarios.{module_name}", path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            def broken(m, error=traceback.format_exc()):
+                raise RuntimeError(f"cannot import {path}:\n{error}")
+            scenarios.append(Scenario(f"scenario/{module_name}/(import)", broken))
+            continue
+        options = dict(boot=getattr(module, "BOOT", "elf"),
+                       append=getattr(module, "APPEND", ""),
+                       qemu_args=getattr(module, "QEMU_ARGS", []),
+                       serial_ports=getattr(module, "SERIAL_PORTS", 1),
+                       monitor=getattr(module, "MONITOR", False))
+        tests = [(n, f) for n, f in vars(module).items()
+                 if n.startswith("test_") and inspect.isfunction(f)]
+        if hasattr(module, "run"):
+            scenarios.append(Scenario(f"scenario/{module_name}", module.run, **options))
+        for func_name, func in tests:       # in definition order
+            merged = dict(options, **getattr(func, "boot_options", {}))
+            scenarios.append(Scenario(f"scenario/{module_name}/{func_name}", func, **merged))
+    return scenarios
+
+
+def machine_test(scenario, elf, iso, log_dir=None):
+    """Boot a machine as `scenario` says and run its function on it.
+
+    The test fails if the function raises (an assert, a Timeout), if any
+    port shows "Kernel panic", or if QEMU exited with a crash status.
+    """
+    image = iso if scenario.boot == "iso" else elf
+    if not os.path.isfile(image):
+        return [failed(scenario.name, f"{image} not found: build it first")]
+    if scenario.boot == "iso":
+        machine = Machine.boot_iso(iso, extra_args=scenario.qemu_args,
+                                   serial_ports=scenario.serial_ports,
+                                   monitor=scenario.monitor,
+                                   name=scenario.name, log_dir=log_dir)
+    else:
+        machine = Machine.boot_elf(elf, append=scenario.append,
+                                   extra_args=scenario.qemu_args,
+                                   serial_ports=scenario.serial_ports,
+                                   monitor=scenario.monitor,
+                                   name=scenario.name, log_dir=log_dir)
+    try:
+        with machine:
+            scenario.func(machine)
+            machine.check_no_failure_output()
+            status = machine.exit_status
+            # Powering off is fine (qemu_exit(0) gives status 1, and
+            # a scenario may expect others); crashing or panicking is not.
+            if status in (EXIT_CRASH, EXIT_PANIC):
+                raise MachineError(machine.report(f"QEMU exited: {describe_exit(status)}"))
+    except MachineError as e:
+        return [failed(scenario.name, str(e))]
+    except AssertionError as e:
+        return [failed(scenario.name, f"{e}\n" + machine.report("output:"))]
+    except Exception:
+        return [failed(scenario.name, traceback.format_exc() + machine.report("output:"))]
+    return [passed(scenario.name)]
+
+
+def iso_uptime(m):
+    """GRUB boots the ISO to the shell; `uptime` answers; the prompt returns."""
+    sh = Shell(m)
+    sh.wait_prompt(timeout=60)
+    out = sh.run("uptime")
+    assert re.search(r"up \d+\.\d+ s", out), f"uptime printed {out!r}"
+
+
+# -- GDB --------------------------------------------------------------------------
+
+def free_tcp_port():
+    """A TCP port nobody listens on right now (for QEMU's GDB stub)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
+    """Break in kmain, check the backtrace, run to shell_main, check dmesg."""
+    gdbinit = os.path.join(repo_root, "scripts", "gdbinit")
+    for path in (elf, gdbinit):
+        if not os.path.isfile(path):
+            return [failed(name, f"{path} not found")]
+    port = free_tcp_port()
+    machine = Machine.boot_elf(elf, extra_args=["-S", "-gdb", f"tcp:127.0.0.1:{port}"],
+                               name=name, log_dir=log_dir)
+    cmd = ["gdb", "-batch", "-nx", "-x", gdbinit,
+           "-ex", f"target remote 127.0.0.1:{port}",
+           "-ex", "break kmain", "-ex", "continue", "-ex", "bt",
+           "-ex", "break shell_main", "-ex", "continue", "-ex", "dmesg",
+           os.path.abspath(elf)]
+    try:
+        with machine:
+            try:
+                proc = subprocess.run(cmd, capture_output=True, timeout=timeout,
+                                      cwd=repo_root)
+                out = (proc.stdout + proc.stderr).decode("latin-1")
+            except subprocess.TimeoutExpired as e:
+                out = ((e.stdout or b"") + (e.stderr or b"")).decode("latin-1")
+                return [failed(name, f"GDB still running after {timeout:g} s "
+                               f"(never reached shell_main?)\n{tail(out)}")]
+    except MachineError as e:
+        return [failed(name, str(e))]
+
+    problems = []
+    if not re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?kmain\b", out, re.MULTILINE):
+        problems.append("the backtrace at 'break kmain' does not show kmain in frame #0")
+    # Only look for the banner after GDB stopped in shell_main.
+    stop = re.search(r"^Breakpoint \d+, .*\bshell_main\b.*$", out, re.MULTILINE)
+    if not stop:
+        problems.append("GDB never stopped at shell_main")
+    elif "Interlude" not in out[stop.end():]:
+        problems.append("'dmesg' output does not contain the banner 'Interlude'")
+    if problems:
+        return [failed(name, "\n".join(problems) + f"\n  GDB output:\n{tail(out)}")]
+    return [passed(name)]

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Interlude's test runner (what `make test` calls).
+
+    python3 tests/run_tests.py --elf build/interlude.elf --iso build/interlude.iso \\
+        --host-dir build/host [--selftest-elf build/selftest/interlude.elf] \\
+        [--only PATTERN]
+
+Runs, in this order:
+  1. host unit tests      build/host/test_*           host/BINARY/CASE
+  2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
+  3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
+  4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
+  5. the GDB session      break kmain, dmesg            gdb/kmain_to_shell
+  6. the harness self-test                              harness/selftest/...
+
+It prints one line per test ("ok   NAME", "FAIL NAME" plus indented details,
+"skip NAME") and ends with the line "N passed, N failed[, N skipped]".
+Exit status 0 iff nothing failed. QEMU boots run two at a time; results are
+printed in the order above. Serial logs go to build/test-logs/NAME.log.
+
+--only PATTERN runs the jobs whose name contains PATTERN (or matches it as
+a glob, e.g. 'scenario/shell_basics/*'); "--only ktest/cmdline" runs the
+ktest boot and shows only the cmdline suite's results.
+"""
+
+import argparse
+import fnmatch
+import os
+import sys
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable
+
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(TESTS_DIR)
+sys.path.insert(0, TESTS_DIR)
+sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
+
+from harness import selftest, suites                      # noqa: E402
+from harness.results import failed, format_result, summary  # noqa: E402
+
+# In-kernel test boots: adding a boot configuration is one line.
+#   (name prefix of its results, kernel command line, extra QEMU arguments)
+KTEST_BOOTS = [
+    ("ktest", "ktest=all", []),
+]
+
+PARALLEL = 2        # QEMU boots at once (the machines have two cores)
+
+
+@dataclass
+class Job:
+    name: str
+    run: Callable[[], list]
+
+
+def make_jobs(args):
+    """Every job in run order, each a name and a function returning results."""
+    jobs = []
+    log_dir = args.log_dir
+
+    binaries = suites.find_host_binaries(args.host_dir)
+    if not binaries:
+        jobs.append(Job("host", lambda: [failed(
+            "host/(none)", f"no executable test_* programs in {args.host_dir}")]))
+    for path in binaries:
+        jobs.append(Job(f"host/{os.path.basename(path)}",
+                        lambda path=path: suites.host_binary(path)))
+
+    for prefix, append, qemu_args in KTEST_BOOTS:
+        jobs.append(Job(prefix, lambda p=prefix, a=append, q=qemu_args:
+                        suites.ktest_boot(p, args.elf, a, q, log_dir=log_dir)))
+
+    iso = suites.Scenario("iso/grub_shell_uptime", suites.iso_uptime, boot="iso")
+    jobs.append(Job(iso.name, lambda: suites.machine_test(iso, args.elf, args.iso, log_dir)))
+
+    for sc in suites.load_scenarios(os.path.join(TESTS_DIR, "scenarios")):
+        jobs.append(Job(sc.name, lambda sc=sc:
+                        suites.machine_test(sc, args.elf, args.iso, log_dir)))
+
+    jobs.append(Job("gdb/kmain_to_shell", lambda: suites.gdb_boot(
+        "gdb/kmain_to_shell", args.elf, REPO_ROOT, log_dir=log_dir)))
+
+    jobs.append(Job("harness/selftest", lambda: selftest.run(
+        args.elf, args.selftest_elf, log_dir)))
+    return jobs
+
+
+def matches(name, pattern):
+    return pattern in name or fnmatch.fnmatchcase(name, pattern)
+
+
+def run_job(job):
+    """Run one job; a bug in the harness itself becomes a failed result."""
+    try:
+        return job.run()
+    except Exception:
+        return [failed(f"{job.name}/(harness error)", traceback.format_exc())]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--elf", default="build/interlude.elf")
+    parser.add_argument("--iso", default="build/interlude.iso")
+    parser.add_argument("--host-dir", default="build/host")
+    parser.add_argument("--selftest-elf", default=None,
+                        help="kernel built with the failing suite selftest_fail")
+    parser.add_argument("--only", metavar="PATTERN",
+                        help="run only jobs/tests whose name contains or matches PATTERN")
+    parser.add_argument("--log-dir", default="build/test-logs",
+                        help="where each boot's serial log is written")
+    parser.add_argument("-j", "--jobs", type=int, default=PARALLEL,
+                        help="QEMU boots to run at once")
+    args = parser.parse_args()
+
+    jobs = make_jobs(args)
+    if args.only:
+        # A job runs if its name matches, or if the pattern names tests
+        # inside it ("ktest/cmdline" is inside the job "ktest").
+        jobs = [j for j in jobs
+                if matches(j.name, args.only) or args.only.startswith(j.name + "/")]
+
+    all_results = []
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [(job, pool.submit(run_job, job)) for job in jobs]
+        for job, future in futures:          # print in run order
+            for result in future.result():
+                if args.only and not matches(job.name, args.only) \
+                        and not matches(result.name, args.only):
+                    continue
+                all_results.append(result)
+                print(format_result(result), flush=True)
+
+    print(summary(all_results), flush=True)
+    return 1 if any(r.status == "fail" for r in all_results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
