@@ -1,0 +1,122 @@
+# Interlude - build, run, debug and test.
+#
+#   make            build/interlude.elf and build/interlude.iso
+#   make run        boot the ISO in QEMU, serial console on this terminal
+#   make run ARGS="hz=250"   ... with a kernel command line
+#   make debug      QEMU paused + GDB attached, stopped at kmain
+#   make test       every test: host unit tests, in-kernel KTAP, QEMU runs
+#   make bench      deterministic benchmarks under -icount
+#   make check      formatting and warnings
+#   make clean
+#
+# Missing tools are installed by scripts/install-deps.sh (needs root/sudo).
+
+CROSS_COMPILE ?= i686-linux-gnu-
+CC := $(CROSS_COMPILE)gcc
+NM := $(CROSS_COMPILE)nm
+QEMU ?= qemu-system-i386
+PYTHON ?= python3
+OPT ?= -O2
+ARGS ?=
+
+B := build
+
+# Install what is missing before anything else (fast when nothing is).
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell scripts/install-deps.sh >&2 || echo failed)
+ifeq ($(DEPS_STATUS),failed)
+$(error scripts/install-deps.sh failed; install the packages it names)
+endif
+endif
+
+CFLAGS := -m32 -march=i686 -ffreestanding -fno-pie -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -nostdlib -std=gnu11 \
+	-Wall -Wextra -Werror -g $(OPT) -I. -MMD -MP
+ASFLAGS := -m32 -g -I. -MMD -MP -D__ASSEMBLER__
+LDFLAGS := -m32 -nostdlib -no-pie -static -Wl,--build-id=none -T linker.ld
+
+# Every source under the kernel's folders, except the test suite that
+# exists only to fail (it goes into the harness self-test kernel alone).
+SELFTEST_SRC := tests/kernel/selftest_fail.c
+KSRCS := $(filter-out $(SELFTEST_SRC), \
+	$(shell find boot kernel drivers lib tests/kernel \
+		-name '*.c' -o -name '*.S' | sort))
+KOBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KSRCS)))
+
+ELF := $(B)/interlude.elf
+ISO := $(B)/interlude.iso
+SELFTEST_ELF := $(B)/selftest/interlude.elf
+
+.PHONY: all run debug test bench check clean host-tests FORCE
+all: $(ELF) $(ISO)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+# Two link passes: the first without symbols, whose function addresses
+# become the .ksyms table linked into the second. .ksyms sits after all
+# code (linker.ld), so the second pass moves no function.
+# $(call link_kernel,OUTPUT,OBJECTS)
+define link_kernel
+	@mkdir -p $(dir $(1))
+	$(CC) $(LDFLAGS) -o $(1).pass1 $(2) -lgcc
+	scripts/mksyms.sh $(NM) $(1).pass1 > $(1).ksyms.S
+	$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
+	$(CC) $(LDFLAGS) -o $(1) $(2) $(1).ksyms.o -lgcc
+endef
+
+$(ELF): $(KOBJS) linker.ld scripts/mksyms.sh
+	$(call link_kernel,$@,$(KOBJS))
+
+$(SELFTEST_ELF): $(KOBJS) $(B)/obj/tests/kernel/selftest_fail.o linker.ld
+	$(call link_kernel,$@,$(KOBJS) $(B)/obj/tests/kernel/selftest_fail.o)
+
+# The ISO: GRUB (BIOS) plus our kernel; ARGS is written into grub.cfg.
+$(B)/args.txt: FORCE
+	@mkdir -p $(B)
+	@echo '$(ARGS)' | cmp -s - $@ || echo '$(ARGS)' > $@
+
+$(ISO): $(ELF) iso/boot/grub/grub.cfg $(B)/args.txt
+	rm -rf $(B)/isodir
+	mkdir -p $(B)/isodir/boot/grub
+	cp $(ELF) $(B)/isodir/boot/interlude.elf
+	sed 's|@ARGS@|$(ARGS)|' iso/boot/grub/grub.cfg > $(B)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/isodir \
+		--install-modules="multiboot normal part_msdos iso9660 biosdisk configfile" \
+		--fonts= --locales= --themes= --compress=xz 2>$(B)/grub-mkrescue.log \
+		|| { cat $(B)/grub-mkrescue.log; exit 1; }
+
+QEMU_BASE := $(QEMU) -display none -no-reboot -m 128M \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# Ctrl-A X quits; Ctrl-A C switches to the QEMU monitor and back.
+run: $(ISO)
+	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio
+
+debug: $(ISO)
+	$(QEMU_BASE) -cdrom $(ISO) -serial file:$(B)/debug-serial.log -s -S & \
+	gdb -q -nx -x scripts/gdbinit -ex 'target remote :1234' \
+		-ex 'break kmain' -ex continue $(ELF); \
+	kill %1 2>/dev/null || true
+
+include tests/host/host.mk
+
+test: $(ELF) $(ISO) $(SELFTEST_ELF) host-tests
+	$(PYTHON) tests/run_tests.py --elf $(ELF) --iso $(ISO) \
+		--host-dir $(B)/host --selftest-elf $(SELFTEST_ELF)
+
+check: all
+	@files=$$(find boot kernel drivers lib tests/kernel tests/host \
+		-name '*.[ch]'); \
+	clang-format --dry-run --Werror $$files && echo "check: format ok"
+
+clean:
+	rm -rf $(B)
+
+-include $(KOBJS:.o=.d) $(B)/obj/tests/kernel/selftest_fail.d

@@ -1,0 +1,99 @@
+/*
+ * boot/gdt.c - build and load the GDT and TSS (Intel SDM vol. 3, 3.4.5
+ * segment descriptors, 7.2.1 the 32-bit TSS).
+ */
+#include "boot/gdt.h"
+
+#include <stddef.h>
+
+/* An 8-byte segment descriptor, split the odd way the 80286 left us. */
+struct gdt_entry {
+	uint16_t limit_low;
+	uint16_t base_low;
+	uint8_t base_mid;
+	uint8_t access;		/* present, DPL, type */
+	uint8_t flags_limit;	/* granularity, size, limit 19:16 */
+	uint8_t base_high;
+} __attribute__((packed));
+
+struct gdt_pointer {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+
+/* The 32-bit TSS: we use only ss0/esp0 and the I/O map base. */
+struct tss {
+	uint32_t prev_task, esp0, ss0, esp1, ss1, esp2, ss2;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs, ldt;
+	uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+#define ACC_PRESENT	0x80
+#define ACC_DPL(n)	((n) << 5)
+#define ACC_SEGMENT	0x10	/* code/data, not a system descriptor */
+#define ACC_CODE	0x0a	/* execute/read */
+#define ACC_DATA	0x02	/* read/write */
+#define ACC_TSS32	0x09	/* available 32-bit TSS */
+#define FLAG_4K		0x80	/* limit counts 4 KiB pages */
+#define FLAG_32BIT	0x40
+
+static struct gdt_entry gdt[6];
+static struct tss tss;
+
+static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
+		    uint8_t flags)
+{
+	gdt[i].limit_low = limit & 0xffff;
+	gdt[i].base_low = base & 0xffff;
+	gdt[i].base_mid = (base >> 16) & 0xff;
+	gdt[i].access = access;
+	gdt[i].flags_limit = flags | ((limit >> 16) & 0x0f);
+	gdt[i].base_high = (base >> 24) & 0xff;
+}
+
+/* Load GDTR, then reload every segment register so none keeps a stale
+ * cached descriptor from the loader's GDT; CS needs a far jump. */
+static void gdt_load(const struct gdt_pointer *p)
+{
+	asm volatile("lgdt (%0)\n\t"
+		     "ljmp %1, $1f\n"
+		     "1:\n\t"
+		     "movw %w2, %%ax\n\t"
+		     "movw %%ax, %%ds\n\t"
+		     "movw %%ax, %%es\n\t"
+		     "movw %%ax, %%fs\n\t"
+		     "movw %%ax, %%gs\n\t"
+		     "movw %%ax, %%ss\n\t"
+		     :
+		     : "r"(p), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA)
+		     : "eax", "memory");
+}
+
+void gdt_init(void)
+{
+	struct gdt_pointer p = { sizeof(gdt) - 1, (uint32_t)gdt };
+	uint8_t kflags = FLAG_4K | FLAG_32BIT;
+
+	gdt_set(0, 0, 0, 0, 0);	/* the CPU requires a null descriptor */
+	gdt_set(1, 0, 0xfffff, ACC_PRESENT | ACC_SEGMENT | ACC_CODE, kflags);
+	gdt_set(2, 0, 0xfffff, ACC_PRESENT | ACC_SEGMENT | ACC_DATA, kflags);
+	gdt_set(3, 0, 0xfffff,
+		ACC_PRESENT | ACC_DPL(3) | ACC_SEGMENT | ACC_CODE, kflags);
+	gdt_set(4, 0, 0xfffff,
+		ACC_PRESENT | ACC_DPL(3) | ACC_SEGMENT | ACC_DATA, kflags);
+
+	tss.ss0 = GDT_KERNEL_DATA;
+	/* An I/O map base beyond the TSS limit means "no I/O bitmap": ring 3
+	 * gets no ports until the user-driver work adds one. */
+	tss.iomap_base = sizeof(tss);
+	gdt_set(5, (uint32_t)&tss, sizeof(tss) - 1, ACC_PRESENT | ACC_TSS32, 0);
+
+	gdt_load(&p);
+	asm volatile("ltr %w0" : : "r"(GDT_TSS));
+}
+
+void tss_set_kernel_stack(uint32_t esp0)
+{
+	tss.esp0 = esp0;
+}

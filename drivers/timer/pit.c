@@ -1,0 +1,80 @@
+/* drivers/timer/pit.c - see pit.h. Intel 8254 datasheet, "Control Word". */
+#include "drivers/timer/pit.h"
+
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/io.h"
+#include "kernel/irq/irq.h"
+#include "kernel/printk.h"
+#include "kernel/sched/time.h"
+
+#define PIT_CH0		0x40	/* channel 0 data */
+#define PIT_CH2		0x42	/* channel 2 data */
+#define PIT_CMD		0x43	/* mode/command register */
+
+#define CMD_CH0		0x00
+#define CMD_CH2		0x80
+#define CMD_LOHI	0x30	/* access low byte, then high byte */
+#define CMD_MODE0	0x00	/* interrupt on terminal count: one shot */
+#define CMD_MODE2	0x04	/* rate generator: periodic */
+
+#define PORT_B		0x61	/* system control port B */
+#define PORT_B_GATE2	0x01	/* channel 2 gate */
+#define PORT_B_SPEAKER	0x02	/* speaker data enable: keep off */
+#define PORT_B_OUT2	0x20	/* channel 2 output, read-only */
+
+#define CALIBRATE_MS	20
+
+static unsigned long ticks;
+
+unsigned long pit_ticks(void)
+{
+	return ticks;
+}
+
+/*
+ * Count TSC cycles while channel 2 counts down CALIBRATE_MS milliseconds
+ * in mode 0 (its output goes high at zero). The gate is held low while
+ * the count is loaded, then raised to start the countdown.
+ */
+uint32_t pit_calibrate_tsc(void)
+{
+	uint16_t count = PIT_FREQ_HZ / (1000 / CALIBRATE_MS);
+	uint8_t portb = inb(PORT_B) & ~(PORT_B_SPEAKER | PORT_B_GATE2);
+	uint64_t start, end;
+
+	outb(PORT_B, portb);
+	outb(PIT_CMD, CMD_CH2 | CMD_LOHI | CMD_MODE0);
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+
+	start = rdtsc();
+	outb(PORT_B, portb | PORT_B_GATE2);
+	while (!(inb(PORT_B) & PORT_B_OUT2))
+		;
+	end = rdtsc();
+	outb(PORT_B, portb);
+
+	return (uint32_t)((end - start) / CALIBRATE_MS);
+}
+
+static irqreturn_t pit_interrupt(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	ticks++;
+	jiffies_tick();
+	return IRQ_HANDLED;	/* nothing else shares IRQ0 */
+}
+
+int pit_init(unsigned int rate)
+{
+	uint32_t divisor = (PIT_FREQ_HZ + rate / 2) / rate;
+
+	outb(PIT_CMD, CMD_CH0 | CMD_LOHI | CMD_MODE2);
+	outb(PIT_CH0, divisor & 0xff);
+	outb(PIT_CH0, divisor >> 8);
+	pr_info("pit: channel 0 at %u Hz (divisor %lu)\n", rate,
+		(unsigned long)divisor);
+	return request_irq(PIT_IRQ, pit_interrupt, IRQF_TRIGGER_RISING,
+			   "timer", &ticks);
+}

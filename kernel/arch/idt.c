@@ -1,0 +1,46 @@
+/*
+ * kernel/arch/idt.c - the interrupt descriptor table (SDM vol. 3, 6.11).
+ *
+ * All 256 gates are 32-bit interrupt gates (the CPU clears IF on entry),
+ * pointing at the stubs generated in entry.S. Ring 3 may not raise any of
+ * them with "int n" yet (DPL 0); the syscall vector will open one.
+ */
+#include <stdint.h>
+
+#include "boot/gdt.h"
+#include "kernel/arch/trap.h"
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t zero;
+	uint8_t type_attr;	/* present | DPL | gate type */
+	uint16_t offset_high;
+} __attribute__((packed));
+
+struct idt_pointer {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+
+#define GATE_PRESENT		0x80
+#define GATE_INTERRUPT32	0x0e
+
+extern const uint32_t trap_stub_table[256];
+static struct idt_gate idt[256];
+
+void idt_init(void)
+{
+	struct idt_pointer p = { sizeof(idt) - 1, (uint32_t)idt };
+
+	for (int v = 0; v < 256; v++) {
+		uint32_t stub = trap_stub_table[v];
+
+		idt[v].offset_low = stub & 0xffff;
+		idt[v].selector = GDT_KERNEL_CODE;
+		idt[v].zero = 0;
+		idt[v].type_attr = GATE_PRESENT | GATE_INTERRUPT32;
+		idt[v].offset_high = stub >> 16;
+	}
+	asm volatile("lidt (%0)" : : "r"(&p) : "memory");
+}

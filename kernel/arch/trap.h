@@ -1,0 +1,81 @@
+/*
+ * kernel/arch/trap.h - the trap frame and per-vector handlers.
+ *
+ * Every one of the 256 IDT vectors enters through a tiny stub (entry.S)
+ * that saves the interrupted state as a struct trap_frame on the stack and
+ * calls trap_dispatch(). The dispatcher looks the vector up in a table of
+ * handlers; drivers and subsystems install theirs with trap_set_handler(),
+ * so this file knows nothing about PICs, APICs or devices.
+ *
+ * CPU exceptions (vectors 0-31) print a report (name, error code,
+ * registers, backtrace) and panic - unless a test has armed a trap catch
+ * for that vector, in which case the report is printed and execution
+ * resumes at the test's ksetjmp() point.
+ *
+ * Context: trap_set_handler() at init, IRQs off. Handlers run with IRQs
+ * off (all vectors are interrupt gates).
+ */
+#ifndef KERNEL_ARCH_TRAP_H
+#define KERNEL_ARCH_TRAP_H
+
+/* Exception vectors (Intel SDM vol. 3, table 6-1) that code names. */
+#define TRAP_DE		0	/* divide error */
+#define TRAP_BP		3	/* breakpoint */
+#define TRAP_UD		6	/* invalid opcode */
+#define TRAP_DF		8	/* double fault */
+#define TRAP_GP		13	/* general protection */
+#define TRAP_PF		14	/* page fault */
+#define NR_EXCEPTIONS	32
+
+/* Vectors Interlude assigns. */
+#define IRQ_VECTOR_BASE		0x20	/* 8259 lines 0-15 */
+#define IRQ_OFFLOAD_VECTOR	0xf0	/* run a function in hard-IRQ context */
+#define SPURIOUS_VECTOR		0xff	/* local APIC spurious vector */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#include "kernel/arch/setjmp.h"
+
+/* Pushed by entry.S, lowest address first. The last five fields are
+ * pushed by the CPU itself (useresp/ss only on a privilege change). */
+struct trap_frame {
+	uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;	/* pusha */
+	uint32_t gs, fs, es, ds;
+	uint32_t vector, err_code;	/* err_code is 0 when the CPU gives none */
+	uint32_t eip, cs, eflags;
+	uint32_t useresp, ss;
+};
+
+typedef void (*trap_handler_t)(struct trap_frame *f);
+
+void idt_init(void);
+void trap_set_handler(unsigned vector, trap_handler_t handler);
+void trap_dispatch(struct trap_frame *f);
+
+const char *exception_name(unsigned vector);
+void trap_dump_frame(const struct trap_frame *f);
+
+/*
+ * Surviving a deliberate exception (for tests):
+ *
+ *	struct trap_catch tc;
+ *	trap_catch_arm(&tc, TRAP_DE);
+ *	if (ksetjmp(&tc.env) == 0) {
+ *		divide_by_zero();	// resumes below with ksetjmp() == 1
+ *	}
+ *	trap_catch_disarm(&tc);		// tc.frame holds what the CPU saw
+ */
+struct trap_catch {
+	struct jmp_buf env;
+	unsigned vector;
+	int caught;
+	struct trap_frame frame;
+};
+
+void trap_catch_arm(struct trap_catch *tc, unsigned vector);
+void trap_catch_disarm(struct trap_catch *tc);
+
+#endif /* __ASSEMBLER__ */
+
+#endif

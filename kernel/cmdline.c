@@ -1,0 +1,83 @@
+/* kernel/cmdline.c - see cmdline.h. */
+#include "kernel/cmdline.h"
+
+#include "kernel/printk.h"
+#include "lib/args.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define CMDLINE_MAX_ARGS	32
+
+static char cmdline_raw[CMDLINE_MAX];
+
+static const struct kernel_param *find_param(const char *name,
+					     const struct kernel_param *params,
+					     size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(params[i].name, name))
+			return &params[i];
+	return NULL;
+}
+
+/* Apply one "key=value" (or bare "key") word. */
+static void apply_option(char *word, const struct kernel_param *params,
+			 size_t n, struct cmdline_result *res)
+{
+	char *eq = strchr(word, '=');
+	const char *val = "";
+	const struct kernel_param *p;
+
+	if (eq) {
+		*eq = '\0';
+		val = eq + 1;
+	}
+	p = find_param(word, params, n);
+	if (!p) {
+		pr_warn("cmdline: unknown option '%s' ignored\n", word);
+		res->unknown++;
+	} else if (p->set(val) < 0) {
+		pr_warn("cmdline: bad value '%s' for %s (%s); ignored\n", val,
+			word, p->help);
+		res->rejected++;
+	} else {
+		res->applied++;
+	}
+}
+
+struct cmdline_result cmdline_parse(char *line,
+				    const struct kernel_param *params,
+				    size_t n)
+{
+	struct cmdline_result res = { 0, 0, 0 };
+	char *argv[CMDLINE_MAX_ARGS + 1];
+	int argc = split_args(line, argv, CMDLINE_MAX_ARGS);
+
+	if (argc < 0) {
+		pr_warn("cmdline: cannot parse (%s); options ignored\n",
+			argc == -E2BIG ? "too many words" : "unterminated quote");
+		return res;
+	}
+	/* argv[0] is the kernel image's own name, as the loader passes it. */
+	for (int i = 1; i < argc; i++)
+		apply_option(argv[i], params, n, &res);
+	return res;
+}
+
+void cmdline_init(const char *raw)
+{
+	char copy[CMDLINE_MAX];
+
+	strlcpy(cmdline_raw, raw ? raw : "", sizeof(cmdline_raw));
+	if (raw && strlen(raw) >= sizeof(cmdline_raw))
+		pr_warn("cmdline: longer than %d bytes, cut\n", CMDLINE_MAX - 1);
+	strlcpy(copy, cmdline_raw, sizeof(copy));
+	pr_info("Command line: %s\n", cmdline_raw);
+	cmdline_parse(copy, __kernel_params_start,
+		      __kernel_params_end - __kernel_params_start);
+}
+
+const char *cmdline_get(void)
+{
+	return cmdline_raw;
+}

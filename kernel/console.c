@@ -1,0 +1,44 @@
+/* kernel/console.c - see console.h. */
+#include "kernel/console.h"
+
+#include <stdarg.h>
+
+#include "kernel/arch/cpu.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+static struct console *console;
+
+void console_register(struct console *con)
+{
+	console = con;
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (!console)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			console->putc('\r');
+		console->putc(s[i]);
+	}
+}
+
+void console_puts(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+int console_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return n;
+}

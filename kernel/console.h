@@ -1,0 +1,26 @@
+/*
+ * kernel/console.h - where kernel text goes: the system console.
+ *
+ * One console device (the first UART, ttyS0) registers itself; printk and
+ * the shell write through console_write(), which turns "\n" into "\r\n"
+ * for the terminal. console_printf() is for interactive output (the shell,
+ * test reports): it is neither timestamped nor kept in the log.
+ *
+ * Context: any; does not sleep (output is polled, byte by byte).
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stddef.h>
+
+struct console {
+	const char *name;
+	void (*putc)(char c);	/* blocks until the byte is accepted */
+};
+
+void console_register(struct console *con);
+void console_write(const char *s, size_t n);
+void console_puts(const char *s);
+int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

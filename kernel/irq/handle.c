@@ -1,0 +1,62 @@
+/*
+ * kernel/irq/handle.c - from a line number to the chain of handlers.
+ *
+ * An interrupt controller driver (drivers/irqchip/) turns its vector into
+ * a line number and calls generic_handle_irq(), between irq_enter() and
+ * irq_exit(), with interrupts off.
+ */
+#include "kernel/irq/irqdesc.h"
+#include "kernel/sched/preempt.h"
+
+struct irq_desc irq_desc[NR_IRQS];
+
+void irq_enter(void)
+{
+	preempt_count_add(HARDIRQ_OFFSET);
+}
+
+void irq_exit(void)
+{
+	preempt_count_sub(HARDIRQ_OFFSET);
+}
+
+/* Call every handler on the chain; the line's result is their OR. */
+static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
+{
+	irqreturn_t ret = IRQ_NONE;
+
+	for (struct irqaction *a = desc->action; a; a = a->next) {
+		irqreturn_t r = a->handler((int)irq, a->dev_id);
+
+		if (r != IRQ_NONE)
+			a->count++;
+		ret |= r;
+	}
+	return ret;
+}
+
+void generic_handle_irq(unsigned int irq)
+{
+	struct irq_desc *desc;
+
+	if (irq >= NR_IRQS)
+		return;
+	desc = &irq_desc[irq];
+	desc->count[smp_processor_id()]++;
+
+	if (handle_irq_chain(desc, irq) == IRQ_NONE)
+		desc->unhandled++;
+	if (desc->chip && desc->chip->eoi)
+		desc->chip->eoi(irq);
+}
+
+unsigned long kstat_irqs(unsigned int irq)
+{
+	unsigned long sum = 0;
+
+	if (irq >= NR_IRQS)
+		return 0;
+	for (unsigned int c = 0; c < nr_cpus; c++)
+		sum += irq_desc[irq].count[c];
+	return sum;
+}

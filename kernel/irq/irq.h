@@ -1,0 +1,59 @@
+/*
+ * kernel/irq/irq.h - requesting and handling interrupt lines.
+ *
+ * A driver attaches a handler (its "top half") to an IRQ line with
+ * request_irq(). A line may be shared: every sharer passes IRQF_SHARED
+ * and its own dev_id, and on each interrupt the core calls every handler
+ * on the line's chain in registration order. A handler checks whether its
+ * own device raised the interrupt and returns IRQ_NONE if not, or
+ * IRQ_HANDLED after doing the urgent part of the work.
+ *
+ * The line is unmasked at the interrupt controller when its first handler
+ * is attached and masked again when the last one leaves.
+ *
+ * Context: request_irq/free_irq from task context with IRQs on (they may
+ * later sleep); handlers run in hard-IRQ context with IRQs off and must not
+ * sleep. irq_enter/irq_exit bracket every hardware interrupt.
+ */
+#ifndef KERNEL_IRQ_IRQ_H
+#define KERNEL_IRQ_IRQ_H
+
+#include <stdint.h>
+
+/* What a handler returns: values from Linux, ORed over a shared chain. */
+enum irqreturn {
+	IRQ_NONE = 0,		/* not my device */
+	IRQ_HANDLED = 1,	/* mine, done */
+	IRQ_WAKE_THREAD = 2,	/* mine, wake my thread (threaded IRQs) */
+};
+typedef enum irqreturn irqreturn_t;
+typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
+
+/* request_irq flags (Linux's values) */
+#define IRQF_TRIGGER_NONE	0x00000000	/* keep the line's default */
+#define IRQF_TRIGGER_RISING	0x00000001
+#define IRQF_TRIGGER_FALLING	0x00000002
+#define IRQF_TRIGGER_HIGH	0x00000004
+#define IRQF_TRIGGER_LOW	0x00000008
+#define IRQF_TRIGGER_MASK	0x0000000f
+#define IRQF_SHARED		0x00000080
+#define IRQF_ONESHOT		0x00002000	/* for threaded IRQs */
+
+#define NR_IRQS		24	/* ISA lines 0-15; IOAPIC pins up to 23 */
+
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
+		const char *name, void *dev_id);
+/* Removes the handler registered with dev_id; returns its name or NULL. */
+const char *free_irq(unsigned int irq, void *dev_id);
+
+void disable_irq(unsigned int irq);
+void enable_irq(unsigned int irq);
+
+/* Called by the interrupt controller drivers' vector handlers. */
+void irq_enter(void);
+void irq_exit(void);
+void generic_handle_irq(unsigned int irq);
+
+unsigned long kstat_irqs(unsigned int irq);	/* all CPUs */
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * kernel/irq/irqdesc.h - the core's picture of a line: irq_desc, irqaction,
+ * and the irq_chip an interrupt controller driver provides.
+ *
+ *   irq_desc[irq] --chip--> struct irq_chip (XT-PIC, IO-APIC, ...)
+ *        |
+ *        +--action--> irqaction --next--> irqaction --next--> NULL
+ *                     (handler, dev_id)   (handler, dev_id)
+ *
+ * The dispatcher never talks to hardware directly: it masks, unmasks and
+ * acknowledges through the chip's operations.
+ *
+ * Context: for the IRQ core and irqchip drivers only.
+ */
+#ifndef KERNEL_IRQ_IRQDESC_H
+#define KERNEL_IRQ_IRQDESC_H
+
+#include "kernel/irq/irq.h"
+#include "kernel/percpu.h"
+#include "kernel/sched/spinlock.h"
+
+struct irq_chip {
+	const char *name;
+	void (*mask)(unsigned int irq);
+	void (*unmask)(unsigned int irq);
+	void (*eoi)(unsigned int irq);	/* end of interrupt */
+};
+
+struct irqaction {
+	irq_handler_t handler;
+	void *dev_id;
+	const char *name;
+	unsigned long flags;
+	unsigned long count;		/* times this handler said "mine" */
+	struct irqaction *next;
+};
+
+struct irq_desc {
+	struct irq_chip *chip;
+	struct irqaction *action;	/* chain, in registration order */
+	unsigned int depth;		/* disable_irq nesting; >0 = masked */
+	unsigned long trigger;		/* IRQF_TRIGGER_* of the line */
+	unsigned long count[MAX_CPUS];	/* interrupts per CPU */
+	unsigned long unhandled;	/* no handler claimed it */
+	struct spinlock lock;
+};
+
+extern struct irq_desc irq_desc[NR_IRQS];
+
+void irq_set_chip(unsigned int irq, struct irq_chip *chip,
+		  unsigned long trigger);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * kernel/main.c - kmain: bring the machine up, in an order where each step
+ * only needs the ones before it.
+ *
+ *   1. segments and the IDT       any fault from now on is reported
+ *   2. the serial ports           printk reaches the console
+ *   3. the TSC, against the PIT   printk lines get real timestamps
+ *   4. boot information, options  command line, memory map
+ *   5. interrupt controller       8259 remapped, all lines masked
+ *   6. timer tick                 IRQ0 at hz, jiffies
+ *   7. interrupts on              then tests (ktest=) or the shell
+ */
+#include <stdint.h>
+
+#include "boot/gdt.h"
+#include "drivers/irqchip/pic8259.h"
+#include "drivers/misc/qemu_exit.h"
+#include "drivers/timer/pit.h"
+#include "drivers/tty/uart16550.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/trap.h"
+#include "kernel/backtrace.h"
+#include "kernel/cmdline.h"
+#include "kernel/irq/offload.h"
+#include "kernel/multiboot.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/time.h"
+#include "kernel/shell/shell.h"
+#include "kernel/test/ktest.h"
+
+#define INTERLUDE_VERSION	"0.1"
+
+static void print_memory_map(void)
+{
+	for (unsigned int i = 0; i < mem_region_count(); i++) {
+		const struct mem_region *r = mem_region(i);
+
+		pr_info("mem: [%08llx-%08llx] %s\n", r->base,
+			r->base + r->length - 1,
+			r->type == MB_MEMORY_AVAILABLE ? "usable" : "reserved");
+	}
+	pr_info("mem: %llu KiB usable\n", mem_usable_bytes() / 1024);
+}
+
+static void print_uarts(void)
+{
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		struct uart_port *p = &uart_ports[i];
+
+		if (p->present)
+			pr_info("serial: %s at I/O 0x%x (irq %u) is a 16550A\n",
+				p->name, p->base, p->irq);
+	}
+}
+
+void kmain(uint32_t magic, const struct multiboot_info *info)
+{
+	int bad_loader;
+
+	gdt_init();
+	idt_init();
+	uart_init_all();
+	time_init_tsc(pit_calibrate_tsc());
+
+	bad_loader = multiboot_init(magic, info);
+	pr_info("Interlude %s: a teaching kernel for interrupts and deferred work\n",
+		INTERLUDE_VERSION);
+	if (bad_loader)
+		panic("not started by a Multiboot loader (magic %08lx)",
+		      (unsigned long)magic);
+	pr_info("Booted by %s\n", multiboot_loader_name());
+	cmdline_init(multiboot_cmdline());
+	pr_info("tsc: %lu.%03lu MHz, %u symbols for backtraces\n",
+		(unsigned long)tsc_khz / 1000, (unsigned long)tsc_khz % 1000,
+		ksym_count());
+	print_memory_map();
+	print_uarts();
+
+	pic_init();
+	irq_offload_init();
+	if (pit_init(hz))
+		panic("cannot attach the timer to IRQ0");
+	local_irq_enable();
+	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
+
+	if (ktest_boot_requested())
+		ktest_boot_run();
+	shell_main();
+}

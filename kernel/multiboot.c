@@ -1,0 +1,86 @@
+/* kernel/multiboot.c - see multiboot.h. */
+#include "kernel/multiboot.h"
+
+#include <stddef.h>
+
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+
+static char boot_cmdline[CMDLINE_MAX];
+static char loader_name[48];
+static struct mem_region regions[MEM_REGIONS_MAX];
+static unsigned int nr_regions;
+
+static void copy_mmap(const struct multiboot_info *info)
+{
+	uint32_t pos = info->mmap_addr;
+	uint32_t end = info->mmap_addr + info->mmap_length;
+
+	while (pos < end && nr_regions < MEM_REGIONS_MAX) {
+		const struct multiboot_mmap_entry *e =
+			(const struct multiboot_mmap_entry *)pos;
+
+		regions[nr_regions].base = e->addr;
+		regions[nr_regions].length = e->len;
+		regions[nr_regions].type = e->type;
+		nr_regions++;
+		pos += e->size + sizeof(e->size);
+	}
+}
+
+/* Without a map, the basic lower/upper sizes still describe usable RAM. */
+static void basic_mmap(const struct multiboot_info *info)
+{
+	regions[0] = (struct mem_region){ 0, info->mem_lower * 1024ull, 1 };
+	regions[1] = (struct mem_region){ 0x100000, info->mem_upper * 1024ull,
+					  1 };
+	nr_regions = 2;
+}
+
+int multiboot_init(uint32_t magic, const struct multiboot_info *info)
+{
+	if (magic != MULTIBOOT_LOADER_MAGIC || !info)
+		return -1;
+	if (info->flags & MB_INFO_CMDLINE)
+		strlcpy(boot_cmdline, (const char *)info->cmdline,
+			sizeof(boot_cmdline));
+	if (info->flags & MB_INFO_LOADER_NAME)
+		strlcpy(loader_name, (const char *)info->boot_loader_name,
+			sizeof(loader_name));
+	if (info->flags & MB_INFO_MEM_MAP)
+		copy_mmap(info);
+	else if (info->flags & MB_INFO_MEMORY)
+		basic_mmap(info);
+	return 0;
+}
+
+const char *multiboot_cmdline(void)
+{
+	return boot_cmdline;
+}
+
+const char *multiboot_loader_name(void)
+{
+	return loader_name[0] ? loader_name : "unknown loader";
+}
+
+unsigned int mem_region_count(void)
+{
+	return nr_regions;
+}
+
+const struct mem_region *mem_region(unsigned int i)
+{
+	return i < nr_regions ? &regions[i] : NULL;
+}
+
+uint64_t mem_usable_bytes(void)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < nr_regions; i++)
+		if (regions[i].type == MB_MEMORY_AVAILABLE)
+			sum += regions[i].length;
+	return sum;
+}

@@ -1,0 +1,54 @@
+/* kernel/sched/time.c - see time.h. */
+#include "kernel/sched/time.h"
+
+#include "kernel/arch/cpu.h"
+#include "kernel/cmdline.h"
+#include "lib/string.h"
+
+unsigned int hz = HZ_DEFAULT;
+volatile unsigned long jiffies;
+uint32_t tsc_khz;
+static uint64_t tsc_at_boot;
+
+void time_init_tsc(uint32_t khz)
+{
+	tsc_khz = khz;
+	tsc_at_boot = rdtsc();
+}
+
+void jiffies_tick(void)
+{
+	jiffies++;
+}
+
+/* cycles * 1e6 / khz, split so that the product cannot overflow 64 bits. */
+uint64_t tsc_to_ns(uint64_t cycles)
+{
+	if (!tsc_khz)
+		return 0;
+	return (cycles / tsc_khz) * 1000000 +
+	       (cycles % tsc_khz) * 1000000 / tsc_khz;
+}
+
+uint64_t ns_to_tsc(uint64_t ns)
+{
+	return (ns / 1000000) * tsc_khz + (ns % 1000000) * tsc_khz / 1000000;
+}
+
+uint64_t ktime_get_ns(void)
+{
+	if (!tsc_khz)
+		return 0;
+	return tsc_to_ns(rdtsc() - tsc_at_boot);
+}
+
+static int hz_param(const char *val)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, 10, &v) || v < HZ_MIN || v > HZ_MAX)
+		return -1;
+	hz = (unsigned int)v;
+	return 0;
+}
+KERNEL_PARAM(hz, hz_param, "timer ticks per second, 100-1000");

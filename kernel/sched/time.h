@@ -1,0 +1,34 @@
+/*
+ * kernel/sched/time.h - time since boot: jiffies and the TSC.
+ *
+ * Two clocks, for two purposes:
+ *  - jiffies counts timer ticks (HZ per second, set by hz= on the command
+ *    line); coarse, and what kernel timers expire on.
+ *  - the TSC counts CPU cycles; calibrated once against the PIT at boot
+ *    (tsc_khz), it gives microsecond timestamps for printk and budgets.
+ *    Under QEMU's -icount it counts instructions instead, which makes
+ *    benchmarks exactly repeatable.
+ *
+ * Context: any; does not sleep.
+ */
+#ifndef KERNEL_SCHED_TIME_H
+#define KERNEL_SCHED_TIME_H
+
+#include <stdint.h>
+
+#define HZ_DEFAULT	100
+#define HZ_MIN		100
+#define HZ_MAX		1000
+
+extern unsigned int hz;			/* ticks per second */
+extern volatile unsigned long jiffies;
+extern uint32_t tsc_khz;		/* 0 until calibrated */
+
+void time_init_tsc(uint32_t khz);	/* called by the PIT calibration */
+void jiffies_tick(void);		/* called by the tick interrupt */
+
+uint64_t tsc_to_ns(uint64_t cycles);
+uint64_t ns_to_tsc(uint64_t ns);
+uint64_t ktime_get_ns(void);		/* since boot; 0 before calibration */
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * kernel/shell/shell.c - read a line, split it, run the command.
+ *
+ * Line editing (echo, Backspace, history, Tab) is the pure state machine
+ * in lineedit.c; this file feeds it bytes from the console UART and runs
+ * what it returns.
+ */
+#include "kernel/shell/shell.h"
+
+#include <stdbool.h>
+
+#include "drivers/tty/uart16550.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/console.h"
+#include "kernel/shell/lineedit.h"
+#include "lib/args.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static struct lineedit shell_le;
+
+const struct shell_cmd *shell_find(const char *name)
+{
+	for (const struct shell_cmd *c = __shell_cmds_start;
+	     c < __shell_cmds_end; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static bool args_fit(const struct shell_cmd *c, int nargs)
+{
+	return nargs >= c->min_args && (c->max_args < 0 || nargs <= c->max_args);
+}
+
+int shell_exec(char *line)
+{
+	char *argv[SHELL_MAX_ARGS + 1];
+	int argc = split_args(line, argv, SHELL_MAX_ARGS);
+	const struct shell_cmd *c;
+
+	if (argc == -E2BIG) {
+		console_printf("interlude: too many words (max %d)\n",
+			       SHELL_MAX_ARGS);
+		return argc;
+	}
+	if (argc < 0) {
+		console_printf("interlude: unterminated quote\n");
+		return argc;
+	}
+	if (argc == 0)
+		return 0;
+	c = shell_find(argv[0]);
+	if (!c) {
+		console_printf("interlude: %s: command not found\n", argv[0]);
+		return -ENOENT;
+	}
+	if (!args_fit(c, argc - 1)) {
+		console_printf("usage: %s\n", c->usage);
+		return -EINVAL;
+	}
+	return c->fn(argc, argv);
+}
+
+static void shell_out(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	console_write(s, n);
+}
+
+/* Tab completion: every command whose name starts with the prefix. */
+static int shell_complete(void *ctx, const char *prefix, size_t len,
+			  const char **matches, int max)
+{
+	int n = 0;
+
+	(void)ctx;
+	for (const struct shell_cmd *c = __shell_cmds_start;
+	     c < __shell_cmds_end && n < max; c++)
+		if (!strncmp(c->name, prefix, len))
+			matches[n++] = c->name;
+	return n;
+}
+
+/* Polled input: wait for the next byte from the console UART. Between
+ * polls the CPU halts until the next interrupt (at least the timer tick),
+ * so an idle shell does not spin. */
+static char shell_getc(void)
+{
+	int c;
+
+	while ((c = uart_getc(&uart_ports[0])) < 0)
+		safe_halt();
+	return (char)c;
+}
+
+static enum lineedit_event shell_read_line(void)
+{
+	enum lineedit_event ev;
+
+	lineedit_start(&shell_le);
+	do
+		ev = lineedit_feed(&shell_le, shell_getc());
+	while (ev == LE_NONE);
+	return ev;
+}
+
+void shell_main(void)
+{
+	char line[LINEEDIT_MAX];
+
+	lineedit_init(&shell_le, SHELL_PROMPT, shell_out, NULL,
+		      shell_complete);
+	console_printf("Type 'help' for the list of commands.\n");
+	for (;;) {
+		switch (shell_read_line()) {
+		case LE_LINE:
+			strlcpy(line, lineedit_line(&shell_le), sizeof(line));
+			shell_exec(line);
+			break;
+		case LE_TOO_LONG:
+			console_printf("interlude: line too long (max %d characters); ignored\n",
+				       LINEEDIT_MAX - 1);
+			break;
+		default:	/* LE_CANCEL: Ctrl-C, nothing to run */
+			break;
+		}
+	}
+}

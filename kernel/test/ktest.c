@@ -1,0 +1,191 @@
+/*
+ * kernel/test/ktest.c - run suites and print KTAP version 1:
+ *
+ *	KTAP version 1
+ *	1..2                       <- one line per suite follows
+ *	    KTAP version 1
+ *	    # Subtest: cmdline
+ *	    1..3                   <- one line per case follows
+ *	    ok 1 parses_key_value
+ *	    # EXPECT_EQ failed at ...   <- diagnostics precede "not ok"
+ *	    not ok 2 unknown_option_warns
+ *	    ok 3 empty # SKIP reason
+ *	# cmdline: pass:2 fail:1 skip:1 total:3
+ *	not ok 1 cmdline
+ */
+#include "kernel/test/ktest.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "drivers/misc/qemu_exit.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "lib/args.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+extern const struct ktest_suite __ktest_suites_start[];
+extern const struct ktest_suite __ktest_suites_end[];
+
+#define KTEST_MAX_NAMES	16
+
+static char boot_selection[128];
+
+void ktest_fail_values(struct ktest *t, const char *file, int line,
+		       const char *expr, long long a, long long b)
+{
+	t->failures++;
+	console_printf("    # %s: EXPECT failed at %s:%d: %s (%lld vs %lld, 0x%llx vs 0x%llx)\n",
+		       t->name, file, line, expr, a, b,
+		       (unsigned long long)a, (unsigned long long)b);
+}
+
+void ktest_fail_msg(struct ktest *t, const char *file, int line,
+		    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->failures++;
+	console_printf("    # %s: failed at %s:%d: %s\n", t->name, file, line,
+		       msg);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	t->skip_reason = reason;
+}
+
+static int count_cases(const struct ktest_suite *s)
+{
+	int n = 0;
+
+	while (s->cases[n].name)
+		n++;
+	return n;
+}
+
+static void run_case(const struct ktest_case *c, int nr, bool init_failed,
+		     struct ktest_totals *tot)
+{
+	struct ktest t = { c->name, 0, false, NULL };
+
+	if (init_failed)
+		ktest_fail_msg(&t, __FILE__, __LINE__, "suite init failed");
+	else
+		c->run(&t);
+
+	if (t.failures) {
+		console_printf("    not ok %d %s\n", nr, c->name);
+		tot->failed++;
+	} else if (t.skipped) {
+		console_printf("    ok %d %s # SKIP %s\n", nr, c->name,
+			       t.skip_reason ? t.skip_reason : "");
+		tot->skipped++;
+	} else {
+		console_printf("    ok %d %s\n", nr, c->name);
+		tot->passed++;
+	}
+}
+
+static void run_suite(const struct ktest_suite *s, int nr,
+		      struct ktest_totals *all)
+{
+	struct ktest_totals tot = { 0, 0, 0 };
+	int n = count_cases(s);
+	bool init_failed = s->init && s->init() != 0;
+
+	console_printf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
+		       s->name, n);
+	for (int i = 0; i < n; i++)
+		run_case(&s->cases[i], i + 1, init_failed, &tot);
+	if (s->exit && !init_failed)
+		s->exit();
+	console_printf("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
+		       tot.passed, tot.failed, tot.skipped, n);
+	console_printf("%s %d %s\n", tot.failed ? "not ok" : "ok", nr, s->name);
+	all->passed += tot.passed;
+	all->failed += tot.failed;
+	all->skipped += tot.skipped;
+}
+
+static const struct ktest_suite *find_suite(const char *name)
+{
+	for (const struct ktest_suite *s = __ktest_suites_start;
+	     s < __ktest_suites_end; s++)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+static bool selects_all(const char *const *names, int count)
+{
+	return count == 0 || !names || (count == 1 && !strcmp(names[0], "all"));
+}
+
+struct ktest_totals ktest_run(const char *const *names, int count)
+{
+	struct ktest_totals tot = { 0, 0, 0 };
+	int nsuites = __ktest_suites_end - __ktest_suites_start;
+	bool all = selects_all(names, count);
+
+	console_printf("KTAP version 1\n1..%d\n", all ? nsuites : count);
+	if (all) {
+		for (int i = 0; i < nsuites; i++)
+			run_suite(&__ktest_suites_start[i], i + 1, &tot);
+		return tot;
+	}
+	for (int i = 0; i < count; i++) {
+		const struct ktest_suite *s = find_suite(names[i]);
+
+		if (s) {
+			run_suite(s, i + 1, &tot);
+		} else {
+			console_printf("# ktest: no suite named '%s'\n", names[i]);
+			console_printf("not ok %d %s\n", i + 1, names[i]);
+			tot.failed++;
+		}
+	}
+	return tot;
+}
+
+bool ktest_boot_requested(void)
+{
+	return boot_selection[0] != '\0';
+}
+
+void ktest_boot_run(void)
+{
+	char *names[KTEST_MAX_NAMES];
+	int n = 0;
+	struct ktest_totals tot;
+
+	/* "a,b,c" -> names; commas are the separators on the command line */
+	for (char *p = boot_selection; *p && n < KTEST_MAX_NAMES;) {
+		names[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	panic_exits_qemu = true;
+	tot = ktest_run((const char *const *)names, n);
+	console_printf("# ktest: %d passed, %d failed, %d skipped\n",
+		       tot.passed, tot.failed, tot.skipped);
+	qemu_exit(tot.failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+}
+
+static int ktest_param(const char *val)
+{
+	if (!*val || strlen(val) >= sizeof(boot_selection))
+		return -1;
+	strlcpy(boot_selection, val, sizeof(boot_selection));
+	return 0;
+}
+KERNEL_PARAM(ktest, ktest_param, "run in-kernel tests at boot: all or SUITE,SUITE");
