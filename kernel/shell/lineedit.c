@@ -286,16 +286,20 @@ enum lineedit_event lineedit_feed(struct lineedit *le, char c)
 {
 	unsigned char b = (unsigned char)c;
 	char prev_enter = le->last_enter;
+	bool enter = (b == '\r' || b == '\n');
 
 	le->last_enter = 0;
+	/*
+	 * Terminals send CR, LF, CR LF or LF CR for one Enter: the second
+	 * byte of a pair is dropped before it can disturb the finished line.
+	 */
+	if (enter && prev_enter && prev_enter != c)
+		return LE_NONE;
 	if (le->line_done)
 		reset_line(le);
 	if (le->esc != LE_ESC_NONE && feed_escape(le, b))
 		return LE_NONE;
-	if (b == '\r' || b == '\n') {
-		/* Terminals send CR, LF, CR LF or LF CR for one Enter. */
-		if (prev_enter && prev_enter != c)
-			return LE_NONE;
+	if (enter) {
 		le->last_enter = c;
 		return end_line(le);
 	}

@@ -9,8 +9,8 @@
  *  - Call lineedit_init() once, then lineedit_start() before each line:
  *    it prints the prompt and empties the line.
  *  - lineedit_feed() returns LE_LINE when Enter ends a line; the text is
- *    then lineedit_line(), valid until the next lineedit_feed() or
- *    lineedit_start(). LE_CANCEL means Ctrl-C abandoned the line.
+ *    then lineedit_line(), valid until lineedit_start() or the next
+ *    lineedit_feed() (except the LF of a CR LF pair). LE_CANCEL means Ctrl-C abandoned the line.
  *    LE_TOO_LONG means Enter ended a line that did not fit: the caller
  *    prints the error. After any of these the caller calls
  *    lineedit_start() for the next line.
