@@ -179,6 +179,7 @@ class Machine:
         self._reader = None
         self._stop = threading.Event()
         self.command = None
+        self.killed = False           # True if close() had to kill QEMU
 
     # -- convenient constructors ---------------------------------------------
 
@@ -257,6 +258,7 @@ class Machine:
     def close(self):
         """Kill QEMU (if still running), stop the reader, write the log."""
         if self.proc and self.proc.poll() is None:
+            self.killed = True
             self.proc.kill()
             try:
                 self.proc.wait(timeout=10)
@@ -436,7 +438,10 @@ class Machine:
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name)
         with open(os.path.join(self.log_dir, safe + ".log"), "w") as f:
             f.write("$ " + shlex.join(self.command) + "\n")
-            f.write(f"# {describe_exit(self.exit_status)}\n")
+            if self.killed:
+                f.write("# QEMU was still running at the end: killed by the harness\n")
+            else:
+                f.write(f"# {describe_exit(self.exit_status)}\n")
             for port in self.ports:
                 f.write(f"\n===== {port.name} =====\n{port.text}\n")
             f.write(self.stderr_report() + "\n")

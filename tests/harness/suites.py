@@ -90,9 +90,9 @@ def ktest_boot(prefix, elf, append, extra_args=(), timeout=KTEST_TIMEOUT,
                log_dir=None, log_name=None):
     """Boot `elf` with `append` (e.g. "ktest=all"), collect and judge its KTAP.
 
-    Leaf cases become PREFIX/SUITE/CASE. Anything wrong with the boot as a
-    whole (timeout, crash, panic, exit status that disagrees with the
-    KTAP) becomes one failed PREFIX/(boot).
+    Leaf cases become PREFIX/SUITE/CASE. The boot as a whole is the test
+    PREFIX/(boot): it fails on a timeout, crash or panic, or an exit status
+    that disagrees with the KTAP output.
     """
     if not os.path.isfile(elf):
         return [failed(f"{prefix}/(boot)", f"{elf} not found: build the kernel first")]
@@ -128,9 +128,13 @@ def ktest_boot(prefix, elf, append, extra_args=(), timeout=KTEST_TIMEOUT,
                             "but every KTAP case passed")
         elif status not in (EXIT_PASSED, EXIT_TESTS_FAILED):
             problems.append(f"QEMU exit {describe_exit(status)}")
+    # The boot as a whole is one more test: it shows that the ktest run
+    # happened even when the kernel has no test cases yet.
     if problems:
         results.append(failed(f"{prefix}/(boot)", "\n".join(problems) +
                               f"\n  last lines of COM1:\n{tail(output)}{stderr}"))
+    else:
+        results.append(passed(f"{prefix}/(boot)"))
     return results
 
 
