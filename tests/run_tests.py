@@ -122,6 +122,10 @@ def main():
                 if matches(j.name, args.only) or args.only.startswith(j.name + "/")]
 
     all_results = []
+    if not jobs:
+        all_results.append(failed(f"(no test matches {args.only!r})",
+                                  "see the job names in tests/run_tests.py"))
+        print(format_result(all_results[0]))
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [(job, pool.submit(run_job, job)) for job in jobs]
         for job, future in futures:          # print in run order

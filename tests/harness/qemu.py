@@ -47,7 +47,8 @@ EXIT_CRASH = 0         # triple fault (QEMU exits 0 because of -no-reboot)
 # Output that always means something went badly wrong.
 FAIL_PATTERNS = [re.compile(r"Kernel panic")]
 
-TAIL_LINES = 40
+TAIL_LINES = 40        # lines of output shown with a failure
+PANIC_GRACE = 2.0      # seconds a panicking kernel gets to finish and exit
 
 
 def describe_exit(status):
@@ -99,21 +100,31 @@ class SerialPort:
     def name(self):
         return f"COM{self.number}"
 
-    def send(self, data):
-        """Send bytes (or a str, encoded as Latin-1) to the guest."""
+    def send(self, data, timeout=10.0):
+        """Send bytes (or a str, encoded as Latin-1) to the guest.
+
+        QEMU takes bytes only as fast as the guest reads them, so a guest
+        that stopped reading makes this raise Timeout after `timeout` s.
+        """
         if isinstance(data, str):
             data = data.encode("latin-1")
-        self.sock.sendall(data)
+        self.sock.settimeout(timeout)
+        try:
+            self.sock.sendall(data)
+        except socket.timeout:
+            raise Timeout(self._report(
+                f"{self.name} took no input for {timeout:g} s (guest not reading?)")) from None
 
     def expect(self, pattern, timeout=10.0):
         """Wait until `pattern` (a regex) appears after the cursor.
 
         Returns the re.Match and moves the cursor past it, so consecutive
-        expects match consecutive output. Raises MachineError at once if the
-        kernel panics or QEMU exits first, and Timeout after `timeout` s.
+        expects match consecutive output. Raises MachineError early if QEMU
+        exits or the kernel panics, and Timeout after `timeout` s.
         """
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
         deadline = time.monotonic() + timeout
+        give_up = deadline
         cond = self.machine.cond
         with cond:
             while True:
@@ -121,31 +132,34 @@ class SerialPort:
                 if m:
                     self.cursor = m.end()
                     return m
-                problem = self._problem()
-                if problem:
+                waiting = f"waiting for {regex.pattern!r} on {self.name}"
+                failure = self.machine._failure_output()
+                if self.eof:
+                    why = f"'{failure}' in the output, then " if failure else ""
                     raise MachineError(self._report(
-                        f"{problem} while waiting for {regex.pattern!r} on {self.name}"))
-                remaining = deadline - time.monotonic()
+                        f"{why}QEMU closed {self.name} ({self._exit()}) while {waiting}"))
+                if failure and give_up == deadline:
+                    # Give the kernel a moment to finish its panic report
+                    # (and exit) so the failure message shows all of it.
+                    give_up = min(deadline, time.monotonic() + PANIC_GRACE)
+                remaining = give_up - time.monotonic()
                 if remaining <= 0:
-                    raise Timeout(self._report(
-                        f"timed out after {timeout:g} s waiting for "
-                        f"{regex.pattern!r} on {self.name}"))
+                    if failure:
+                        raise MachineError(self._report(f"'{failure}' in the output while {waiting}"))
+                    raise Timeout(self._report(f"timed out after {timeout:g} s {waiting}"))
                 cond.wait(remaining)
+
+    def _exit(self):
+        """How QEMU ended, once its socket closed (it may need a moment)."""
+        try:
+            return describe_exit(self.machine.proc.wait(timeout=1))
+        except subprocess.TimeoutExpired:
+            return describe_exit(None)
 
     def output_since(self, position):
         """Text received from `position` (an earlier cursor) up to now."""
         with self.machine.cond:
             return self.text[position:]
-
-    def _problem(self):
-        """Why waiting longer is pointless, or None. Called with cond held."""
-        for regex in FAIL_PATTERNS:
-            m = regex.search(self.text)
-            if m:
-                return f"'{m.group(0)}' in the output"
-        if self.eof:
-            return f"QEMU closed {self.name} ({describe_exit(self.machine.proc.poll())})"
-        return None
 
     def _report(self, message):
         return (f"{message}\n  last {TAIL_LINES} lines of {self.name}:\n"
@@ -283,9 +297,9 @@ class Machine:
         """Serial port COM<number> (1-based, as in the guest)."""
         return self.ports[number - 1]
 
-    def send(self, data):
-        """Send to COM1."""
-        self.port(1).send(data)
+    def send(self, data, timeout=10.0):
+        """Send to COM1 (see SerialPort.send)."""
+        self.port(1).send(data, timeout)
 
     def expect(self, pattern, timeout=10.0):
         """Wait for a regex on COM1 (see SerialPort.expect)."""
@@ -297,7 +311,7 @@ class Machine:
         with self.cond:
             return self.port(1).text
 
-    def wait_exit(self, timeout=30.0, panic_grace=2.0):
+    def wait_exit(self, timeout=30.0, panic_grace=PANIC_GRACE):
         """Wait for QEMU to exit; return its status.
 
         Raises Timeout after `timeout` s, or MachineError if a port shows
@@ -375,7 +389,8 @@ class Machine:
     def _read_loop(self):
         sel = selectors.DefaultSelector()
         for port in self.ports:
-            port.sock.setblocking(False)
+            # recv() below only runs when the selector says data is ready,
+            # so it does not block even though send() uses the same socket.
             sel.register(port.sock, selectors.EVENT_READ, port)
         open_ports = len(self.ports)
         while open_ports and not self._stop.is_set():
@@ -383,7 +398,7 @@ class Machine:
                 port = key.data
                 try:
                     data = port.sock.recv(65536)
-                except BlockingIOError:
+                except (BlockingIOError, socket.timeout):
                     continue
                 except OSError:
                     data = b""

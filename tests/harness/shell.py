@@ -18,7 +18,8 @@ class Shell:
     def __init__(self, machine, port=1, prompt=PROMPT):
         self.machine = machine
         self.port = machine.port(port)
-        self.prompt_re = re.compile(re.escape(prompt))
+        # re.escape() also escapes the space, which reads badly in messages.
+        self.prompt_re = re.compile(re.escape(prompt).replace("\\ ", " "))
 
     def wait_prompt(self, timeout=30.0):
         """Wait for the next prompt; return the text printed before it."""

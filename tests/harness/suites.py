@@ -297,6 +297,9 @@ def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
                                f"(never reached shell_main?)\n{tail(out)}")]
     except MachineError as e:
         return [failed(name, str(e))]
+    if log_dir:
+        with open(os.path.join(log_dir, name.replace("/", "_") + ".gdb.log"), "w") as f:
+            f.write(out)
 
     problems = []
     if not re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?kmain\b", out, re.MULTILINE):
