@@ -11,8 +11,8 @@ struct gdt_entry {
 	uint16_t limit_low;
 	uint16_t base_low;
 	uint8_t base_mid;
-	uint8_t access;		/* present, DPL, type */
-	uint8_t flags_limit;	/* granularity, size, limit 19:16 */
+	uint8_t access;	     /* present, DPL, type */
+	uint8_t flags_limit; /* granularity, size, limit 19:16 */
 	uint8_t base_high;
 } __attribute__((packed));
 
@@ -29,14 +29,14 @@ struct tss {
 	uint16_t trap, iomap_base;
 } __attribute__((packed));
 
-#define ACC_PRESENT	0x80
-#define ACC_DPL(n)	((n) << 5)
-#define ACC_SEGMENT	0x10	/* code/data, not a system descriptor */
-#define ACC_CODE	0x0a	/* execute/read */
-#define ACC_DATA	0x02	/* read/write */
-#define ACC_TSS32	0x09	/* available 32-bit TSS */
-#define FLAG_4K		0x80	/* limit counts 4 KiB pages */
-#define FLAG_32BIT	0x40
+#define ACC_PRESENT 0x80
+#define ACC_DPL(n)  ((n) << 5)
+#define ACC_SEGMENT 0x10 /* code/data, not a system descriptor */
+#define ACC_CODE    0x0a /* execute/read */
+#define ACC_DATA    0x02 /* read/write */
+#define ACC_TSS32   0x09 /* available 32-bit TSS */
+#define FLAG_4K	    0x80 /* limit counts 4 KiB pages */
+#define FLAG_32BIT  0x40
 
 static struct gdt_entry gdt[6];
 static struct tss tss;
@@ -75,7 +75,7 @@ void gdt_init(void)
 	struct gdt_pointer p = { sizeof(gdt) - 1, (uint32_t)gdt };
 	uint8_t kflags = FLAG_4K | FLAG_32BIT;
 
-	gdt_set(0, 0, 0, 0, 0);	/* the CPU requires a null descriptor */
+	gdt_set(0, 0, 0, 0, 0); /* the CPU requires a null descriptor */
 	gdt_set(1, 0, 0xfffff, ACC_PRESENT | ACC_SEGMENT | ACC_CODE, kflags);
 	gdt_set(2, 0, 0xfffff, ACC_PRESENT | ACC_SEGMENT | ACC_DATA, kflags);
 	gdt_set(3, 0, 0xfffff,

@@ -14,8 +14,8 @@
 #define BOOT_GDT_H
 
 /* Selectors: index * 8 | table (0 = GDT) | requested privilege level. */
-#define GDT_KERNEL_CODE	0x08
-#define GDT_KERNEL_DATA	0x10
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
 #define GDT_USER_CODE	(0x18 | 3)
 #define GDT_USER_DATA	(0x20 | 3)
 #define GDT_TSS		0x28

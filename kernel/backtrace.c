@@ -19,7 +19,7 @@ struct ksym {
 extern const uint32_t __ksyms_start[], __ksyms_end[];
 extern const char __kernel_start[], __kernel_end[];
 
-#define BACKTRACE_MAX_FRAMES	16
+#define BACKTRACE_MAX_FRAMES 16
 
 unsigned int ksym_count(void)
 {
@@ -92,8 +92,8 @@ void backtrace_from(uint32_t eip, uint32_t ebp)
 
 		if (!ret)
 			break;
-		print_frame(ret - 1);	/* -1: name the call, not what follows */
-		if (frame[0] <= ebp)	/* stacks grow down: callers are above */
+		print_frame(ret - 1); /* -1: name the call, not what follows */
+		if (frame[0] <= ebp)  /* stacks grow down: callers are above */
 			break;
 		ebp = frame[0];
 	}

@@ -6,13 +6,12 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define CMDLINE_MAX_ARGS	32
+#define CMDLINE_MAX_ARGS 32
 
 static char cmdline_raw[CMDLINE_MAX];
 
-static const struct kernel_param *find_param(const char *name,
-					     const struct kernel_param *params,
-					     size_t n)
+static const struct kernel_param *
+find_param(const char *name, const struct kernel_param *params, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(params[i].name, name))
@@ -46,8 +45,7 @@ static void apply_option(char *word, const struct kernel_param *params,
 }
 
 struct cmdline_result cmdline_parse(char *line,
-				    const struct kernel_param *params,
-				    size_t n)
+				    const struct kernel_param *params, size_t n)
 {
 	struct cmdline_result res = { 0, 0, 0 };
 	char *argv[CMDLINE_MAX_ARGS + 1];
@@ -55,7 +53,8 @@ struct cmdline_result cmdline_parse(char *line,
 
 	if (argc < 0) {
 		pr_warn("cmdline: cannot parse (%s); options ignored\n",
-			argc == -E2BIG ? "too many words" : "unterminated quote");
+			argc == -E2BIG ? "too many words"
+				       : "unterminated quote");
 		return res;
 	}
 	/* argv[0] is the kernel image's own name, as the loader passes it. */
@@ -70,7 +69,8 @@ void cmdline_init(const char *raw)
 
 	strlcpy(cmdline_raw, raw ? raw : "", sizeof(cmdline_raw));
 	if (raw && strlen(raw) >= sizeof(cmdline_raw))
-		pr_warn("cmdline: longer than %d bytes, cut\n", CMDLINE_MAX - 1);
+		pr_warn("cmdline: longer than %d bytes, cut\n",
+			CMDLINE_MAX - 1);
 	strlcpy(copy, cmdline_raw, sizeof(copy));
 	pr_info("Command line: %s\n", cmdline_raw);
 	cmdline_parse(copy, __kernel_params_start,

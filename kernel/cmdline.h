@@ -18,30 +18,29 @@
 
 struct kernel_param {
 	const char *name;
-	int (*set)(const char *val);	/* val is "" for a bare "name" */
+	int (*set)(const char *val); /* val is "" for a bare "name" */
 	const char *help;
 };
 
-#define KERNEL_PARAM(pname, setter, helptext)				\
-	static const struct kernel_param __kparam_##pname		\
-	__attribute__((used, section(".kernel_params"), aligned(4))) = \
-		{ #pname, setter, helptext }
+#define KERNEL_PARAM(pname, setter, helptext)                   \
+	static const struct kernel_param __kparam_##pname       \
+		__attribute__((used, section(".kernel_params"), \
+			       aligned(4))) = { #pname, setter, helptext }
 
-#define CMDLINE_MAX	512
+#define CMDLINE_MAX 512
 
 struct cmdline_result {
-	int applied;	/* options a setter accepted */
-	int rejected;	/* known options with a bad value */
-	int unknown;	/* options no one declared */
+	int applied;  /* options a setter accepted */
+	int rejected; /* known options with a bad value */
+	int unknown;  /* options no one declared */
 };
 
 void cmdline_init(const char *raw);
-const char *cmdline_get(void);	/* the raw line as the loader gave it */
+const char *cmdline_get(void); /* the raw line as the loader gave it */
 
 /* Parse line (modified in place) against params[0..n). Exposed for tests. */
-struct cmdline_result cmdline_parse(char *line,
-				    const struct kernel_param *params,
-				    size_t n);
+struct cmdline_result
+cmdline_parse(char *line, const struct kernel_param *params, size_t n);
 
 extern const struct kernel_param __kernel_params_start[];
 extern const struct kernel_param __kernel_params_end[];

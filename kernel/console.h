@@ -15,7 +15,7 @@
 
 struct console {
 	const char *name;
-	void (*putc)(char c);	/* blocks until the byte is accepted */
+	void (*putc)(char c); /* blocks until the byte is accepted */
 };
 
 void console_register(struct console *con);

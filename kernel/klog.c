@@ -19,7 +19,7 @@ static void klog_drop_line(struct klog *log)
 
 void klog_append(struct klog *log, const char *s, size_t n)
 {
-	if (n > log->rb.size) {	/* keep the tail of a giant message */
+	if (n > log->rb.size) { /* keep the tail of a giant message */
 		s += n - log->rb.size;
 		n = log->rb.size;
 	}
@@ -28,8 +28,7 @@ void klog_append(struct klog *log, const char *s, size_t n)
 	ringbuf_write(&log->rb, s, n);
 }
 
-void klog_for_each(const struct klog *log,
-		   void (*out)(const char *s, size_t n))
+void klog_for_each(const struct klog *log, void (*out)(const char *s, size_t n))
 {
 	const struct ringbuf *rb = &log->rb;
 	uint32_t len = ringbuf_len(rb);

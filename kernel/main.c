@@ -29,7 +29,7 @@
 #include "kernel/shell/shell.h"
 #include "kernel/test/ktest.h"
 
-#define INTERLUDE_VERSION	"0.1"
+#define INTERLUDE_VERSION "0.1"
 
 static void print_memory_map(void)
 {

@@ -33,8 +33,8 @@ static void copy_mmap(const struct multiboot_info *info)
 static void basic_mmap(const struct multiboot_info *info)
 {
 	regions[0] = (struct mem_region){ 0, info->mem_lower * 1024ull, 1 };
-	regions[1] = (struct mem_region){ 0x100000, info->mem_upper * 1024ull,
-					  1 };
+	regions[1] =
+		(struct mem_region){ 0x100000, info->mem_upper * 1024ull, 1 };
 	nr_regions = 2;
 }
 

@@ -13,17 +13,17 @@
 
 #include <stdint.h>
 
-#define MULTIBOOT_LOADER_MAGIC	0x2badb002	/* in EAX at entry */
+#define MULTIBOOT_LOADER_MAGIC 0x2badb002 /* in EAX at entry */
 
-#define MB_INFO_MEMORY		(1u << 0)	/* mem_lower/mem_upper valid */
-#define MB_INFO_CMDLINE		(1u << 2)
-#define MB_INFO_MODS		(1u << 3)
-#define MB_INFO_MEM_MAP		(1u << 6)
-#define MB_INFO_LOADER_NAME	(1u << 9)
+#define MB_INFO_MEMORY	       (1u << 0) /* mem_lower/mem_upper valid */
+#define MB_INFO_CMDLINE	       (1u << 2)
+#define MB_INFO_MODS	       (1u << 3)
+#define MB_INFO_MEM_MAP	       (1u << 6)
+#define MB_INFO_LOADER_NAME    (1u << 9)
 
 struct multiboot_info {
 	uint32_t flags;
-	uint32_t mem_lower, mem_upper;		/* KiB below 1 MiB / above */
+	uint32_t mem_lower, mem_upper; /* KiB below 1 MiB / above */
 	uint32_t boot_device;
 	uint32_t cmdline;
 	uint32_t mods_count, mods_addr;
@@ -42,15 +42,15 @@ struct multiboot_mmap_entry {
 	uint32_t type;
 } __attribute__((packed));
 
-#define MB_MEMORY_AVAILABLE	1
+#define MB_MEMORY_AVAILABLE 1
 
 struct mem_region {
 	uint64_t base;
 	uint64_t length;
-	uint32_t type;		/* 1 = usable RAM; others reserved */
+	uint32_t type; /* 1 = usable RAM; others reserved */
 };
 
-#define MEM_REGIONS_MAX	32
+#define MEM_REGIONS_MAX 32
 
 /* Returns 0, or -1 if the magic is not a Multiboot loader's. */
 int multiboot_init(uint32_t magic, const struct multiboot_info *info);

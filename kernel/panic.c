@@ -21,7 +21,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
-	if (in_panic)		/* a fault while panicking: just stop */
+	if (in_panic) /* a fault while panicking: just stop */
 		halt_forever();
 	in_panic = true;
 
@@ -30,7 +30,8 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
 	dump_stack();
-	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n",
+	       msg);
 
 	if (panic_exits_qemu)
 		qemu_exit(QEMU_EXIT_PANIC);

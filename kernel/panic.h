@@ -23,18 +23,18 @@ void warn_slowpath(const char *file, int line, const char *cond);
 extern bool panic_exits_qemu;
 extern unsigned long warn_count;
 
-#define BUG_ON(cond)							\
-	do {								\
-		if (__builtin_expect(!!(cond), 0))			\
+#define BUG_ON(cond)                                                          \
+	do {                                                                  \
+		if (__builtin_expect(!!(cond), 0))                            \
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 
-#define WARN_ON(cond)							\
-	({								\
-		bool __warn = !!(cond);					\
-		if (__builtin_expect(__warn, 0))			\
-			warn_slowpath(__FILE__, __LINE__, #cond);	\
-		__warn;							\
+#define WARN_ON(cond)                                             \
+	({                                                        \
+		bool __warn = !!(cond);                           \
+		if (__builtin_expect(__warn, 0))                  \
+			warn_slowpath(__FILE__, __LINE__, #cond); \
+		__warn;                                           \
 	})
 
 #endif

@@ -15,20 +15,20 @@
 
 #include <stdint.h>
 
-#define MAX_CPUS	8
+#define MAX_CPUS 8
 
 struct trap_catch;
 
 struct cpu {
 	unsigned int id;
-	unsigned int preempt_count;	/* see kernel/sched/preempt.h */
+	unsigned int preempt_count; /* see kernel/sched/preempt.h */
 
 	/* irq_offload(): the function to run from the test vector */
 	void (*offload_fn)(void *arg);
 	void *offload_arg;
 
 	struct trap_catch *trap_catch;	/* armed by a test, or NULL */
-	unsigned long unexpected_traps;	/* vectors nobody handles */
+	unsigned long unexpected_traps; /* vectors nobody handles */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -12,7 +12,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define LOG_BUF_SIZE	(32 * 1024)	/* power of two */
+#define LOG_BUF_SIZE (32 * 1024) /* power of two */
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 
@@ -21,7 +21,7 @@ static struct klog kernel_log = {
 	.rb = { (uint8_t *)log_buf, LOG_BUF_SIZE, 0, 0 },
 };
 static DEFINE_SPINLOCK(printk_lock);
-static bool at_line_start = true;	/* the next byte begins a new line */
+static bool at_line_start = true; /* the next byte begins a new line */
 
 /* Split off a KERN_<LEVEL> prefix, if any. */
 static const char *printk_level(const char *s, int *level)
@@ -52,9 +52,10 @@ static void printk_lines(const char *text, bool to_console)
 		size_t n = nl ? (size_t)(nl - text) + 1 : strlen(text);
 
 		if (at_line_start) {
-			int len = snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ",
-					   (unsigned long)(us / 1000000),
-					   (unsigned long)(us % 1000000));
+			int len =
+				snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ",
+					 (unsigned long)(us / 1000000),
+					 (unsigned long)(us % 1000000));
 			printk_emit(stamp, len, to_console);
 		}
 		printk_emit(text, n, to_console);
@@ -71,7 +72,7 @@ int vprintk(const char *fmt, va_list ap)
 
 	fmt = printk_level(fmt, &level);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n >= (int)sizeof(line))	/* cut: say so, keep the newline */
+	if (n >= (int)sizeof(line)) /* cut: say so, keep the newline */
 		strlcpy(line + sizeof(line) - 7, "[...]\n", 7);
 
 	flags = spin_lock_irqsave(&printk_lock);

@@ -16,29 +16,29 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define KERN_SOH	"\001"
-#define KERN_EMERG	KERN_SOH "0"
-#define KERN_ALERT	KERN_SOH "1"
-#define KERN_CRIT	KERN_SOH "2"
-#define KERN_ERR	KERN_SOH "3"
-#define KERN_WARNING	KERN_SOH "4"
-#define KERN_NOTICE	KERN_SOH "5"
-#define KERN_INFO	KERN_SOH "6"
-#define KERN_DEBUG	KERN_SOH "7"
+#define KERN_SOH		 "\001"
+#define KERN_EMERG		 KERN_SOH "0"
+#define KERN_ALERT		 KERN_SOH "1"
+#define KERN_CRIT		 KERN_SOH "2"
+#define KERN_ERR		 KERN_SOH "3"
+#define KERN_WARNING		 KERN_SOH "4"
+#define KERN_NOTICE		 KERN_SOH "5"
+#define KERN_INFO		 KERN_SOH "6"
+#define KERN_DEBUG		 KERN_SOH "7"
 
-#define LOGLEVEL_DEFAULT	6
-#define CONSOLE_LOGLEVEL_DEFAULT 7	/* print everything but debug */
-#define PRINTK_LINE_MAX		256
+#define LOGLEVEL_DEFAULT	 6
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* print everything but debug */
+#define PRINTK_LINE_MAX		 256
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list ap);
 
-#define pr_emerg(fmt, ...)	printk(KERN_EMERG fmt, ##__VA_ARGS__)
-#define pr_err(fmt, ...)	printk(KERN_ERR fmt, ##__VA_ARGS__)
-#define pr_warn(fmt, ...)	printk(KERN_WARNING fmt, ##__VA_ARGS__)
-#define pr_notice(fmt, ...)	printk(KERN_NOTICE fmt, ##__VA_ARGS__)
-#define pr_info(fmt, ...)	printk(KERN_INFO fmt, ##__VA_ARGS__)
-#define pr_debug(fmt, ...)	printk(KERN_DEBUG fmt, ##__VA_ARGS__)
+#define pr_emerg(fmt, ...)  printk(KERN_EMERG fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...)    printk(KERN_ERR fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)   printk(KERN_WARNING fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...) printk(KERN_NOTICE fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)   printk(KERN_INFO fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...)  printk(KERN_DEBUG fmt, ##__VA_ARGS__)
 
 extern int console_loglevel;
 

@@ -28,7 +28,8 @@ static char *copy_word(const char **rp, char *w)
 		if (*r == '"') {
 			quoted = !quoted;
 			r++;
-		} else if (quoted && *r == '\\' && (r[1] == '"' || r[1] == '\\')) {
+		} else if (quoted && *r == '\\' &&
+			   (r[1] == '"' || r[1] == '\\')) {
 			*w++ = r[1];
 			r += 2;
 		} else {

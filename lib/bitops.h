@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BITS_PER_LONG	((unsigned int)(sizeof(unsigned long) * 8))
-#define BIT(n)		(1UL << (n))
+#define BITS_PER_LONG ((unsigned int)(sizeof(unsigned long) * 8))
+#define BIT(n)	      (1UL << (n))
 
 static inline unsigned long *bit_word(unsigned long *addr, unsigned int nr)
 {
@@ -62,8 +62,8 @@ static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
 
 static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 {
-	unsigned long old = __atomic_fetch_and(bit_word(addr, nr), ~bit_mask(nr),
-					       __ATOMIC_SEQ_CST);
+	unsigned long old = __atomic_fetch_and(bit_word(addr, nr),
+					       ~bit_mask(nr), __ATOMIC_SEQ_CST);
 
 	return (old & bit_mask(nr)) != 0;
 }
@@ -71,7 +71,7 @@ static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 /* Index (0-based) of the lowest set bit; word must not be 0. */
 static inline unsigned int __ffs(unsigned long word)
 {
-	return __builtin_ctzl(word);	/* x86: one bsf/tzcnt instruction */
+	return __builtin_ctzl(word); /* x86: one bsf/tzcnt instruction */
 }
 
 /* Position (1-based) of the highest set bit: fls(1) = 1, fls(0x80000000) = 32. */
@@ -87,9 +87,9 @@ static inline unsigned int hweight32(uint32_t w)
 }
 
 /* w & (w - 1) clears the lowest set bit, so each pass finds the next one. */
-#define for_each_set_bit(bit, word)					\
-	for (unsigned long __fesb_w = (word);				\
-	     __fesb_w && ((bit) = __ffs(__fesb_w), 1);			\
+#define for_each_set_bit(bit, word)                    \
+	for (unsigned long __fesb_w = (word);          \
+	     __fesb_w && ((bit) = __ffs(__fesb_w), 1); \
 	     __fesb_w &= __fesb_w - 1)
 
 #endif /* LIB_BITOPS_H */

@@ -33,9 +33,12 @@ struct list_head {
 
 /* Pointer to a member -> pointer to the struct that contains it. */
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
@@ -61,7 +64,8 @@ static inline void list_add(struct list_head *entry, struct list_head *head)
 }
 
 /* Insert right before @head, i.e. at the end: a queue (FIFO). */
-static inline void list_add_tail(struct list_head *entry, struct list_head *head)
+static inline void list_add_tail(struct list_head *entry,
+				 struct list_head *head)
 {
 	__list_add(entry, head->prev, head);
 }
@@ -83,7 +87,8 @@ static inline bool list_is_singular(const struct list_head *head)
 	return !list_empty(head) && head->next == head->prev;
 }
 
-static inline void list_move_tail(struct list_head *entry, struct list_head *head)
+static inline void list_move_tail(struct list_head *entry,
+				  struct list_head *head)
 {
 	list_del(entry);
 	list_add_tail(entry, head);
@@ -98,18 +103,18 @@ static inline void list_move_tail(struct list_head *entry, struct list_head *hea
 #define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
-#define list_for_each_entry(pos, head, member)				\
-	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member);	\
-	     &(pos)->member != (head);					\
-	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)), member))
+#define list_for_each_entry(pos, head, member)                             \
+	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member); \
+	     &(pos)->member != (head);                                     \
+	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)),    \
+				member))
 
 /* @n remembers the next entry, so the loop body may list_del(pos). */
-#define list_for_each_entry_safe(pos, n, head, member)			\
-	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member),	\
-	     (n) = list_entry((pos)->member.next, __typeof__(*(pos)), member);	\
-	     &(pos)->member != (head);					\
-	     (pos) = (n),						\
-	     (n) = list_entry((n)->member.next, __typeof__(*(pos)), member))
+#define list_for_each_entry_safe(pos, n, head, member)                        \
+	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member),    \
+	    (n) = list_entry((pos)->member.next, __typeof__(*(pos)), member); \
+	     &(pos)->member != (head); (pos) = (n),                           \
+	    (n) = list_entry((n)->member.next, __typeof__(*(pos)), member))
 
 /* O(n): walks the whole list. */
 static inline size_t list_count(const struct list_head *head)

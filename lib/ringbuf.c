@@ -58,7 +58,7 @@ bool ringbuf_put(struct ringbuf *rb, uint8_t byte)
 	if (head - load_acquire(&rb->tail) == rb->size)
 		return false;
 	rb->data[head & (rb->size - 1)] = byte;
-	store_release(&rb->head, head + 1);	/* byte first, then index */
+	store_release(&rb->head, head + 1); /* byte first, then index */
 	return true;
 }
 
@@ -69,7 +69,7 @@ bool ringbuf_get(struct ringbuf *rb, uint8_t *out)
 	if (load_acquire(&rb->head) == tail)
 		return false;
 	*out = rb->data[tail & (rb->size - 1)];
-	store_release(&rb->tail, tail + 1);	/* read first, then free it */
+	store_release(&rb->tail, tail + 1); /* read first, then free it */
 	return true;
 }
 

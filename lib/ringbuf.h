@@ -35,16 +35,16 @@
 
 struct ringbuf {
 	uint8_t *data;
-	uint32_t size;	/* power of two */
-	uint32_t head;	/* write counter, free-running */
-	uint32_t tail;	/* read counter, free-running */
+	uint32_t size; /* power of two */
+	uint32_t head; /* write counter, free-running */
+	uint32_t tail; /* read counter, free-running */
 };
 
 void ringbuf_init(struct ringbuf *rb, void *storage, uint32_t size);
 void ringbuf_reset(struct ringbuf *rb);
 
-uint32_t ringbuf_len(const struct ringbuf *rb);		/* bytes stored */
-uint32_t ringbuf_space(const struct ringbuf *rb);	/* bytes free */
+uint32_t ringbuf_len(const struct ringbuf *rb);	  /* bytes stored */
+uint32_t ringbuf_space(const struct ringbuf *rb); /* bytes free */
 bool ringbuf_empty(const struct ringbuf *rb);
 bool ringbuf_full(const struct ringbuf *rb);
 
@@ -55,7 +55,7 @@ uint32_t ringbuf_write(struct ringbuf *rb, const void *src, uint32_t n);
 /* Consumer side. get returns false when empty. */
 bool ringbuf_get(struct ringbuf *rb, uint8_t *out);
 uint32_t ringbuf_read(struct ringbuf *rb, void *dst, uint32_t n);
-int ringbuf_peek(const struct ringbuf *rb, uint32_t idx);	/* or -1 */
+int ringbuf_peek(const struct ringbuf *rb, uint32_t idx); /* or -1 */
 void ringbuf_drop(struct ringbuf *rb, uint32_t n);
 
 #endif /* LIB_RINGBUF_H */

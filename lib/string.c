@@ -192,7 +192,7 @@ int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 		return -EINVAL;
 	s = parse_base(s, &base);
 	if (!*s)
-		return -EINVAL;		/* empty, or a bare "0x" */
+		return -EINVAL; /* empty, or a bare "0x" */
 	for (; *s; s++) {
 		d = digit_value(*s);
 		if (d >= base)

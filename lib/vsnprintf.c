@@ -14,23 +14,23 @@
 struct out {
 	char *buf;
 	size_t size;
-	size_t pos;	/* bytes produced so far, stored or not */
+	size_t pos; /* bytes produced so far, stored or not */
 };
 
 /* One parsed conversion: %[flags][width][.precision][length]conv */
 struct spec {
-	bool left;	/* '-' */
-	bool zero;	/* '0' */
-	char sign;	/* '+', ' ' or 0: what to print before a positive number */
+	bool left; /* '-' */
+	bool zero; /* '0' */
+	char sign; /* '+', ' ' or 0: what to print before a positive number */
 	int width;
-	int prec;	/* -1: none given */
-	int length;	/* 0, 'l', 'L' (for ll) or 'z' */
+	int prec;   /* -1: none given */
+	int length; /* 0, 'l', 'L' (for ll) or 'z' */
 	char conv;
 };
 
 static void out_char(struct out *o, char c)
 {
-	if (o->pos + 1 < o->size)	/* keep the last byte for the NUL */
+	if (o->pos + 1 < o->size) /* keep the last byte for the NUL */
 		o->buf[o->pos] = c;
 	o->pos++;
 }
@@ -77,9 +77,9 @@ static unsigned int div_small(uint64_t *n, uint32_t base)
 static void out_number(struct out *o, const struct spec *sp, uint64_t val,
 		       char sign, unsigned int base, const char *prefix)
 {
-	const char *digits = sp->conv == 'X' ? "0123456789ABCDEF" :
-					       "0123456789abcdef";
-	char tmp[24];	/* 2^64 has 22 octal digits */
+	const char *digits =
+		sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24]; /* 2^64 has 22 octal digits */
 	int n = 0, zeros, pad;
 
 	/* C rule: precision 0 and value 0 print no digits at all. */
@@ -156,7 +156,7 @@ static void parse_flags(const char **fmt, struct spec *sp)
 			sp->sign = '+';
 			break;
 		case ' ':
-			if (sp->sign != '+')	/* '+' wins over ' ' */
+			if (sp->sign != '+') /* '+' wins over ' ' */
 				sp->sign = ' ';
 			break;
 		default:
@@ -172,14 +172,14 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 	sp->prec = -1;
 	parse_flags(fmt, sp);
 	sp->width = parse_int(fmt, ap);
-	if (sp->width < 0) {		/* a negative '*' width means '-' */
+	if (sp->width < 0) { /* a negative '*' width means '-' */
 		sp->left = true;
 		sp->width = -sp->width;
 	}
 	if (**fmt == '.') {
 		(*fmt)++;
 		sp->prec = parse_int(fmt, ap);
-		if (sp->prec < 0)	/* a negative '*' precision: as if none */
+		if (sp->prec < 0) /* a negative '*' precision: as if none */
 			sp->prec = -1;
 	}
 	if (**fmt == 'l') {
@@ -208,7 +208,8 @@ static int64_t arg_signed(const struct spec *sp, va_list *ap)
 	case 'L':
 		return va_arg(*ap, long long);
 	case 'z':
-		return va_arg(*ap, ptrdiff_t);	/* signed type as wide as size_t */
+		return va_arg(*ap,
+			      ptrdiff_t); /* signed type as wide as size_t */
 	default:
 		return va_arg(*ap, int);
 	}
@@ -241,7 +242,7 @@ static void out_pointer(struct out *o, struct spec *sp, va_list *ap)
 {
 	uintptr_t p = (uintptr_t)va_arg(*ap, void *);
 
-	sp->prec = 2 * sizeof(void *);	/* all digits, so columns line up */
+	sp->prec = 2 * sizeof(void *); /* all digits, so columns line up */
 	out_number(o, sp, p, 0, 16, "0x");
 }
 
@@ -303,7 +304,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		fmt++;
 		parse_spec(&fmt, &args, &sp);
-		if (!*fmt)		/* the format ended inside a conversion */
+		if (!*fmt) /* the format ended inside a conversion */
 			break;
 		out_conversion(&o, &sp, &args);
 	}

@@ -9,7 +9,9 @@ set -eu
 nm_tool=$1
 elf=$2
 
-"$nm_tool" -n "$elf" | awk '
+# Read nm's output first so a failing nm fails this script (and the build).
+syms=$("$nm_tool" -n "$elf")
+printf '%s\n' "$syms" | awk '
 	$2 ~ /^[tTwW]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
 	END {
 		print "\t.section .ksyms, \"a\""

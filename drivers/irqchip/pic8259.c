@@ -8,21 +8,21 @@
 #include "kernel/arch/trap.h"
 #include "kernel/irq/irq.h"
 
-#define PIC1_CMD	0x20	/* master command/status */
-#define PIC1_DATA	0x21	/* master interrupt mask register (IMR) */
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
+#define PIC1_CMD      0x20 /* master command/status */
+#define PIC1_DATA     0x21 /* master interrupt mask register (IMR) */
+#define PIC2_CMD      0xa0
+#define PIC2_DATA     0xa1
 
-#define ICW1_INIT	0x10	/* start initialisation */
-#define ICW1_ICW4	0x01	/* an ICW4 will follow */
-#define ICW3_MASTER	(1 << PIC_CASCADE_IRQ)	/* slave sits on line 2 */
-#define ICW3_SLAVE	PIC_CASCADE_IRQ		/* slave's identity */
-#define ICW4_8086	0x01	/* 8086 mode, normal EOI */
-#define OCW2_EOI	0x20	/* non-specific end of interrupt */
-#define OCW3_READ_ISR	0x0b	/* next read of CMD returns the ISR */
+#define ICW1_INIT     0x10		     /* start initialisation */
+#define ICW1_ICW4     0x01		     /* an ICW4 will follow */
+#define ICW3_MASTER   (1 << PIC_CASCADE_IRQ) /* slave sits on line 2 */
+#define ICW3_SLAVE    PIC_CASCADE_IRQ	     /* slave's identity */
+#define ICW4_8086     0x01		     /* 8086 mode, normal EOI */
+#define OCW2_EOI      0x20		     /* non-specific end of interrupt */
+#define OCW3_READ_ISR 0x0b /* next read of CMD returns the ISR */
 
 struct pic_stats pic_stats;
-static uint16_t pic_mask = 0xffff;	/* cached IMRs, all masked */
+static uint16_t pic_mask = 0xffff; /* cached IMRs, all masked */
 static uint16_t (*isr_reader)(void) = pic_read_isr;
 
 static void pic_write_mask(void)
@@ -84,10 +84,10 @@ bool pic_check_spurious(unsigned int irq)
 	if (irq != 7 && irq != 15)
 		return false;
 	if (isr_reader() & (1u << irq))
-		return false;		/* really in service: a real IRQ */
+		return false; /* really in service: a real IRQ */
 	pic_stats.spurious[irq]++;
 	if (irq == 15) {
-		outb(PIC1_CMD, OCW2_EOI);	/* master saw its cascade line */
+		outb(PIC1_CMD, OCW2_EOI); /* master saw its cascade line */
 		pic_stats.eoi_master++;
 	}
 	return true;
@@ -112,7 +112,7 @@ void pic_init(void)
 	io_wait();
 	outb(PIC2_CMD, ICW1_INIT | ICW1_ICW4);
 	io_wait();
-	outb(PIC1_DATA, IRQ_VECTOR_BASE);	/* ICW2: vector offsets */
+	outb(PIC1_DATA, IRQ_VECTOR_BASE); /* ICW2: vector offsets */
 	io_wait();
 	outb(PIC2_DATA, IRQ_VECTOR_BASE + 8);
 	io_wait();

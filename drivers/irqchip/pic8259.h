@@ -22,22 +22,22 @@
 
 #include "kernel/irq/irqdesc.h"
 
-#define PIC_NR_LINES		16
-#define PIC_CASCADE_IRQ		2
+#define PIC_NR_LINES	16
+#define PIC_CASCADE_IRQ 2
 
 extern struct irq_chip pic_chip;
 
 struct pic_stats {
-	unsigned long spurious[PIC_NR_LINES];	/* only 7 and 15 ever count */
+	unsigned long spurious[PIC_NR_LINES]; /* only 7 and 15 ever count */
 	unsigned long eoi_master;
 	unsigned long eoi_slave;
 };
 extern struct pic_stats pic_stats;
 
-void pic_init(void);		/* remap, mask all, attach as irq_chip */
-void pic_disable(void);		/* mask every line (APIC mode) */
-uint16_t pic_get_mask(void);	/* the IMRs: bit set = line masked */
-uint16_t pic_read_isr(void);	/* the in-service registers */
+void pic_init(void);	     /* remap, mask all, attach as irq_chip */
+void pic_disable(void);	     /* mask every line (APIC mode) */
+uint16_t pic_get_mask(void); /* the IMRs: bit set = line masked */
+uint16_t pic_read_isr(void); /* the in-service registers */
 
 /* Is this interrupt on line 7 or 15 spurious? Counts and EOIs as needed. */
 bool pic_check_spurious(unsigned int irq);

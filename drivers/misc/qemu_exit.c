@@ -9,19 +9,19 @@
 
 /* ACPI PM1a control: writing SLP_TYP=5 | SLP_EN powers off. The port is
  * set by the firmware; these are where QEMU's machines put it. */
-#define ACPI_PM1A_CNT_Q35	0x604	/* QEMU pc/q35 with SeaBIOS */
-#define ACPI_PM1A_CNT_BOCHS	0xb004	/* older Bochs/QEMU */
-#define ACPI_SLP_S5		0x2000
+#define ACPI_PM1A_CNT_Q35   0x604  /* QEMU pc/q35 with SeaBIOS */
+#define ACPI_PM1A_CNT_BOCHS 0xb004 /* older Bochs/QEMU */
+#define ACPI_SLP_S5	    0x2000
 
-#define I8042_STATUS		0x64
-#define I8042_STATUS_INFULL	0x02	/* controller still busy with input */
-#define I8042_CMD_RESET		0xfe	/* pulse the CPU reset line */
+#define I8042_STATUS	    0x64
+#define I8042_STATUS_INFULL 0x02 /* controller still busy with input */
+#define I8042_CMD_RESET	    0xfe /* pulse the CPU reset line */
 
 void qemu_exit(int code)
 {
 	local_irq_disable();
 	outb(QEMU_EXIT_PORT, (uint8_t)code);
-	machine_poweroff();	/* reached only without isa-debug-exit */
+	machine_poweroff(); /* reached only without isa-debug-exit */
 }
 
 void machine_poweroff(void)
@@ -41,7 +41,8 @@ void machine_reboot(void)
 	} __attribute__((packed)) no_idt = { 0, 0 };
 
 	local_irq_disable();
-	for (int i = 0; i < 100000 && (inb(I8042_STATUS) & I8042_STATUS_INFULL); i++)
+	for (int i = 0; i < 100000 && (inb(I8042_STATUS) & I8042_STATUS_INFULL);
+	     i++)
 		cpu_relax();
 	outb(I8042_STATUS, I8042_CMD_RESET);
 	/* Still here: an empty IDT turns the next interrupt into a triple

@@ -17,10 +17,10 @@
 #ifndef DRIVERS_MISC_QEMU_EXIT_H
 #define DRIVERS_MISC_QEMU_EXIT_H
 
-#define QEMU_EXIT_PORT		0xf4
-#define QEMU_EXIT_SUCCESS	0
-#define QEMU_EXIT_FAILURE	1
-#define QEMU_EXIT_PANIC		2
+#define QEMU_EXIT_PORT	  0xf4
+#define QEMU_EXIT_SUCCESS 0
+#define QEMU_EXIT_FAILURE 1
+#define QEMU_EXIT_PANIC	  2
 
 void qemu_exit(int code) __attribute__((noreturn));
 void machine_poweroff(void) __attribute__((noreturn));

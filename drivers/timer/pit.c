@@ -7,22 +7,22 @@
 #include "kernel/printk.h"
 #include "kernel/sched/time.h"
 
-#define PIT_CH0		0x40	/* channel 0 data */
-#define PIT_CH2		0x42	/* channel 2 data */
-#define PIT_CMD		0x43	/* mode/command register */
+#define PIT_CH0	       0x40 /* channel 0 data */
+#define PIT_CH2	       0x42 /* channel 2 data */
+#define PIT_CMD	       0x43 /* mode/command register */
 
-#define CMD_CH0		0x00
-#define CMD_CH2		0x80
-#define CMD_LOHI	0x30	/* access low byte, then high byte */
-#define CMD_MODE0	0x00	/* interrupt on terminal count: one shot */
-#define CMD_MODE2	0x04	/* rate generator: periodic */
+#define CMD_CH0	       0x00
+#define CMD_CH2	       0x80
+#define CMD_LOHI       0x30 /* access low byte, then high byte */
+#define CMD_MODE0      0x00 /* interrupt on terminal count: one shot */
+#define CMD_MODE2      0x04 /* rate generator: periodic */
 
-#define PORT_B		0x61	/* system control port B */
-#define PORT_B_GATE2	0x01	/* channel 2 gate */
-#define PORT_B_SPEAKER	0x02	/* speaker data enable: keep off */
-#define PORT_B_OUT2	0x20	/* channel 2 output, read-only */
+#define PORT_B	       0x61 /* system control port B */
+#define PORT_B_GATE2   0x01 /* channel 2 gate */
+#define PORT_B_SPEAKER 0x02 /* speaker data enable: keep off */
+#define PORT_B_OUT2    0x20 /* channel 2 output, read-only */
 
-#define CALIBRATE_MS	20
+#define CALIBRATE_MS   20
 
 static unsigned long ticks;
 
@@ -63,7 +63,7 @@ static irqreturn_t pit_interrupt(int irq, void *dev_id)
 	(void)dev_id;
 	ticks++;
 	jiffies_tick();
-	return IRQ_HANDLED;	/* nothing else shares IRQ0 */
+	return IRQ_HANDLED; /* nothing else shares IRQ0 */
 }
 
 int pit_init(unsigned int rate)
@@ -75,6 +75,6 @@ int pit_init(unsigned int rate)
 	outb(PIT_CH0, divisor >> 8);
 	pr_info("pit: channel 0 at %u Hz (divisor %lu)\n", rate,
 		(unsigned long)divisor);
-	return request_irq(PIT_IRQ, pit_interrupt, IRQF_TRIGGER_RISING,
-			   "timer", &ticks);
+	return request_irq(PIT_IRQ, pit_interrupt, IRQF_TRIGGER_RISING, "timer",
+			   &ticks);
 }

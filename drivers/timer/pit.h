@@ -13,11 +13,11 @@
 
 #include <stdint.h>
 
-#define PIT_FREQ_HZ	1193182	/* the 8254's input clock */
-#define PIT_IRQ		0
+#define PIT_FREQ_HZ 1193182 /* the 8254's input clock */
+#define PIT_IRQ	    0
 
-uint32_t pit_calibrate_tsc(void);	/* returns the TSC rate in kHz */
-int pit_init(unsigned int hz);		/* program channel 0, request IRQ0 */
-unsigned long pit_ticks(void);		/* ticks seen by the handler */
+uint32_t pit_calibrate_tsc(void); /* returns the TSC rate in kHz */
+int pit_init(unsigned int hz);	  /* program channel 0, request IRQ0 */
+unsigned long pit_ticks(void);	  /* ticks seen by the handler */
 
 #endif

@@ -17,20 +17,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART_NR_PORTS	4
+#define UART_NR_PORTS 4
 
 struct uart_port {
-	const char *name;	/* ttyS0.. */
-	uint16_t base;		/* I/O port of register 0 */
-	unsigned int irq;	/* ISA IRQ line */
+	const char *name; /* ttyS0.. */
+	uint16_t base;	  /* I/O port of register 0 */
+	unsigned int irq; /* ISA IRQ line */
 	bool present;
 };
 
 extern struct uart_port uart_ports[UART_NR_PORTS];
 
-void uart_init_all(void);		/* probe, set up, register console */
+void uart_init_all(void); /* probe, set up, register console */
 bool uart_probe(uint16_t base);
 void uart_putc(struct uart_port *port, char c);
-int uart_getc(struct uart_port *port);	/* a byte, or -1 if none waiting */
+int uart_getc(struct uart_port *port); /* a byte, or -1 if none waiting */
 
 #endif

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define EFLAGS_IF	(1u << 9)	/* interrupt enable flag */
+#define EFLAGS_IF (1u << 9) /* interrupt enable flag */
 
 static inline uint32_t read_eflags(void)
 {

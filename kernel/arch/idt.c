@@ -14,7 +14,7 @@ struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
 	uint8_t zero;
-	uint8_t type_attr;	/* present | DPL | gate type */
+	uint8_t type_attr; /* present | DPL | gate type */
 	uint16_t offset_high;
 } __attribute__((packed));
 
@@ -23,8 +23,8 @@ struct idt_pointer {
 	uint32_t base;
 } __attribute__((packed));
 
-#define GATE_PRESENT		0x80
-#define GATE_INTERRUPT32	0x0e
+#define GATE_PRESENT	 0x80
+#define GATE_INTERRUPT32 0x0e
 
 extern const uint32_t trap_stub_table[256];
 static struct idt_gate idt[256];

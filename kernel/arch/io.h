@@ -30,7 +30,7 @@ static inline uint8_t inb(uint16_t port)
  * delay between 8259 initialisation words. Harmless under QEMU. */
 static inline void io_wait(void)
 {
-	outb(0x80, 0);	/* POST diagnostic port */
+	outb(0x80, 0); /* POST diagnostic port */
 }
 
 #endif

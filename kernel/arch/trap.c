@@ -78,7 +78,8 @@ static void report_exception(const struct trap_frame *f, const char *how)
 	uint32_t off;
 	const char *sym = ksym_lookup(f->eip, &off);
 
-	printk(KERN_ERR "TRAP: #%lu %s, error code 0x%lx, at %08lx <%s+0x%lx>%s\n",
+	printk(KERN_ERR
+	       "TRAP: #%lu %s, error code 0x%lx, at %08lx <%s+0x%lx>%s\n",
 	       (unsigned long)f->vector, exception_name(f->vector),
 	       (unsigned long)f->err_code, (unsigned long)f->eip,
 	       sym ? sym : "?", (unsigned long)(sym ? off : 0), how);

@@ -19,18 +19,18 @@
 #define KERNEL_ARCH_TRAP_H
 
 /* Exception vectors (Intel SDM vol. 3, table 6-1) that code names. */
-#define TRAP_DE		0	/* divide error */
-#define TRAP_BP		3	/* breakpoint */
-#define TRAP_UD		6	/* invalid opcode */
-#define TRAP_DF		8	/* double fault */
-#define TRAP_GP		13	/* general protection */
-#define TRAP_PF		14	/* page fault */
-#define NR_EXCEPTIONS	32
+#define TRAP_DE		   0  /* divide error */
+#define TRAP_BP		   3  /* breakpoint */
+#define TRAP_UD		   6  /* invalid opcode */
+#define TRAP_DF		   8  /* double fault */
+#define TRAP_GP		   13 /* general protection */
+#define TRAP_PF		   14 /* page fault */
+#define NR_EXCEPTIONS	   32
 
 /* Vectors Interlude assigns. */
-#define IRQ_VECTOR_BASE		0x20	/* 8259 lines 0-15 */
-#define IRQ_OFFLOAD_VECTOR	0xf0	/* run a function in hard-IRQ context */
-#define SPURIOUS_VECTOR		0xff	/* local APIC spurious vector */
+#define IRQ_VECTOR_BASE	   0x20 /* 8259 lines 0-15 */
+#define IRQ_OFFLOAD_VECTOR 0xf0 /* run a function in hard-IRQ context */
+#define SPURIOUS_VECTOR	   0xff /* local APIC spurious vector */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -40,9 +40,9 @@
 /* Pushed by entry.S, lowest address first. The last five fields are
  * pushed by the CPU itself (useresp/ss only on a privilege change). */
 struct trap_frame {
-	uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;	/* pusha */
+	uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax; /* pusha */
 	uint32_t gs, fs, es, ds;
-	uint32_t vector, err_code;	/* err_code is 0 when the CPU gives none */
+	uint32_t vector, err_code; /* err_code is 0 when the CPU gives none */
 	uint32_t eip, cs, eflags;
 	uint32_t useresp, ss;
 };

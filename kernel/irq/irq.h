@@ -22,24 +22,24 @@
 
 /* What a handler returns: values from Linux, ORed over a shared chain. */
 enum irqreturn {
-	IRQ_NONE = 0,		/* not my device */
-	IRQ_HANDLED = 1,	/* mine, done */
-	IRQ_WAKE_THREAD = 2,	/* mine, wake my thread (threaded IRQs) */
+	IRQ_NONE = 0,	     /* not my device */
+	IRQ_HANDLED = 1,     /* mine, done */
+	IRQ_WAKE_THREAD = 2, /* mine, wake my thread (threaded IRQs) */
 };
 typedef enum irqreturn irqreturn_t;
 typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 
 /* request_irq flags (Linux's values) */
-#define IRQF_TRIGGER_NONE	0x00000000	/* keep the line's default */
-#define IRQF_TRIGGER_RISING	0x00000001
-#define IRQF_TRIGGER_FALLING	0x00000002
-#define IRQF_TRIGGER_HIGH	0x00000004
-#define IRQF_TRIGGER_LOW	0x00000008
-#define IRQF_TRIGGER_MASK	0x0000000f
-#define IRQF_SHARED		0x00000080
-#define IRQF_ONESHOT		0x00002000	/* for threaded IRQs */
+#define IRQF_TRIGGER_NONE    0x00000000 /* keep the line's default */
+#define IRQF_TRIGGER_RISING  0x00000001
+#define IRQF_TRIGGER_FALLING 0x00000002
+#define IRQF_TRIGGER_HIGH    0x00000004
+#define IRQF_TRIGGER_LOW     0x00000008
+#define IRQF_TRIGGER_MASK    0x0000000f
+#define IRQF_SHARED	     0x00000080
+#define IRQF_ONESHOT	     0x00002000 /* for threaded IRQs */
 
-#define NR_IRQS		24	/* ISA lines 0-15; IOAPIC pins up to 23 */
+#define NR_IRQS		     24 /* ISA lines 0-15; IOAPIC pins up to 23 */
 
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 		const char *name, void *dev_id);
@@ -54,6 +54,6 @@ void irq_enter(void);
 void irq_exit(void);
 void generic_handle_irq(unsigned int irq);
 
-unsigned long kstat_irqs(unsigned int irq);	/* all CPUs */
+unsigned long kstat_irqs(unsigned int irq); /* all CPUs */
 
 #endif

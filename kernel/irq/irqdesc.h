@@ -23,7 +23,7 @@ struct irq_chip {
 	const char *name;
 	void (*mask)(unsigned int irq);
 	void (*unmask)(unsigned int irq);
-	void (*eoi)(unsigned int irq);	/* end of interrupt */
+	void (*eoi)(unsigned int irq); /* end of interrupt */
 };
 
 struct irqaction {
@@ -31,17 +31,17 @@ struct irqaction {
 	void *dev_id;
 	const char *name;
 	unsigned long flags;
-	unsigned long count;		/* times this handler said "mine" */
+	unsigned long count; /* times this handler said "mine" */
 	struct irqaction *next;
 };
 
 struct irq_desc {
 	struct irq_chip *chip;
-	struct irqaction *action;	/* chain, in registration order */
-	unsigned int depth;		/* disable_irq nesting; >0 = masked */
-	unsigned long trigger;		/* IRQF_TRIGGER_* of the line */
-	unsigned long count[MAX_CPUS];	/* interrupts per CPU */
-	unsigned long unhandled;	/* no handler claimed it */
+	struct irqaction *action;      /* chain, in registration order */
+	unsigned int depth;	       /* disable_irq nesting; >0 = masked */
+	unsigned long trigger;	       /* IRQF_TRIGGER_* of the line */
+	unsigned long count[MAX_CPUS]; /* interrupts per CPU */
+	unsigned long unhandled;       /* no handler claimed it */
 	struct spinlock lock;
 };
 

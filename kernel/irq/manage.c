@@ -18,7 +18,7 @@
 #include "lib/errno.h"
 
 /* Until the kernel has a heap, actions come from a fixed pool. */
-#define IRQ_ACTION_POOL	64
+#define IRQ_ACTION_POOL 64
 static struct irqaction action_pool[IRQ_ACTION_POOL];
 
 static struct irqaction *action_alloc(void)
@@ -168,7 +168,7 @@ void enable_irq(unsigned int irq)
 	flags = spin_lock_irqsave(&desc->lock);
 	if (desc->depth == 0) {
 		spin_unlock_irqrestore(&desc->lock, flags);
-		WARN_ON(1);	/* "Unbalanced enable for IRQ" */
+		WARN_ON(1); /* "Unbalanced enable for IRQ" */
 		pr_warn("Unbalanced enable for IRQ %u\n", irq);
 		return;
 	}

@@ -21,18 +21,18 @@
 
 #include "kernel/percpu.h"
 
-#define PREEMPT_SHIFT		0
-#define SOFTIRQ_SHIFT		8
-#define HARDIRQ_SHIFT		16
+#define PREEMPT_SHIFT	       0
+#define SOFTIRQ_SHIFT	       8
+#define HARDIRQ_SHIFT	       16
 
-#define PREEMPT_OFFSET		(1u << PREEMPT_SHIFT)
-#define SOFTIRQ_OFFSET		(1u << SOFTIRQ_SHIFT)
-#define SOFTIRQ_DISABLE_OFFSET	(2 * SOFTIRQ_OFFSET)
-#define HARDIRQ_OFFSET		(1u << HARDIRQ_SHIFT)
+#define PREEMPT_OFFSET	       (1u << PREEMPT_SHIFT)
+#define SOFTIRQ_OFFSET	       (1u << SOFTIRQ_SHIFT)
+#define SOFTIRQ_DISABLE_OFFSET (2 * SOFTIRQ_OFFSET)
+#define HARDIRQ_OFFSET	       (1u << HARDIRQ_SHIFT)
 
-#define PREEMPT_MASK		(0xffu << PREEMPT_SHIFT)
-#define SOFTIRQ_MASK		(0xffu << SOFTIRQ_SHIFT)
-#define HARDIRQ_MASK		(0xffu << HARDIRQ_SHIFT)
+#define PREEMPT_MASK	       (0xffu << PREEMPT_SHIFT)
+#define SOFTIRQ_MASK	       (0xffu << SOFTIRQ_SHIFT)
+#define HARDIRQ_MASK	       (0xffu << HARDIRQ_SHIFT)
 
 static inline unsigned int preempt_count(void)
 {
@@ -42,7 +42,7 @@ static inline unsigned int preempt_count(void)
 static inline void preempt_count_add(unsigned int val)
 {
 	this_cpu()->preempt_count += val;
-	asm volatile("" : : : "memory");	/* keep the critical section inside */
+	asm volatile("" : : : "memory"); /* keep the critical section inside */
 }
 
 static inline void preempt_count_sub(unsigned int val)

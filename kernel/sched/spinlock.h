@@ -23,8 +23,11 @@ struct spinlock {
 	const char *name;
 };
 
-#define SPINLOCK_INIT(n)	{ 0, #n }
-#define DEFINE_SPINLOCK(n)	struct spinlock n = SPINLOCK_INIT(n)
+#define SPINLOCK_INIT(n) \
+	{                \
+		0, #n    \
+	}
+#define DEFINE_SPINLOCK(n) struct spinlock n = SPINLOCK_INIT(n)
 
 static inline void spin_lock_init(struct spinlock *l, const char *name)
 {

@@ -16,19 +16,19 @@
 
 #include <stdint.h>
 
-#define HZ_DEFAULT	100
-#define HZ_MIN		100
-#define HZ_MAX		1000
+#define HZ_DEFAULT 100
+#define HZ_MIN	   100
+#define HZ_MAX	   1000
 
-extern unsigned int hz;			/* ticks per second */
+extern unsigned int hz; /* ticks per second */
 extern volatile unsigned long jiffies;
-extern uint32_t tsc_khz;		/* 0 until calibrated */
+extern uint32_t tsc_khz; /* 0 until calibrated */
 
-void time_init_tsc(uint32_t khz);	/* called by the PIT calibration */
-void jiffies_tick(void);		/* called by the tick interrupt */
+void time_init_tsc(uint32_t khz); /* called by the PIT calibration */
+void jiffies_tick(void);	  /* called by the tick interrupt */
 
 uint64_t tsc_to_ns(uint64_t cycles);
 uint64_t ns_to_tsc(uint64_t ns);
-uint64_t ktime_get_ns(void);		/* since boot; 0 before calibration */
+uint64_t ktime_get_ns(void); /* since boot; 0 before calibration */
 
 #endif

@@ -11,7 +11,7 @@
 #include "kernel/test/ktest.h"
 #include "lib/string.h"
 
-#define HELP_NAME_WIDTH	10
+#define HELP_NAME_WIDTH 10
 
 static void help_one(const struct shell_cmd *c)
 {

@@ -9,12 +9,12 @@
 #include "kernel/shell/lineedit.h"
 #include "lib/string.h"
 
-#define KEY_CTRL_C	0x03
-#define KEY_BACKSPACE	0x08
-#define KEY_TAB		0x09
-#define KEY_CTRL_U	0x15
-#define KEY_ESC		0x1b
-#define KEY_DEL		0x7f
+#define KEY_CTRL_C    0x03
+#define KEY_BACKSPACE 0x08
+#define KEY_TAB	      0x09
+#define KEY_CTRL_U    0x15
+#define KEY_ESC	      0x1b
+#define KEY_DEL	      0x7f
 
 static void out_str(struct lineedit *le, const char *s)
 {
@@ -80,7 +80,7 @@ static bool append_text(struct lineedit *le, const char *s, size_t n)
 static void insert_char(struct lineedit *le, char c)
 {
 	if (!append_text(le, &c, 1))
-		le->overflow = true;	/* dropped, and not echoed */
+		le->overflow = true; /* dropped, and not echoed */
 }
 
 static void backspace(struct lineedit *le)
@@ -103,7 +103,7 @@ static void replace_line(struct lineedit *le, const char *s)
 	erase_chars(le, le->len);
 	le->len = 0;
 	le->overflow = false;
-	append_text(le, s, strlen(s));	/* history entries always fit */
+	append_text(le, s, strlen(s)); /* history entries always fit */
 }
 
 static void history_add(struct lineedit *le)
@@ -111,7 +111,7 @@ static void history_add(struct lineedit *le)
 	if (!le->len)
 		return;
 	if (le->hist_count && !strcmp(le->history[0], le->buf))
-		return;		/* no consecutive duplicates */
+		return; /* no consecutive duplicates */
 	/* Shift everything one slot older; the oldest falls off the end. */
 	memmove(le->history[1], le->history[0],
 		sizeof(le->history) - sizeof(le->history[0]));
@@ -123,7 +123,7 @@ static void history_add(struct lineedit *le)
 static void history_up(struct lineedit *le)
 {
 	if (le->hist_pos + 1 >= le->hist_count)
-		return;		/* already at the oldest entry */
+		return; /* already at the oldest entry */
 	le->hist_pos++;
 	replace_line(le, le->history[le->hist_pos]);
 }
@@ -131,7 +131,7 @@ static void history_up(struct lineedit *le)
 static void history_down(struct lineedit *le)
 {
 	if (le->hist_pos < 0)
-		return;		/* not browsing */
+		return; /* not browsing */
 	le->hist_pos--;
 	replace_line(le, le->hist_pos < 0 ? "" : le->history[le->hist_pos]);
 }
@@ -202,7 +202,7 @@ static void tab(struct lineedit *le)
 		n = LINEEDIT_MATCHES;
 	for (i = 0; i < n; i++) {
 		if (strncmp(m[i], le->buf, le->len))
-			return;	/* a match must extend what was typed */
+			return; /* a match must extend what was typed */
 	}
 	if (n > 0)
 		complete_word(le, m, n);
@@ -250,9 +250,10 @@ static bool feed_escape(struct lineedit *le, unsigned char b)
 	else if (state == LE_ESC_START && b == 'O')
 		le->esc = LE_ESC_SS3;
 	else if (state == LE_ESC_CSI && b < 0x40)
-		le->esc = LE_ESC_CSI;	/* parameter bytes, e.g. "3" in ESC [ 3 ~ */
+		le->esc =
+			LE_ESC_CSI; /* parameter bytes, e.g. "3" in ESC [ 3 ~ */
 	else if (state != LE_ESC_START)
-		arrow(le, b);		/* the final byte */
+		arrow(le, b); /* the final byte */
 	return true;
 }
 
@@ -277,7 +278,7 @@ static enum lineedit_event feed_control(struct lineedit *le, unsigned char b)
 		le->esc = LE_ESC_START;
 		break;
 	default:
-		break;		/* other control bytes and bytes >= 0x80 */
+		break; /* other control bytes and bytes >= 0x80 */
 	}
 	return LE_NONE;
 }

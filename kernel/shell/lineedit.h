@@ -41,9 +41,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LINEEDIT_MAX 128	/* bytes incl. NUL: lines of at most 127 characters */
+#define LINEEDIT_MAX	 128 /* bytes incl. NUL: lines of at most 127 characters */
 #define LINEEDIT_HISTORY 16
-#define LINEEDIT_MATCHES 32	/* most completions shown for one Tab */
+#define LINEEDIT_MATCHES 32 /* most completions shown for one Tab */
 
 enum lineedit_event { LE_NONE, LE_LINE, LE_CANCEL, LE_TOO_LONG };
 
@@ -52,15 +52,15 @@ enum lineedit_esc { LE_ESC_NONE, LE_ESC_START, LE_ESC_CSI, LE_ESC_SS3 };
 
 struct lineedit {
 	char buf[LINEEDIT_MAX];
-	size_t len;		/* buf[len] is always '\0' */
-	bool overflow;		/* characters were dropped from this line */
+	size_t len;    /* buf[len] is always '\0' */
+	bool overflow; /* characters were dropped from this line */
 	enum lineedit_esc esc;
-	char last_enter;	/* '\r' or '\n' if the previous byte ended a line */
-	bool line_done;		/* buf holds a finished line until the next feed */
+	char last_enter; /* '\r' or '\n' if the previous byte ended a line */
+	bool line_done;	 /* buf holds a finished line until the next feed */
 
-	char history[LINEEDIT_HISTORY][LINEEDIT_MAX];	/* [0] is the newest */
+	char history[LINEEDIT_HISTORY][LINEEDIT_MAX]; /* [0] is the newest */
 	int hist_count;
-	int hist_pos;		/* entry on screen, or -1 for a new line */
+	int hist_pos; /* entry on screen, or -1 for a new line */
 
 	const char *prompt;
 	void (*out)(void *ctx, const char *s, size_t n);

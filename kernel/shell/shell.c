@@ -30,7 +30,8 @@ const struct shell_cmd *shell_find(const char *name)
 
 static bool args_fit(const struct shell_cmd *c, int nargs)
 {
-	return nargs >= c->min_args && (c->max_args < 0 || nargs <= c->max_args);
+	return nargs >= c->min_args &&
+	       (c->max_args < 0 || nargs <= c->max_args);
 }
 
 int shell_exec(char *line)
@@ -109,8 +110,7 @@ void shell_main(void)
 {
 	char line[LINEEDIT_MAX];
 
-	lineedit_init(&shell_le, SHELL_PROMPT, shell_out, NULL,
-		      shell_complete);
+	lineedit_init(&shell_le, SHELL_PROMPT, shell_out, NULL, shell_complete);
 	console_printf("Type 'help' for the list of commands.\n");
 	for (;;) {
 		switch (shell_read_line()) {
@@ -119,10 +119,11 @@ void shell_main(void)
 			shell_exec(line);
 			break;
 		case LE_TOO_LONG:
-			console_printf("interlude: line too long (max %d characters); ignored\n",
-				       LINEEDIT_MAX - 1);
+			console_printf(
+				"interlude: line too long (max %d characters); ignored\n",
+				LINEEDIT_MAX - 1);
 			break;
-		default:	/* LE_CANCEL: Ctrl-C, nothing to run */
+		default: /* LE_CANCEL: Ctrl-C, nothing to run */
 			break;
 		}
 	}

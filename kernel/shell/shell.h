@@ -20,19 +20,19 @@ struct shell_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	int min_args;
-	int max_args;		/* -1: no limit */
-	const char *usage;	/* e.g. "ktest [SUITE...]" */
-	const char *help;	/* one line */
+	int max_args;	   /* -1: no limit */
+	const char *usage; /* e.g. "ktest [SUITE...]" */
+	const char *help;  /* one line */
 };
 
-#define SHELL_COMMAND(cname, func, min, max, usage_str, help_str)	\
-	static const struct shell_cmd __shell_cmd_##cname		\
-	__attribute__((used, section(".shell_cmds"), aligned(4))) = {	\
-		#cname, func, min, max, usage_str, help_str		\
-	}
+#define SHELL_COMMAND(cname, func, min, max, usage_str, help_str)             \
+	static const struct shell_cmd __shell_cmd_##cname                     \
+		__attribute__((used, section(".shell_cmds"), aligned(4))) = { \
+			#cname, func, min, max, usage_str, help_str           \
+		}
 
-#define SHELL_PROMPT		"interlude> "
-#define SHELL_MAX_ARGS		16
+#define SHELL_PROMPT   "interlude> "
+#define SHELL_MAX_ARGS 16
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 

@@ -29,7 +29,7 @@
 extern const struct ktest_suite __ktest_suites_start[];
 extern const struct ktest_suite __ktest_suites_end[];
 
-#define KTEST_MAX_NAMES	16
+#define KTEST_MAX_NAMES 16
 
 static char boot_selection[128];
 
@@ -37,9 +37,10 @@ void ktest_fail_values(struct ktest *t, const char *file, int line,
 		       const char *expr, long long a, long long b)
 {
 	t->failures++;
-	console_printf("    # %s: EXPECT failed at %s:%d: %s (%lld vs %lld, 0x%llx vs 0x%llx)\n",
-		       t->name, file, line, expr, a, b,
-		       (unsigned long long)a, (unsigned long long)b);
+	console_printf(
+		"    # %s: EXPECT failed at %s:%d: %s (%lld vs %lld, 0x%llx vs 0x%llx)\n",
+		t->name, file, line, expr, a, b, (unsigned long long)a,
+		(unsigned long long)b);
 }
 
 void ktest_fail_msg(struct ktest *t, const char *file, int line,
@@ -147,7 +148,8 @@ struct ktest_totals ktest_run(const char *const *names, int count)
 		if (s) {
 			run_suite(s, i + 1, &tot);
 		} else {
-			console_printf("# ktest: no suite named '%s'\n", names[i]);
+			console_printf("# ktest: no suite named '%s'\n",
+				       names[i]);
 			console_printf("not ok %d %s\n", i + 1, names[i]);
 			tot.failed++;
 		}
@@ -188,4 +190,5 @@ static int ktest_param(const char *val)
 	strlcpy(boot_selection, val, sizeof(boot_selection));
 	return 0;
 }
-KERNEL_PARAM(ktest, ktest_param, "run in-kernel tests at boot: all or SUITE,SUITE");
+KERNEL_PARAM(ktest, ktest_param,
+	     "run in-kernel tests at boot: all or SUITE,SUITE");

@@ -40,20 +40,23 @@ struct ktest_case {
 struct ktest_suite {
 	const char *name;
 	const struct ktest_case *cases;
-	int (*init)(void);	/* optional; non-zero fails every case */
-	void (*exit)(void);	/* optional; undo what init did */
+	int (*init)(void);  /* optional; non-zero fails every case */
+	void (*exit)(void); /* optional; undo what init did */
 };
 
-#define KTEST_CASE(fn)	{ #fn, fn }
-
-#define KTEST_SUITE_FULL(sname, initfn, exitfn, ...)			\
-	static const struct ktest_case __ktest_cases_##sname[] = {	\
-		__VA_ARGS__, { 0, 0 }					\
-	};								\
-	static const struct ktest_suite __ktest_suite_##sname		\
-	__attribute__((used, section(".ktest_suites"), aligned(4))) = { \
-		#sname, __ktest_cases_##sname, initfn, exitfn		\
+#define KTEST_CASE(fn)  \
+	{               \
+#fn, fn \
 	}
+
+#define KTEST_SUITE_FULL(sname, initfn, exitfn, ...)                           \
+	static const struct ktest_case __ktest_cases_##sname[] = {             \
+		__VA_ARGS__, { 0, 0 }                                          \
+	};                                                                     \
+	static const struct ktest_suite __ktest_suite_##sname                  \
+		__attribute__((used, section(".ktest_suites"),                 \
+			       aligned(4))) = { #sname, __ktest_cases_##sname, \
+						initfn, exitfn }
 
 #define KTEST_SUITE(sname, ...) KTEST_SUITE_FULL(sname, 0, 0, __VA_ARGS__)
 
@@ -63,57 +66,57 @@ void ktest_fail_msg(struct ktest *t, const char *file, int line,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ktest_skip(struct ktest *t, const char *reason);
 
-#define KTEST_CMP(t, op, a, b, on_fail)					\
-	do {								\
-		long long __a = (long long)(a), __b = (long long)(b);	\
-		if (!(__a op __b)) {					\
-			ktest_fail_values(t, __FILE__, __LINE__,	\
-					  #a " " #op " " #b, __a, __b);	\
-			on_fail;					\
-		}							\
+#define KTEST_CMP(t, op, a, b, on_fail)                                 \
+	do {                                                            \
+		long long __a = (long long)(a), __b = (long long)(b);   \
+		if (!(__a op __b)) {                                    \
+			ktest_fail_values(t, __FILE__, __LINE__,        \
+					  #a " " #op " " #b, __a, __b); \
+			on_fail;                                        \
+		}                                                       \
 	} while (0)
 
-#define EXPECT_EQ(t, a, b)	KTEST_CMP(t, ==, a, b, (void)0)
-#define EXPECT_NE(t, a, b)	KTEST_CMP(t, !=, a, b, (void)0)
-#define EXPECT_LT(t, a, b)	KTEST_CMP(t, <, a, b, (void)0)
-#define EXPECT_LE(t, a, b)	KTEST_CMP(t, <=, a, b, (void)0)
-#define EXPECT_GT(t, a, b)	KTEST_CMP(t, >, a, b, (void)0)
-#define EXPECT_GE(t, a, b)	KTEST_CMP(t, >=, a, b, (void)0)
-#define ASSERT_EQ(t, a, b)	KTEST_CMP(t, ==, a, b, return)
-#define ASSERT_NE(t, a, b)	KTEST_CMP(t, !=, a, b, return)
-#define EXPECT_PTR_EQ(t, a, b)						\
-	EXPECT_EQ(t, (uintptr_t)(a), (uintptr_t)(b))
+#define EXPECT_EQ(t, a, b)     KTEST_CMP(t, ==, a, b, (void)0)
+#define EXPECT_NE(t, a, b)     KTEST_CMP(t, !=, a, b, (void)0)
+#define EXPECT_LT(t, a, b)     KTEST_CMP(t, <, a, b, (void)0)
+#define EXPECT_LE(t, a, b)     KTEST_CMP(t, <=, a, b, (void)0)
+#define EXPECT_GT(t, a, b)     KTEST_CMP(t, >, a, b, (void)0)
+#define EXPECT_GE(t, a, b)     KTEST_CMP(t, >=, a, b, (void)0)
+#define ASSERT_EQ(t, a, b)     KTEST_CMP(t, ==, a, b, return )
+#define ASSERT_NE(t, a, b)     KTEST_CMP(t, !=, a, b, return )
+#define EXPECT_PTR_EQ(t, a, b) EXPECT_EQ(t, (uintptr_t)(a), (uintptr_t)(b))
 
-#define EXPECT_TRUE(t, c)						\
-	do {								\
-		if (!(c))						\
-			ktest_fail_msg(t, __FILE__, __LINE__,		\
-				       "EXPECT_TRUE(%s)", #c);		\
+#define EXPECT_TRUE(t, c)                                      \
+	do {                                                   \
+		if (!(c))                                      \
+			ktest_fail_msg(t, __FILE__, __LINE__,  \
+				       "EXPECT_TRUE(%s)", #c); \
 	} while (0)
-#define EXPECT_FALSE(t, c)	EXPECT_TRUE(t, !(c))
-#define ASSERT_TRUE(t, c)						\
-	do {								\
-		if (!(c)) {						\
-			ktest_fail_msg(t, __FILE__, __LINE__,		\
-				       "ASSERT_TRUE(%s)", #c);		\
-			return;						\
-		}							\
-	} while (0)
-
-#define EXPECT_STREQ(t, a, b)						\
-	do {								\
-		const char *__sa = (a), *__sb = (b);			\
-		if (!__sa || !__sb || strcmp(__sa, __sb))		\
-			ktest_fail_msg(t, __FILE__, __LINE__,		\
-				       "EXPECT_STREQ(%s, %s): \"%s\" vs \"%s\"", \
-				       #a, #b, __sa ? __sa : "(null)",	\
-				       __sb ? __sb : "(null)");	\
+#define EXPECT_FALSE(t, c) EXPECT_TRUE(t, !(c))
+#define ASSERT_TRUE(t, c)                                      \
+	do {                                                   \
+		if (!(c)) {                                    \
+			ktest_fail_msg(t, __FILE__, __LINE__,  \
+				       "ASSERT_TRUE(%s)", #c); \
+			return;                                \
+		}                                              \
 	} while (0)
 
-#define KTEST_SKIP(t, reason)						\
-	do {								\
-		ktest_skip(t, reason);					\
-		return;							\
+#define EXPECT_STREQ(t, a, b)                                                 \
+	do {                                                                  \
+		const char *__sa = (a), *__sb = (b);                          \
+		if (!__sa || !__sb || strcmp(__sa, __sb))                     \
+			ktest_fail_msg(                                       \
+				t, __FILE__, __LINE__,                        \
+				"EXPECT_STREQ(%s, %s): \"%s\" vs \"%s\"", #a, \
+				#b, __sa ? __sa : "(null)",                   \
+				__sb ? __sb : "(null)");                      \
+	} while (0)
+
+#define KTEST_SKIP(t, reason)          \
+	do {                           \
+		ktest_skip(t, reason); \
+		return;                \
 	} while (0)
 
 struct ktest_totals {

@@ -18,32 +18,35 @@ struct test_case {
 	void (*fn)(void);
 };
 
-#define TEST_CASE(fn) { #fn, fn }
+#define TEST_CASE(fn)   \
+	{               \
+#fn, fn \
+	}
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static int check_failures;	/* in the running case */
+static int check_failures; /* in the running case */
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: CHECK(%s) failed\n",		\
-			       __FILE__, __LINE__, #cond);		\
-			check_failures++;				\
-		}							\
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			printf("# %s:%d: CHECK(%s) failed\n", __FILE__, \
+			       __LINE__, #cond);                        \
+			check_failures++;                               \
+		}                                                       \
 	} while (0)
 
 /* Integers of any type; both are shown, as signed and as hex. */
-#define CHECK_EQ(a, b)							\
-	do {								\
-		long long check_a = (long long)(a);			\
-		long long check_b = (long long)(b);			\
-		if (check_a != check_b) {				\
+#define CHECK_EQ(a, b)                                                                               \
+	do {                                                                                         \
+		long long check_a = (long long)(a);                                                  \
+		long long check_b = (long long)(b);                                                  \
+		if (check_a != check_b) {                                                            \
 			printf("# %s:%d: CHECK_EQ(%s, %s) failed: %lld (0x%llx) != %lld (0x%llx)\n", \
-			       __FILE__, __LINE__, #a, #b, check_a,	\
-			       (unsigned long long)check_a, check_b,	\
-			       (unsigned long long)check_b);		\
-			check_failures++;				\
-		}							\
+			       __FILE__, __LINE__, #a, #b, check_a,                                  \
+			       (unsigned long long)check_a, check_b,                                 \
+			       (unsigned long long)check_b);                                         \
+			check_failures++;                                                            \
+		}                                                                                    \
 	} while (0)
 
 /* Compared by hand, so it does not depend on the strcmp under test. */
@@ -77,18 +80,18 @@ static inline void check_print_escaped(const char *s)
 	putchar('"');
 }
 
-#define CHECK_STR(a, b)							\
-	do {								\
-		const char *check_a = (a), *check_b = (b);		\
-		if (!check_str_equal(check_a, check_b)) {		\
-			printf("# %s:%d: CHECK_STR(%s, %s) failed: ",	\
-			       __FILE__, __LINE__, #a, #b);		\
-			check_print_escaped(check_a);			\
-			printf(" != ");					\
-			check_print_escaped(check_b);			\
-			printf("\n");					\
-			check_failures++;				\
-		}							\
+#define CHECK_STR(a, b)                                               \
+	do {                                                          \
+		const char *check_a = (a), *check_b = (b);            \
+		if (!check_str_equal(check_a, check_b)) {             \
+			printf("# %s:%d: CHECK_STR(%s, %s) failed: ", \
+			       __FILE__, __LINE__, #a, #b);           \
+			check_print_escaped(check_a);                 \
+			printf(" != ");                               \
+			check_print_escaped(check_b);                 \
+			printf("\n");                                 \
+			check_failures++;                             \
+		}                                                     \
 	} while (0)
 
 /* Runs the cases, prints KTAP version 1; returns main()'s exit status. */

@@ -29,8 +29,8 @@ static bool split_is(const char *input, ...)
 	va_start(ap, input);
 	while ((want = va_arg(ap, const char *)) != NULL) {
 		if (i >= argc || !check_str_equal(argv[i], want)) {
-			printf("# input [%s]: word %d is [%s], want [%s]\n", input,
-			       i, i < argc ? argv[i] : "(none)", want);
+			printf("# input [%s]: word %d is [%s], want [%s]\n",
+			       input, i, i < argc ? argv[i] : "(none)", want);
 			ok = false;
 		}
 		i++;
@@ -47,7 +47,8 @@ static void plain_words(void)
 {
 	CHECK(split_is("ls", "ls", NULL));
 	CHECK(split_is("echo a b c", "echo", "a", "b", "c", NULL));
-	CHECK(split_is("  \t lead and trail  \t", "lead", "and", "trail", NULL));
+	CHECK(split_is("  \t lead and trail  \t", "lead", "and", "trail",
+		       NULL));
 	CHECK(split_is("a\tb", "a", "b", NULL));
 }
 
@@ -80,7 +81,7 @@ static void escapes_in_quotes(void)
 static void unterminated_quote(void)
 {
 	char line[] = "echo \"abc";
-	char line2[] = "\"x\\\"";		/* the escaped quote does not close */
+	char line2[] = "\"x\\\""; /* the escaped quote does not close */
 	char *argv[MAX_ARGS + 1];
 
 	CHECK_EQ(split_args(line, argv, MAX_ARGS), -EINVAL);
@@ -98,7 +99,8 @@ static void too_many_words(void)
 	CHECK(argv[8] == NULL);
 	CHECK_STR(argv[7], "8");
 	CHECK_EQ(split_args(over, argv, MAX_ARGS), -E2BIG);
-	CHECK_EQ(split_args(trailing, argv, MAX_ARGS), 8);	/* blanks are not words */
+	CHECK_EQ(split_args(trailing, argv, MAX_ARGS),
+		 8); /* blanks are not words */
 }
 
 static void zero_max_args(void)
@@ -112,12 +114,9 @@ static void zero_max_args(void)
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(plain_words),
-	TEST_CASE(blank_lines),
-	TEST_CASE(double_quotes),
-	TEST_CASE(escapes_in_quotes),
-	TEST_CASE(unterminated_quote),
-	TEST_CASE(too_many_words),
+	TEST_CASE(plain_words),	       TEST_CASE(blank_lines),
+	TEST_CASE(double_quotes),      TEST_CASE(escapes_in_quotes),
+	TEST_CASE(unterminated_quote), TEST_CASE(too_many_words),
 	TEST_CASE(zero_max_args),
 };
 

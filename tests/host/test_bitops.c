@@ -12,7 +12,7 @@ static void bitmap_set_clear(void)
 
 	set_bit(0, map);
 	set_bit(BITS_PER_LONG - 1, map);
-	set_bit(BITS_PER_LONG, map);		/* first bit of word 1 */
+	set_bit(BITS_PER_LONG, map); /* first bit of word 1 */
 	set_bit(2 * BITS_PER_LONG + 5, map);
 	CHECK(map[0] == (BIT(0) | BIT(BITS_PER_LONG - 1)));
 	CHECK(map[1] == BIT(0));
@@ -24,7 +24,7 @@ static void bitmap_set_clear(void)
 		CHECK_EQ(test_bit(nr, map), want);
 	}
 	clear_bit(BITS_PER_LONG, map);
-	clear_bit(BITS_PER_LONG, map);		/* clearing twice is fine */
+	clear_bit(BITS_PER_LONG, map); /* clearing twice is fine */
 	CHECK(map[1] == 0);
 	CHECK(map[0] == (BIT(0) | BIT(BITS_PER_LONG - 1)));
 }
@@ -33,8 +33,8 @@ static void test_and_modify(void)
 {
 	unsigned long map[2] = { 0, 0 };
 
-	CHECK(!test_and_set_bit(40, map));	/* was clear */
-	CHECK(test_and_set_bit(40, map));	/* now set */
+	CHECK(!test_and_set_bit(40, map)); /* was clear */
+	CHECK(test_and_set_bit(40, map));  /* now set */
 	CHECK(test_bit(40, map));
 	CHECK(test_and_clear_bit(40, map));
 	CHECK(!test_and_clear_bit(40, map));
@@ -75,25 +75,23 @@ static void walk_set_bits(void)
 	unsigned long word = BIT(0) | BIT(3) | BIT(4) | BIT(31);
 	unsigned int bit, n = 0;
 
-	for_each_set_bit(bit, word) {
+	for_each_set_bit (bit, word) {
 		CHECK(n < ARRAY_SIZE(want));
 		if (n < ARRAY_SIZE(want))
 			CHECK_EQ(bit, want[n]);
 		n++;
-		word = 0;	/* the loop walks its own copy */
+		word = 0; /* the loop walks its own copy */
 	}
 	CHECK_EQ(n, 4);
 	n = 0;
-	for_each_set_bit(bit, 0UL)
+	for_each_set_bit (bit, 0UL)
 		n++;
 	CHECK_EQ(n, 0);
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(bitmap_set_clear),
-	TEST_CASE(test_and_modify),
-	TEST_CASE(find_bits),
-	TEST_CASE(population_count),
+	TEST_CASE(bitmap_set_clear), TEST_CASE(test_and_modify),
+	TEST_CASE(find_bits),	     TEST_CASE(population_count),
 	TEST_CASE(walk_set_bits),
 };
 

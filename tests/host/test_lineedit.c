@@ -56,7 +56,7 @@ static int complete(void *ctx, const char *prefix, size_t len,
 }
 
 static struct lineedit le;
-static int event_count;	/* events other than LE_NONE in the last feed() */
+static int event_count; /* events other than LE_NONE in the last feed() */
 
 /* A fresh editor with the prompt printed, and a clean screen. */
 static void setup(void)
@@ -125,9 +125,9 @@ static void cr_lf_pairs_are_one_enter(void)
 	CHECK_STR(lineedit_line(&le), "a");
 	CHECK_EQ(feed("b\n\r"), LE_LINE);
 	CHECK_EQ(event_count, 1);
-	CHECK_EQ(feed("\r\r"), LE_LINE);	/* two Enters: two lines */
+	CHECK_EQ(feed("\r\r"), LE_LINE); /* two Enters: two lines */
 	CHECK_EQ(event_count, 2);
-	CHECK_EQ(feed("x\n\n"), LE_LINE);	/* "\r\r\n\n" would be 3 */
+	CHECK_EQ(feed("x\n\n"), LE_LINE); /* "\r\r\n\n" would be 3 */
 	CHECK_EQ(event_count, 2);
 	/* The pair may be split by the caller's lineedit_start(). */
 	CHECK_EQ(feed("c\r"), LE_LINE);
@@ -147,7 +147,7 @@ static void backspace_and_del(void)
 	feed("abc\b\x7f");
 	CHECK_STR(screen, "abc\b \b\b \b");
 	screen_clear();
-	feed("\b\b\b");		/* only one left to erase */
+	feed("\b\b\b"); /* only one left to erase */
 	CHECK_STR(screen, "\b \b");
 	CHECK_EQ(feed("z\r"), LE_LINE);
 	CHECK_STR(lineedit_line(&le), "z");
@@ -175,7 +175,9 @@ static void ctrl_c_cancels(void)
 static void ignored_bytes(void)
 {
 	setup();
-	CHECK_EQ(feed("a\x01\x02\x07\x80\xff\x1f" "b\r"), LE_LINE);
+	CHECK_EQ(feed("a\x01\x02\x07\x80\xff\x1f"
+		      "b\r"),
+		 LE_LINE);
 	CHECK_STR(lineedit_line(&le), "ab");
 	CHECK_STR(screen, "ab\r\n");
 }
@@ -204,7 +206,7 @@ static void enter_lines(const char *const *lines, int n)
 	screen_clear();
 }
 
-#define UP "\x1b[A"
+#define UP   "\x1b[A"
 #define DOWN "\x1b[B"
 
 static void history_walk(void)
@@ -215,25 +217,25 @@ static void history_walk(void)
 	enter_lines(lines, ARRAY_SIZE(lines));
 	feed("ab");
 	screen_clear();
-	feed(UP);		/* replaces the typed "ab" */
+	feed(UP); /* replaces the typed "ab" */
 	CHECK_STR(screen, "\b \b\b \bthree");
 	CHECK_STR(lineedit_line(&le), "three");
-	feed(UP);		/* "two" once: no consecutive duplicates */
+	feed(UP); /* "two" once: no consecutive duplicates */
 	CHECK_STR(lineedit_line(&le), "two");
-	feed("\x1bOA");		/* ESC O A is Up too; "" was not stored */
+	feed("\x1bOA"); /* ESC O A is Up too; "" was not stored */
 	CHECK_STR(lineedit_line(&le), "one");
 	screen_clear();
-	feed(UP);		/* oldest: stays, prints nothing */
+	feed(UP); /* oldest: stays, prints nothing */
 	CHECK_STR(lineedit_line(&le), "one");
 	CHECK_STR(screen, "");
 	feed(DOWN);
 	CHECK_STR(lineedit_line(&le), "two");
 	feed(DOWN "\x1bOB");
-	CHECK_STR(lineedit_line(&le), "");	/* past the newest: empty */
+	CHECK_STR(lineedit_line(&le), ""); /* past the newest: empty */
 	screen_clear();
 	feed(DOWN);
 	CHECK_STR(screen, "");
-	feed(UP UP "!\r");	/* a recalled line can be edited and entered */
+	feed(UP UP "!\r"); /* a recalled line can be edited and entered */
 	CHECK_STR(lineedit_line(&le), "two!");
 }
 
@@ -269,11 +271,11 @@ static void tab_single_match(void)
 static void tab_common_prefix(void)
 {
 	setup();
-	feed("l\t");		/* ls, lsirq share "ls" */
+	feed("l\t"); /* ls, lsirq share "ls" */
 	CHECK_STR(lineedit_line(&le), "ls");
 	CHECK_STR(screen, "ls");
 	screen_clear();
-	feed("\t");		/* nothing left to add: list them */
+	feed("\t"); /* nothing left to add: list them */
 	CHECK_STR(screen, "\r\nls  lsirq\r\n" PROMPT "ls");
 	CHECK_STR(lineedit_line(&le), "ls");
 	feed("\x15h\t");
@@ -288,12 +290,12 @@ static void tab_only_first_word(void)
 	feed("ls he\t");
 	CHECK_EQ(complete_calls, 0);
 	CHECK_STR(lineedit_line(&le), "ls he");
-	feed("\x15zz\t");	/* no match: nothing happens */
+	feed("\x15zz\t"); /* no match: nothing happens */
 	CHECK_EQ(complete_calls, 1);
 	CHECK_STR(lineedit_line(&le), "zz");
 	lineedit_init(&le, PROMPT, out, screen, NULL);
 	lineedit_start(&le);
-	feed("he\t");		/* no completer: Tab ignored */
+	feed("he\t"); /* no completer: Tab ignored */
 	CHECK_STR(lineedit_line(&le), "he");
 }
 
@@ -317,11 +319,11 @@ static void overflow_reports_too_long(void)
 	setup();
 	fill('a', LINEEDIT_MAX - 1);
 	screen_clear();
-	fill('b', 500);		/* dropped: not stored, not echoed */
+	fill('b', 500); /* dropped: not stored, not echoed */
 	CHECK_EQ(screen_len, 0);
 	CHECK_EQ(le.len, LINEEDIT_MAX - 1);
 	CHECK_EQ(le.buf[LINEEDIT_MAX - 1], '\0');
-	feed("\b\b");		/* erasing does not bring the lost text back */
+	feed("\b\b"); /* erasing does not bring the lost text back */
 	CHECK_EQ(feed("\r"), LE_TOO_LONG);
 	CHECK_STR(screen, "\b \b\b \b\r\n");
 	/* A too-long line is not put in the history. */
@@ -336,7 +338,9 @@ static void ctrl_u_clears_overflow(void)
 {
 	setup();
 	fill('a', LINEEDIT_MAX + 10);
-	CHECK_EQ(feed("\x15" "fine\r"), LE_LINE);
+	CHECK_EQ(feed("\x15"
+		      "fine\r"),
+		 LE_LINE);
 	CHECK_STR(lineedit_line(&le), "fine");
 }
 

@@ -35,7 +35,7 @@ static bool list_is(struct list_head *head, const int *want, int n)
 
 	if (check_links(head) != n || (int)list_count(head) != n)
 		return false;
-	list_for_each(p, head) {
+	list_for_each (p, head) {
 		if (list_entry(p, struct item, node)->value != want[i++])
 			return false;
 	}
@@ -68,8 +68,8 @@ static void add_and_add_tail(void)
 	list_add_tail(&a.node, &head);
 	CHECK(list_is_singular(&head));
 	CHECK(list_is(&head, want_one, 1));
-	list_add_tail(&b.node, &head);		/* at the end */
-	list_add(&c.node, &head);		/* at the front */
+	list_add_tail(&b.node, &head); /* at the end */
+	list_add(&c.node, &head);      /* at the front */
 	CHECK(!list_is_singular(&head));
 	CHECK(list_is(&head, want_all, 3));
 	CHECK(list_first_entry(&head, struct item, node) == &c);
@@ -87,8 +87,8 @@ static void del_reinitialises(void)
 	list_add_tail(&c.node, &head);
 	list_del(&b.node);
 	CHECK(list_is(&head, want, 2));
-	CHECK(list_empty(&b.node));	/* init-on-delete */
-	list_del(&b.node);		/* deleting twice is harmless */
+	CHECK(list_empty(&b.node)); /* init-on-delete */
+	list_del(&b.node);	    /* deleting twice is harmless */
 	CHECK(list_is(&head, want, 2));
 	list_del(&a.node);
 	list_del(&c.node);
@@ -106,9 +106,9 @@ static void move_tail(void)
 	list_add_tail(&a.node, &head);
 	list_add_tail(&b.node, &head);
 	list_add_tail(&c.node, &head);
-	list_move_tail(&a.node, &head);		/* round-robin rotation */
+	list_move_tail(&a.node, &head); /* round-robin rotation */
 	CHECK(list_is(&head, want_rot, 3));
-	list_move_tail(&b.node, &other);	/* to another list */
+	list_move_tail(&b.node, &other); /* to another list */
 	CHECK(list_is(&head, want_rest, 2));
 	CHECK(list_is(&other, want_other, 1));
 }
@@ -123,7 +123,7 @@ static void for_each_entry_order(void)
 		items[i].value = i;
 		list_add_tail(&items[i].node, &head);
 	}
-	list_for_each_entry(pos, &head, node)
+	list_for_each_entry (pos, &head, node)
 		CHECK_EQ(pos->value, expect++);
 	CHECK_EQ(expect, 10);
 }
@@ -140,14 +140,14 @@ static void delete_during_safe_walk(void)
 		items[i].value = i;
 		list_add_tail(&items[i].node, &head);
 	}
-	list_for_each_entry_safe(pos, n, &head, node) {
+	list_for_each_entry_safe (pos, n, &head, node) {
 		visited++;
 		if (pos->value % 2 == 0)
 			list_del(&pos->node);
 	}
 	CHECK_EQ(visited, 10);
 	CHECK(list_is(&head, want_odd, 5));
-	list_for_each_entry_safe(pos, n, &head, node)
+	list_for_each_entry_safe (pos, n, &head, node)
 		list_del(&pos->node);
 	CHECK(list_empty(&head));
 	for (i = 0; i < 10; i++)
@@ -155,12 +155,9 @@ static void delete_during_safe_walk(void)
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(init_empty),
-	TEST_CASE(add_and_add_tail),
-	TEST_CASE(del_reinitialises),
-	TEST_CASE(move_tail),
-	TEST_CASE(for_each_entry_order),
-	TEST_CASE(delete_during_safe_walk),
+	TEST_CASE(init_empty),		 TEST_CASE(add_and_add_tail),
+	TEST_CASE(del_reinitialises),	 TEST_CASE(move_tail),
+	TEST_CASE(for_each_entry_order), TEST_CASE(delete_during_safe_walk),
 };
 
 int main(void)

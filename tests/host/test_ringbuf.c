@@ -7,8 +7,8 @@
 #include "tests/host/rename.h"
 #include "lib/ringbuf.h"
 
-#define SIZE 16
-#define NEAR_WRAP 0xfffffff0u	/* head/tail overflow after 16 bytes */
+#define SIZE	  16
+#define NEAR_WRAP 0xfffffff0u /* head/tail overflow after 16 bytes */
 
 /* Start both counters just below the 32-bit overflow. */
 static void init_near_wrap(struct ringbuf *rb, uint8_t *storage, uint32_t start)
@@ -65,7 +65,7 @@ static void index_wraparound(void)
 	init_near_wrap(&rb, storage, 0xfffffffcu);
 	for (i = 0; i < SIZE; i++)
 		CHECK(ringbuf_put(&rb, (uint8_t)i));
-	CHECK(rb.head < rb.tail);	/* head has wrapped, tail not yet */
+	CHECK(rb.head < rb.tail); /* head has wrapped, tail not yet */
 	CHECK(ringbuf_full(&rb));
 	CHECK_EQ(ringbuf_len(&rb), SIZE);
 	CHECK(!ringbuf_put(&rb, 0xee));
@@ -82,15 +82,15 @@ static void partial_write_read(void)
 {
 	uint8_t storage[SIZE], out[32];
 	struct ringbuf rb;
-	const char *msg = "0123456789abcdefghij";	/* 20 bytes */
+	const char *msg = "0123456789abcdefghij"; /* 20 bytes */
 	int i;
 
 	init_near_wrap(&rb, storage, NEAR_WRAP + 3);
-	CHECK_EQ(ringbuf_write(&rb, msg, 20), SIZE);	/* only 16 fit */
+	CHECK_EQ(ringbuf_write(&rb, msg, 20), SIZE); /* only 16 fit */
 	CHECK_EQ(ringbuf_read(&rb, out, 10), 10);
 	for (i = 0; i < 10; i++)
 		CHECK_EQ(out[i], msg[i]);
-	CHECK_EQ(ringbuf_write(&rb, "VWXYZ", 5), 5);	/* wraps in the array */
+	CHECK_EQ(ringbuf_write(&rb, "VWXYZ", 5), 5); /* wraps in the array */
 	CHECK_EQ(ringbuf_len(&rb), 11);
 	CHECK_EQ(ringbuf_read(&rb, out, sizeof(out)), 11);
 	for (i = 0; i < 6; i++)
@@ -114,7 +114,7 @@ static void peek_and_drop(void)
 	ringbuf_drop(&rb, 2);
 	CHECK_EQ(ringbuf_peek(&rb, 0), 'c');
 	CHECK_EQ(ringbuf_len(&rb), 4);
-	ringbuf_drop(&rb, 100);		/* more than stored: empties it */
+	ringbuf_drop(&rb, 100); /* more than stored: empties it */
 	CHECK(ringbuf_empty(&rb));
 	ringbuf_write(&rb, "zz", 2);
 	ringbuf_reset(&rb);
@@ -224,16 +224,13 @@ static void random_model_check(void)
 	init_near_wrap(&rb, storage, NEAR_WRAP - 1000);
 	for (step = 0; step < 200000 && !check_failures; step++)
 		random_step(&rb, &m);
-	CHECK(rb.head < NEAR_WRAP);	/* the run did cross the overflow */
+	CHECK(rb.head < NEAR_WRAP); /* the run did cross the overflow */
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(starts_empty),
-	TEST_CASE(fill_until_full),
-	TEST_CASE(index_wraparound),
-	TEST_CASE(partial_write_read),
-	TEST_CASE(peek_and_drop),
-	TEST_CASE(size_one),
+	TEST_CASE(starts_empty),       TEST_CASE(fill_until_full),
+	TEST_CASE(index_wraparound),   TEST_CASE(partial_write_read),
+	TEST_CASE(peek_and_drop),      TEST_CASE(size_one),
 	TEST_CASE(random_model_check),
 };
 

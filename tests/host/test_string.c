@@ -25,7 +25,7 @@ static void mem_copy_set(void)
 		CHECK_EQ(buf[i], 'x');
 	CHECK(memcpy(buf + 2, "hello", 5) == buf + 2);
 	CHECK_EQ(memcmp(buf, "xxhellox", 8), 0);
-	memset(buf, 0x1ff, 1);		/* only the low byte is used */
+	memset(buf, 0x1ff, 1); /* only the low byte is used */
 	CHECK_EQ((unsigned char)buf[0], 0xff);
 	memcpy(buf, "abc", 0);
 	CHECK_EQ((unsigned char)buf[0], 0xff);
@@ -46,7 +46,8 @@ static void mem_move_overlap(void)
 					tmp[i] = want[src + i];
 				for (i = 0; i < n; i++)
 					want[dst + i] = tmp[i];
-				CHECK(memmove(buf + dst, buf + src, n) == buf + dst);
+				CHECK(memmove(buf + dst, buf + src, n) ==
+				      buf + dst);
 				CHECK_EQ(ref_memcmp(buf, want, 32), 0);
 			}
 		}
@@ -84,14 +85,16 @@ static void lengths(void)
 	CHECK_EQ(strlen("hello"), 5);
 	CHECK_EQ(strnlen("hello", 3), 3);
 	CHECK_EQ(strnlen("hello", 10), 5);
-	CHECK_EQ(strnlen(unterminated, 4), 4);	/* must not read byte 4 */
+	CHECK_EQ(strnlen(unterminated, 4), 4); /* must not read byte 4 */
 	CHECK_EQ(strnlen("", 0), 0);
 }
 
 static void search_functions(void)
 {
-	static const char *const hay[] = { "", "a", "abcabc", "aaab", "hello world" };
-	static const char *const needle[] = { "", "a", "b", "abc", "aab", "world", "x", "cab" };
+	static const char *const hay[] = { "", "a", "abcabc", "aaab",
+					   "hello world" };
+	static const char *const needle[] = { "",    "a",     "b", "abc",
+					      "aab", "world", "x", "cab" };
 	const char *s = "a/b/c";
 	size_t i, j;
 
@@ -99,12 +102,13 @@ static void search_functions(void)
 	CHECK(strrchr(s, '/') == s + 3);
 	CHECK(strchr(s, 'x') == NULL);
 	CHECK(strrchr(s, 'x') == NULL);
-	CHECK(strchr(s, '\0') == s + 5);	/* the terminator counts */
+	CHECK(strchr(s, '\0') == s + 5); /* the terminator counts */
 	CHECK(strrchr(s, '\0') == s + 5);
-	CHECK(strchr(s, 'a' + 256) == s);	/* c is converted to char */
+	CHECK(strchr(s, 'a' + 256) == s); /* c is converted to char */
 	for (i = 0; i < ARRAY_SIZE(hay); i++)
 		for (j = 0; j < ARRAY_SIZE(needle); j++)
-			CHECK(strstr(hay[i], needle[j]) == ref_strstr(hay[i], needle[j]));
+			CHECK(strstr(hay[i], needle[j]) ==
+			      ref_strstr(hay[i], needle[j]));
 }
 
 static void strlcpy_truncates(void)
@@ -117,7 +121,7 @@ static void strlcpy_truncates(void)
 	CHECK_EQ(strlcpy(buf, "a longer string", sizeof(buf)), 15);
 	CHECK_STR(buf, "a longe");
 	memset(buf, 'x', sizeof(buf));
-	CHECK_EQ(strlcpy(buf, "abc", 0), 3);	/* size 0: writes nothing */
+	CHECK_EQ(strlcpy(buf, "abc", 0), 3); /* size 0: writes nothing */
 	CHECK_EQ(buf[0], 'x');
 	CHECK_EQ(strlcpy(buf, "abc", 1), 3);
 	CHECK_EQ(buf[0], '\0');
@@ -151,15 +155,15 @@ static void kstrtoul_valid(void)
 static void kstrtoul_invalid(void)
 {
 	static const char *const bad[] = {
-		"", "x", "12a", " 1", "1 ", "12\n", "-1", "+1", "0x", "0xg",
-		"09", "1.5",
+		"",   "x",  "12a", " 1",  "1 ", "12\n",
+		"-1", "+1", "0x",  "0xg", "09", "1.5",
 	};
 	unsigned long v = 77;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		CHECK_EQ(kstrtoul(bad[i], 0, &v), -EINVAL);
-		CHECK_EQ(v, 77);	/* untouched on error */
+		CHECK_EQ(v, 77); /* untouched on error */
 	}
 	CHECK_EQ(kstrtoul("1a", 10, &v), -EINVAL);
 	CHECK_EQ(kstrtoul("12", 1, &v), -EINVAL);
@@ -206,9 +210,9 @@ static void kstrtol_signs(void)
 	CHECK_EQ(kstrtol(buf, 10, &v), 0);
 	CHECK(v == LONG_MIN);
 	ref_snprintf(buf, sizeof(buf), "%lu", (unsigned long)LONG_MAX + 1);
-	CHECK_EQ(kstrtol(buf, 10, &v), -ERANGE);	/* LONG_MAX + 1 */
+	CHECK_EQ(kstrtol(buf, 10, &v), -ERANGE); /* LONG_MAX + 1 */
 	ref_snprintf(buf, sizeof(buf), "-%lu", (unsigned long)LONG_MAX + 2);
-	CHECK_EQ(kstrtol(buf, 10, &v), -ERANGE);	/* LONG_MIN - 1 */
+	CHECK_EQ(kstrtol(buf, 10, &v), -ERANGE); /* LONG_MIN - 1 */
 }
 
 static void errno_names(void)
@@ -227,16 +231,11 @@ static void errno_names(void)
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(mem_copy_set),
-	TEST_CASE(mem_move_overlap),
-	TEST_CASE(compare_functions),
-	TEST_CASE(lengths),
-	TEST_CASE(search_functions),
-	TEST_CASE(strlcpy_truncates),
-	TEST_CASE(kstrtoul_valid),
-	TEST_CASE(kstrtoul_invalid),
-	TEST_CASE(kstrtoul_range),
-	TEST_CASE(kstrtol_signs),
+	TEST_CASE(mem_copy_set),      TEST_CASE(mem_move_overlap),
+	TEST_CASE(compare_functions), TEST_CASE(lengths),
+	TEST_CASE(search_functions),  TEST_CASE(strlcpy_truncates),
+	TEST_CASE(kstrtoul_valid),    TEST_CASE(kstrtoul_invalid),
+	TEST_CASE(kstrtoul_range),    TEST_CASE(kstrtol_signs),
 	TEST_CASE(errno_names),
 };
 

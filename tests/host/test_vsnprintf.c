@@ -16,23 +16,25 @@
 #include "tests/host/rename.h"
 #include "lib/printf.h"
 
-#define CANARY 0x5a
+#define CANARY	   0x5a
 #define CANARY_LEN 4
 
 /* snprintf'd output of size sz must be ref[0..sz-1) + NUL, then canaries. */
-static bool truncated_ok(const char *ref, int ref_len, const char *t,
-			 size_t sz, int got_len)
+static bool truncated_ok(const char *ref, int ref_len, const char *t, size_t sz,
+			 int got_len)
 {
 	size_t keep = sz && (size_t)ref_len >= sz ? sz - 1 : (size_t)ref_len;
 	size_t i;
 
 	if (got_len != ref_len) {
-		printf("# size %zu: returned %d, want %d\n", sz, got_len, ref_len);
+		printf("# size %zu: returned %d, want %d\n", sz, got_len,
+		       ref_len);
 		return false;
 	}
 	for (i = 0; i < CANARY_LEN; i++) {
 		if ((unsigned char)t[sz + i] != CANARY) {
-			printf("# size %zu: wrote past the buffer at +%zu\n", sz, i);
+			printf("# size %zu: wrote past the buffer at +%zu\n",
+			       sz, i);
 			return false;
 		}
 	}
@@ -55,33 +57,34 @@ static bool truncated_ok(const char *ref, int ref_len, const char *t,
  * Compare one format with libc, then re-run it truncated at every size.
  * A macro, because the arguments are passed on unchanged.
  */
-#define CMP(...)							\
-	do {								\
-		char cmp_ref[512], cmp_got[512];			\
-		int cmp_rn = ref_snprintf(cmp_ref, sizeof(cmp_ref), __VA_ARGS__); \
+#define CMP(...)                                                              \
+	do {                                                                  \
+		char cmp_ref[512], cmp_got[512];                              \
+		int cmp_rn =                                                  \
+			ref_snprintf(cmp_ref, sizeof(cmp_ref), __VA_ARGS__);  \
 		int cmp_gn = snprintf(cmp_got, sizeof(cmp_got), __VA_ARGS__); \
-		CHECK_EQ(cmp_gn, cmp_rn);				\
-		CHECK_STR(cmp_got, cmp_ref);				\
-		for (size_t sz = 0; sz <= (size_t)cmp_rn + 2; sz++) {	\
-			char *t = malloc(sz + CANARY_LEN);		\
-			for (size_t k = 0; k < sz + CANARY_LEN; k++)	\
-				t[k] = CANARY;				\
-			int n = snprintf(t, sz, __VA_ARGS__);		\
-			CHECK(truncated_ok(cmp_ref, cmp_rn, t, sz, n));	\
-			free(t);					\
-		}							\
+		CHECK_EQ(cmp_gn, cmp_rn);                                     \
+		CHECK_STR(cmp_got, cmp_ref);                                  \
+		for (size_t sz = 0; sz <= (size_t)cmp_rn + 2; sz++) {         \
+			char *t = malloc(sz + CANARY_LEN);                    \
+			for (size_t k = 0; k < sz + CANARY_LEN; k++)          \
+				t[k] = CANARY;                                \
+			int n = snprintf(t, sz, __VA_ARGS__);                 \
+			CHECK(truncated_ok(cmp_ref, cmp_rn, t, sz, n));       \
+			free(t);                                              \
+		}                                                             \
 	} while (0)
 
 static const char *const int_formats[] = {
-	"%d", "%i", "%5d", "%-5d|", "%05d", "%+d", "% d", "%+05d", "%-+6d|",
-	"%.3d", "%8.3d", "%-8.3d|", "%08.3d", "%.0d", "%5.0d", "%1d", "%012d",
-	"%u", "%10u", "%x", "%X", "%08x", "%-8x|", "%.6x", "%o", "%.0x",
-	"[%3d%%]", "a%db",
+	"%d",	 "%i",	   "%5d",   "%-5d|", "%05d",	"%+d",	   "% d",
+	"%+05d", "%-+6d|", "%.3d",  "%8.3d", "%-8.3d|", "%08.3d",  "%.0d",
+	"%5.0d", "%1d",	   "%012d", "%u",    "%10u",	"%x",	   "%X",
+	"%08x",	 "%-8x|",  "%.6x",  "%o",    "%.0x",	"[%3d%%]", "a%db",
 };
 
 static const int int_values[] = {
-	0, 1, -1, 7, -7, 42, 99999, -100000, 0x7fff, INT_MAX, INT_MIN,
-	INT_MIN + 1, 123456789,
+	0,	 1,	 -1,	  7,	   -7,		42,	   99999,
+	-100000, 0x7fff, INT_MAX, INT_MIN, INT_MIN + 1, 123456789,
 };
 
 static void int_conversions(void)
@@ -139,10 +142,10 @@ static void string_conversions(void)
 	CMP("[%10.3s]", "abcdef");
 	CMP("[%-10.3s]", "abcdef");
 	CMP("[%.*s]", 2, "abcdef");
-	CMP("[%.*s]", -1, "abcdef");	/* negative: as if no precision */
+	CMP("[%.*s]", -1, "abcdef"); /* negative: as if no precision */
 	CMP("[%*s]", 6, "ab");
-	CMP("[%*s]", -6, "ab");		/* negative width: left-aligned */
-	CMP("[%.3s]", not_terminated);	/* must not read past 3 bytes */
+	CMP("[%*s]", -6, "ab");	       /* negative width: left-aligned */
+	CMP("[%.3s]", not_terminated); /* must not read past 3 bytes */
 	CMP("%s=%d, %s=%x", "a", 1, "b", 255);
 	for (i = 0; i < 300; i++)
 		long_str[i] = 'a' + i % 26;
@@ -184,12 +187,13 @@ static void pointer_format(void)
 	CHECK_EQ(n, 2 + 2 * sizeof(void *));
 
 	snprintf(buf, sizeof(buf), "%p", NULL);
-	ref_snprintf(want, sizeof(want), "0x%0*x", (int)(2 * sizeof(void *)), 0);
+	ref_snprintf(want, sizeof(want), "0x%0*x", (int)(2 * sizeof(void *)),
+		     0);
 	CHECK_STR(buf, want);
 
 	snprintf(buf, sizeof(buf), "[%-20p]", (void *)0xabc);
-	ref_snprintf(want, sizeof(want), "[%-20s]", sizeof(void *) == 4 ?
-		     "0x00000abc" : "0x0000000000000abc");
+	ref_snprintf(want, sizeof(want), "[%-20s]",
+		     sizeof(void *) == 4 ? "0x00000abc" : "0x0000000000000abc");
 	CHECK_STR(buf, want);
 }
 
