@@ -18,6 +18,10 @@ It prints one line per test ("ok   NAME", "FAIL NAME" plus indented details,
 Exit status 0 iff nothing failed. QEMU boots run two at a time; results are
 printed in the order above. Serial logs go to build/test-logs/NAME.log.
 
+A scenario module declares how to boot with module-level BOOT ("elf" or
+"iso"), APPEND, QEMU_ARGS, SERIAL_PORTS and MONITOR, and one test function
+can override them with @boot_options(...) (see harness/suites.py).
+
 --only PATTERN runs the jobs whose name contains PATTERN (or matches it as
 a glob, e.g. 'scenario/shell_basics/*'); "--only ktest/cmdline" runs the
 ktest boot and shows only the cmdline suite's results.
