@@ -100,9 +100,7 @@ static void pic_vector_handler(struct trap_frame *f)
 
 	if (pic_check_spurious(irq))
 		return;
-	irq_enter();
-	generic_handle_irq(irq);
-	irq_exit();
+	handle_irq(irq);
 }
 
 void pic_init(void)

@@ -50,6 +50,13 @@ void generic_handle_irq(unsigned int irq)
 		desc->chip->eoi(irq);
 }
 
+void handle_irq(unsigned int irq)
+{
+	irq_enter();
+	generic_handle_irq(irq);
+	irq_exit();
+}
+
 unsigned long kstat_irqs(unsigned int irq)
 {
 	unsigned long sum = 0;

@@ -53,6 +53,8 @@ void enable_irq(unsigned int irq);
 void irq_enter(void);
 void irq_exit(void);
 void generic_handle_irq(unsigned int irq);
+/* The whole of a hardware interrupt: irq_enter, the chain, irq_exit. */
+void handle_irq(unsigned int irq);
 
 unsigned long kstat_irqs(unsigned int irq); /* all CPUs */
 

@@ -24,6 +24,8 @@ struct irq_chip {
 	void (*mask)(unsigned int irq);
 	void (*unmask)(unsigned int irq);
 	void (*eoi)(unsigned int irq); /* end of interrupt */
+	/* Optional: switch the line to IRQF_TRIGGER_* flow; 0 or -EINVAL. */
+	int (*set_type)(unsigned int irq, unsigned long flow);
 };
 
 struct irqaction {
