@@ -20,16 +20,21 @@ printed in the order above. Serial logs go to build/test-logs/NAME.log.
 
 A scenario module declares how to boot with module-level BOOT ("elf" or
 "iso"), APPEND, QEMU_ARGS, SERIAL_PORTS and MONITOR, and one test function
-can override them with @boot_options(...) (see harness/suites.py).
+can override them with @boot_options(...) (see harness/suites.py). With
+VARIANTS = [("apic", ""), ("noapic", "noapic")] every function runs once
+per entry, as scenario/MODULE[apic]/FUNCTION and scenario/MODULE[noapic]/...,
+the second with "noapic" added to the kernel command line.
 
 --only PATTERN runs the jobs whose name contains PATTERN (or matches it as
 a glob, e.g. 'scenario/shell_basics/*'); "--only ktest/cmdline" runs the
-ktest boot and shows only the cmdline suite's results.
+ktest boot and shows only the cmdline suite's results. Square brackets
+also match themselves: 'scenario/irq_sharing[noapic]/*' works as written.
 """
 
 import argparse
 import fnmatch
 import os
+import re
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -92,7 +97,11 @@ def make_jobs(args):
 
 
 def matches(name, pattern):
-    return pattern in name or fnmatch.fnmatchcase(name, pattern)
+    # Variant names contain "[apic]": try the pattern with brackets taken
+    # literally as well as a glob character class.
+    literal = re.sub(r"[\[\]]", lambda m: f"[{m.group(0)}]", pattern)
+    return (pattern in name or fnmatch.fnmatchcase(name, pattern)
+            or fnmatch.fnmatchcase(name, literal))
 
 
 def run_job(job):

@@ -93,6 +93,7 @@ class SerialPort:
         self.path = path              # the Unix socket QEMU listens on
         self.sock = None
         self.text = ""                # everything received so far
+        self.raw = bytearray()        # the same, as bytes (CRs kept)
         self.cursor = 0               # expect() searches from here
         self.eof = False              # QEMU closed the socket
 
@@ -149,6 +150,36 @@ class SerialPort:
                     raise Timeout(self._report(f"timed out after {timeout:g} s {waiting}"))
                 cond.wait(remaining)
 
+    def expect_bytes(self, data, start=0, timeout=10.0):
+        """Wait until the exact bytes `data` were received at or after
+        offset `start` of self.raw (nothing is dropped there, not even
+        CR); return the offset just past them. Raises like expect()."""
+        deadline = time.monotonic() + timeout
+        cond = self.machine.cond
+        with cond:
+            while True:
+                at = self.raw.find(data, start)
+                if at >= 0:
+                    return at + len(data)
+                waiting = f"waiting for the bytes {bytes(data)!r} on {self.name}"
+                got = bytes(self.raw[start:][-200:])
+                if self.eof:
+                    raise MachineError(self._report(
+                        f"QEMU closed {self.name} ({self._exit()}) while {waiting}; "
+                        f"received since offset {start}: {got!r}"))
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise Timeout(self._report(
+                        f"timed out after {timeout:g} s {waiting}; "
+                        f"received since offset {start} (last 200 bytes): {got!r}"))
+                cond.wait(remaining)
+
+    @property
+    def raw_length(self):
+        """How many bytes this port has received so far."""
+        with self.machine.cond:
+            return len(self.raw)
+
     def _exit(self):
         """How QEMU ended, once its socket closed (it may need a moment)."""
         try:
@@ -194,6 +225,8 @@ class Machine:
         self._stop = threading.Event()
         self.command = None
         self.killed = False           # True if close() had to kill QEMU
+        self.notes = []               # note(): extra lines for the log
+        self.scenario = None          # the Scenario being run, if any
 
     # -- convenient constructors ---------------------------------------------
 
@@ -350,6 +383,10 @@ class Machine:
                         return m.group(0)
         return None
 
+    def note(self, text):
+        """Add text (e.g. measured figures) to this boot's log file."""
+        self.notes.append(text)
+
     @property
     def exit_status(self):
         return self.proc.poll() if self.proc else None
@@ -404,6 +441,7 @@ class Machine:
                     data = b""
                 with self.cond:
                     if data:
+                        port.raw += data
                         port.text += data.decode("latin-1").replace("\r", "")
                     else:
                         port.eof = True
@@ -459,4 +497,6 @@ class Machine:
                 f.write(f"# {describe_exit(self.exit_status)}\n")
             for port in self.ports:
                 f.write(f"\n===== {port.name} =====\n{port.text}\n")
+            if self.notes:
+                f.write("\n===== notes =====\n" + "\n".join(self.notes) + "\n")
             f.write(self.stderr_report() + "\n")

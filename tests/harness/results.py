@@ -36,12 +36,18 @@ def format_result(result):
     """One line per test, then indented details for failures:
 
         ok   ktest/cmdline/parses_key_value
+        ok   scenario/serial_stream[apic]/test_one_mebibyte
+            transfer 1048576 bytes in 2.1 s     (figures a passing test returned)
         skip ktest/cmdline/empty  # needs apic
         FAIL ktest/cmdline/unknown_option_warns
             # EXPECT_EQ failed at kernel/foo.c:12: x == y (1 vs 2)
     """
     if result.status == PASS:
-        return f"ok   {result.name}"
+        # A passing test may report figures: shown indented under it.
+        lines = [f"ok   {result.name}"]
+        for line in result.details.rstrip("\n").splitlines():
+            lines.append("    " + line)
+        return "\n".join(lines)
     if result.status == SKIP:
         reason = f"  # {result.details}" if result.details else ""
         return f"skip {result.name}{reason}"

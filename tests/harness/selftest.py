@@ -3,6 +3,8 @@ than none. Each check feeds the harness something that MUST fail and passes
 only if the harness reported that failure.
 
   harness/selftest/ktap_unit_tests        the parser's unit tests (test_ktap.py)
+  harness/selftest/scenario_unit_tests    VARIANTS and the kstats parsers
+                                          (test_scenarios.py)
   harness/selftest/ktap_detects_failure   canned failing KTAP -> reported FAIL
   harness/selftest/ktest_detects_failure  a kernel built with the failing suite
                                           `selftest_fail` (--selftest-elf) ->
@@ -14,7 +16,7 @@ import io
 import os
 import unittest
 
-from . import ktap, test_ktap
+from . import ktap, test_ktap, test_scenarios
 from .results import FAIL, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -42,6 +44,16 @@ def _detected(results, name):
 def ktap_unit_tests():
     name = f"{PREFIX}/ktap_unit_tests"
     suite = unittest.defaultTestLoader.loadTestsFromModule(test_ktap)
+    stream = io.StringIO()
+    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
+    if outcome.wasSuccessful():
+        return passed(name)
+    return failed(name, stream.getvalue())
+
+
+def scenario_unit_tests():
+    name = f"{PREFIX}/scenario_unit_tests"
+    suite = unittest.defaultTestLoader.loadTestsFromModule(test_scenarios)
     stream = io.StringIO()
     outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
     if outcome.wasSuccessful():
@@ -89,6 +101,6 @@ def timeout_detected(elf, log_dir=None):
 
 def run(elf, selftest_elf=None, log_dir=None):
     """All self-test checks, as TestResults."""
-    return [ktap_unit_tests(), ktap_detects_failure(),
+    return [ktap_unit_tests(), scenario_unit_tests(), ktap_detects_failure(),
             ktest_detects_failure(selftest_elf, log_dir),
             timeout_detected(elf, log_dir)]

@@ -149,13 +149,25 @@ class Scenario:
         QEMU_ARGS = []      extra QEMU arguments, e.g. ["-smp", "2"]
         SERIAL_PORTS = 1    how many of COM1..COM4 to connect
         MONITOR = False     True to use m.monitor("sendkey a")
+        VARIANTS = [("apic", ""), ("noapic", "noapic")]
+                            run every function once per boot variant (see
+                            below); without VARIANTS each runs once
     and defines either `run(m)` or several `test_*(m)` functions; each one
     gets a freshly booted Machine. One function can change the module's
     options with the decorator @boot_options(append="...", ...).
+
+    VARIANTS: each entry is (SUFFIX, WORDS). Every function of the module
+    runs once per entry, named scenario/MODULE[SUFFIX]/FUNCTION, with WORDS
+    appended to its kernel command line (after APPEND or the function's
+    @boot_options(append=...)). The function can see which variant it is
+    running in as m.scenario.variant (the SUFFIX) and m.scenario.append.
+
+    A function may return a string: the test still passes, and the string
+    is shown under its "ok" line and written to its log (measured figures).
     """
 
     def __init__(self, name, func, boot="elf", append="", qemu_args=(),
-                 serial_ports=1, monitor=False):
+                 serial_ports=1, monitor=False, variant=None):
         self.name = name
         self.func = func
         self.boot = boot
@@ -163,6 +175,12 @@ class Scenario:
         self.qemu_args = list(qemu_args)
         self.serial_ports = serial_ports
         self.monitor = monitor
+        self.variant = variant        # SUFFIX of the VARIANTS entry, or None
+
+    @property
+    def cmdline_words(self):
+        """The kernel command line as a list of words."""
+        return self.append.split()
 
 
 def boot_options(**options):
@@ -184,6 +202,30 @@ def boot_options(**options):
     return mark
 
 
+def _variants(module, path):
+    """The module's VARIANTS as [(suffix, words)], or [(None, "")] for one run."""
+    variants = getattr(module, "VARIANTS", None)
+    if variants is None:
+        return [(None, "")]
+    checked = []
+    for entry in variants:
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 2
+                and all(isinstance(x, str) for x in entry) and entry[0]
+                and not any(c in entry[0] for c in "/[] ")):
+            raise TypeError(f"{path}: each VARIANTS entry must be (SUFFIX, WORDS), two "
+                            f"strings, SUFFIX non-empty without '/', '[', ']' or "
+                            f"spaces; got {entry!r}")
+        checked.append((entry[0], entry[1]))
+    if not checked or len({s for s, _ in checked}) != len(checked):
+        raise TypeError(f"{path}: VARIANTS must be non-empty with distinct suffixes")
+    return checked
+
+
+def _with_words(append, words):
+    """The command line `append` with the extra `words` after it."""
+    return " ".join(part for part in (append.strip(), words.strip()) if part)
+
+
 def load_scenarios(directory):
     """All Scenarios in directory/*.py (files starting with "_" are skipped)."""
     scenarios = []
@@ -196,6 +238,7 @@ def load_scenarios(directory):
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)
+            variants = _variants(module, path)
         except Exception:
             def broken(m, error=traceback.format_exc()):
                 raise RuntimeError(f"cannot import {path}:\n{error}")
@@ -208,11 +251,17 @@ def load_scenarios(directory):
                        monitor=getattr(module, "MONITOR", False))
         tests = [(n, f) for n, f in vars(module).items()
                  if n.startswith("test_") and inspect.isfunction(f)]
-        if hasattr(module, "run"):
-            scenarios.append(Scenario(f"scenario/{module_name}", module.run, **options))
-        for func_name, func in tests:       # in definition order
-            merged = dict(options, **getattr(func, "boot_options", {}))
-            scenarios.append(Scenario(f"scenario/{module_name}/{func_name}", func, **merged))
+        for suffix, words in variants:
+            base = f"scenario/{module_name}" + (f"[{suffix}]" if suffix else "")
+            if hasattr(module, "run"):
+                scenarios.append(Scenario(base, module.run, variant=suffix,
+                                          **dict(options, append=_with_words(
+                                              options["append"], words))))
+            for func_name, func in tests:       # in definition order
+                merged = dict(options, **getattr(func, "boot_options", {}))
+                merged["append"] = _with_words(merged["append"], words)
+                scenarios.append(Scenario(f"{base}/{func_name}", func,
+                                          variant=suffix, **merged))
     return scenarios
 
 
@@ -236,9 +285,16 @@ def machine_test(scenario, elf, iso, log_dir=None):
                                    serial_ports=scenario.serial_ports,
                                    monitor=scenario.monitor,
                                    name=scenario.name, log_dir=log_dir)
+    machine.scenario = scenario
+    details = None
     try:
         with machine:
-            scenario.func(machine)
+            details = scenario.func(machine)
+            if details is not None and not isinstance(details, str):
+                raise TypeError(f"{scenario.name} returned {type(details).__name__}; "
+                                "a test function returns None or a string")
+            if details:
+                machine.note(details)
             machine.check_no_failure_output()
             status = machine.exit_status
             # Powering off is fine (qemu_exit(0) gives status 1, and
@@ -251,7 +307,7 @@ def machine_test(scenario, elf, iso, log_dir=None):
         return [failed(scenario.name, f"{e}\n" + machine.report("output:"))]
     except Exception:
         return [failed(scenario.name, traceback.format_exc() + machine.report("output:"))]
-    return [passed(scenario.name)]
+    return [TestResult(scenario.name, PASS, details or "")]
 
 
 def iso_uptime(m):

@@ -1,0 +1,155 @@
+"""Shared serial interrupt lines: COM1+COM3 on IRQ4, COM2+COM4 on IRQ3.
+
+All four UARTs are connected (each to its own socket); COM1 is the shell.
+Every test runs twice: with the IOAPIC (default) and with `noapic` (8259).
+Data sent to a port under `serial sink` is counted and CRC-32-checksummed
+by the kernel, so the test compares the checksum with zlib.crc32.
+Waits are bounded polls of the kernel's counters, never fixed sleeps.
+"""
+
+import random
+import re
+import zlib
+
+from harness import kstats
+from harness.shell import Shell
+
+APPEND = ""
+SERIAL_PORTS = 4
+VARIANTS = [("apic", ""), ("noapic", "noapic")]
+
+PROMPT_TIMEOUT = 30     # seconds from power-on to the first prompt
+SUM_TIMEOUT = 30        # seconds for a few KiB to arrive on a port
+
+# Guest name, QEMU port number (COM<n>), IRQ.
+TTY = {"ttyS0": (1, 4), "ttyS1": (2, 3), "ttyS2": (3, 4), "ttyS3": (4, 3)}
+
+
+def _shell(m):
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    return sh
+
+
+def _chip(m):
+    """The interrupt controller `irqs` must name in this boot variant."""
+    return "XT-PIC" if "noapic" in m.scenario.cmdline_words else "IO-APIC"
+
+
+def _data(seed, size):
+    rng = random.Random(seed)                 # fixed seed: same bytes every run
+    return bytes(rng.randrange(256) for _ in range(size))
+
+
+def _check_sum(sh, tty, data):
+    n, crc = kstats.wait_sum(sh, tty, len(data), SUM_TIMEOUT)
+    want = zlib.crc32(data)
+    assert crc == want, (f"{tty} received {n} bytes as expected but the crc32 is "
+                         f"0x{crc:08x}, expected 0x{want:08x} (bytes lost, changed or reordered)")
+
+
+def _check_shared_row(m, table, irq, names, before=None):
+    row = table.row(irq)
+    assert row.names == names, (f"IRQ {irq} row should list handlers {', '.join(names)} "
+                                f"(in that order), it lists {row.names}: {row.line!r}\n{table.text}")
+    assert row.chip == _chip(m), (f"IRQ {irq} row should name chip {_chip(m)} in this boot "
+                                  f"(cmdline {m.scenario.append!r}): {row.line!r}")
+    assert (row.hwirq, row.trigger) == (irq, "edge"), \
+        f"IRQ {irq} row should say '{irq}-edge': {row.line!r}"
+    if before is not None:
+        assert row.count > before.count, (f"IRQ {irq} count did not grow over the traffic: "
+                                          f"{before.count} before, {row.count} after\n"
+                                          f"before: {before.line!r}\nafter:  {row.line!r}")
+    return row
+
+
+def _echo(sh, word):
+    out = sh.run(f"echo {word}")
+    lines = [l.rstrip() for l in out.splitlines()]
+    assert lines == [word], f"'echo {word}' on COM1 printed {out!r}, expected {word!r}"
+
+
+def test_irqs_rows_match_controller(m):
+    """`irqs` names the controller of this boot, the timer and both shared lines."""
+    sh = _shell(m)
+    table = kstats.irqs(sh)
+    timer = table.row(0)
+    want_hw = 0 if _chip(m) == "XT-PIC" else 2     # IOAPIC: ISA IRQ0 -> pin 2
+    assert (timer.chip, timer.hwirq, timer.trigger, timer.names) == \
+        (_chip(m), want_hw, "edge", ["timer"]), (
+        f"timer row should be '0: N {_chip(m)} {want_hw}-edge timer', it is {timer.line!r}")
+    assert timer.count > 0, f"the timer has not interrupted yet: {timer.line!r}"
+    _check_shared_row(m, table, 4, ["ttyS0", "ttyS2"])
+    _check_shared_row(m, table, 3, ["ttyS1", "ttyS3"])
+
+
+def test_com3_while_com1(m):
+    """4 KiB into COM3 while the shell on COM1 answers: both on IRQ4."""
+    sh = _shell(m)
+    before = kstats.irqs(sh).row(4)
+    kstats.sink(sh, "ttyS2")
+    data = _data(3, 4096)
+    com3 = m.port(3)
+    for i in range(4):                         # interleave: 1 KiB, an echo, ...
+        com3.send(data[i * 1024:(i + 1) * 1024])
+        _echo(sh, f"com1-alive-{i}")
+    _check_sum(sh, "ttyS2", data)
+    _check_shared_row(m, kstats.irqs(sh), 4, ["ttyS0", "ttyS2"], before)
+
+
+def test_com2_and_com4(m):
+    """Different data into COM2 and COM4 at once: both on IRQ3."""
+    sh = _shell(m)
+    before = kstats.irqs(sh).row(3)
+    kstats.sink(sh, "ttyS1")
+    kstats.sink(sh, "ttyS3")
+    data2, data4 = _data(2, 4096), _data(4, 4096)
+    for i in range(4):
+        m.port(2).send(data2[i * 1024:(i + 1) * 1024])
+        m.port(4).send(data4[i * 1024:(i + 1) * 1024])
+    _check_sum(sh, "ttyS1", data2)
+    _check_sum(sh, "ttyS3", data4)
+    _check_shared_row(m, kstats.irqs(sh), 3, ["ttyS1", "ttyS3"], before)
+
+
+def test_com3_transmit(m):
+    """`serial send ttyS2 TEXT` puts TEXT CR LF on COM3, nothing on COM1;
+    a line longer than the 16-byte FIFO needs the TX interrupt to refill it."""
+    sh = _shell(m)
+    com3 = m.port(3)
+    start = com3.raw_length
+    out = kstats.command(sh, "serial send ttyS2 hello-com3")
+    assert out.strip() == "", f"'serial send ttyS2 hello-com3' printed {out!r} (expected nothing)"
+    end = com3.expect_bytes(b"hello-com3\r\n", start, timeout=10)
+    got = bytes(com3.raw[start:end])
+    assert got == b"hello-com3\r\n", f"COM3 received {got!r}, expected exactly b'hello-com3\\r\\n'"
+
+    # 84 characters (a shell line holds at most 127).
+    long_text = "".join(f"{i:03d}-abcdefghij" for i in range(6))
+    kstats.command(sh, f"serial send ttyS2 {long_text}")
+    end2 = com3.expect_bytes(long_text.encode() + b"\r\n", end, timeout=10)
+    got = bytes(com3.raw[end:end2])
+    assert got == long_text.encode() + b"\r\n", \
+        f"COM3 received {got!r} for the 84-character line"
+
+
+def test_irq4_actions_both_count(m):
+    """`irq 4` lists the two actions; after traffic on both, both counted."""
+    sh = _shell(m)
+    kstats.sink(sh, "ttyS2")
+    data = _data(44, 2048)
+    m.port(3).send(data)
+    _echo(sh, "traffic-on-com1")
+    _check_sum(sh, "ttyS2", data)
+    d = kstats.irq_detail(sh, 4)
+    assert (d.chip, d.hwirq, d.trigger) == (_chip(m), 4, "edge"), (
+        f"'irq 4' should say 'chip {_chip(m)}, hwirq 4, edge', it printed:\n{d.text}")
+    assert d.depth == 0, f"IRQ 4 is disabled (depth {d.depth}) while in use:\n{d.text}"
+    assert d.order == ["ttyS0", "ttyS2"], \
+        f"'irq 4' should list the actions ttyS0 then ttyS2, it lists {d.order}:\n{d.text}"
+    for name in d.order:
+        assert d.actions[name]["count"] > 0, \
+            f"action {name} of IRQ 4 counted no interrupts after traffic:\n{d.text}"
+    assert d.actions["ttyS0"]["dev_id"] != d.actions["ttyS2"]["dev_id"], \
+        f"the two actions of IRQ 4 have the same dev_id:\n{d.text}"
+    assert d.count > 0, f"IRQ 4 descriptor count is 0:\n{d.text}"
