@@ -21,7 +21,7 @@ const char *ksym_lookup(uint32_t addr, uint32_t *offset);
 uint32_t ksym_address(const char *name);
 unsigned int ksym_count(void);
 
-/* Print " [<eip>] name+0xoff/0xsize" lines, starting at the given frame. */
+/* Print " [<eip>] name+0xoff" lines, starting at the given frame. */
 void backtrace_from(uint32_t eip, uint32_t ebp);
 void dump_stack(void);
 

@@ -44,6 +44,15 @@ static void apply_option(char *word, const struct kernel_param *params,
 	}
 }
 
+/* 1 if argv[0] is the kernel image's own path ("build/interlude.elf"),
+ * which some loaders put in front of the options, else 0. */
+static int image_name_words(int argc, char **argv)
+{
+	if (argc == 0 || strchr(argv[0], '='))
+		return 0;
+	return strchr(argv[0], '/') || strstr(argv[0], ".elf") ? 1 : 0;
+}
+
 struct cmdline_result cmdline_parse(char *line,
 				    const struct kernel_param *params, size_t n)
 {
@@ -57,8 +66,8 @@ struct cmdline_result cmdline_parse(char *line,
 				       : "unterminated quote");
 		return res;
 	}
-	/* argv[0] is the kernel image's own name, as the loader passes it. */
-	for (int i = 1; i < argc; i++)
+	/* QEMU's -kernel passes the image's path first; GRUB does not. */
+	for (int i = image_name_words(argc, argv); i < argc; i++)
 		apply_option(argv[i], params, n, &res);
 	return res;
 }

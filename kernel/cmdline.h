@@ -1,8 +1,9 @@
 /*
  * kernel/cmdline.h - the kernel command line: "key=value" options.
  *
- * The loader passes a string such as "/boot/interlude.elf hz=250 ktest=all";
- * the first word is the image's name and is skipped. Each option is
+ * The loader passes a string such as "hz=250 ktest=all" (QEMU's -kernel
+ * puts the image's path in front: "build/interlude.elf hz=250"; a first
+ * word without '=' that looks like a path is skipped). Each option is
  * declared where it is used, with KERNEL_PARAM(name, setter, help): the
  * linker gathers them into one table, so adding an option edits no central
  * list. A setter returns 0, or a negative value if the value is bad (the

@@ -16,13 +16,20 @@ void console_register(struct console *con)
 
 void console_write(const char *s, size_t n)
 {
+	size_t start = 0;
+
 	if (!console)
 		return;
+	/* Terminals want "\r\n": send each line's text, then the pair. */
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			console->putc('\r');
-		console->putc(s[i]);
+		if (s[i] != '\n')
+			continue;
+		console->write(s + start, i - start);
+		console->write("\r\n", 2);
+		start = i + 1;
 	}
+	if (start < n)
+		console->write(s + start, n - start);
 }
 
 void console_puts(const char *s)

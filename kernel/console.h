@@ -6,7 +6,7 @@
  * for the terminal. console_printf() is for interactive output (the shell,
  * test reports): it is neither timestamped nor kept in the log.
  *
- * Context: any; does not sleep (output is polled, byte by byte).
+ * Context: any; does not sleep (a full output ring is drained by polling).
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -15,7 +15,8 @@
 
 struct console {
 	const char *name;
-	void (*putc)(char c); /* blocks until the byte is accepted */
+	/* Accepts all n bytes before returning (it may have to wait). */
+	void (*write)(const char *s, size_t n);
 };
 
 void console_register(struct console *con);

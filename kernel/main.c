@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "boot/gdt.h"
-#include "drivers/irqchip/pic8259.h"
+#include "drivers/irqchip/irqchip.h"
+#include "drivers/input/hotkey.h"
+#include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
@@ -77,10 +79,13 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	print_memory_map();
 	print_uarts();
 
-	pic_init();
+	irqchip_init();
 	irq_offload_init();
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
+	uart_irq_init();
+	if (!i8042_init())
+		hotkey_init();
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
 

@@ -3,7 +3,7 @@
  * section 3.3 "Boot information format").
  *
  * The loader leaves a struct multiboot_info in low memory; multiboot_init()
- * copies out what Interlude needs (command line, memory map, modules)
+ * copies out what Interlude needs (command line, memory map, loader name)
  * before anything can overwrite it.
  *
  * Context: multiboot_init() once at boot; the getters anywhere.

@@ -12,6 +12,7 @@ elf=$2
 # Read nm's output first so a failing nm fails this script (and the build).
 syms=$("$nm_tool" -n "$elf")
 printf '%s\n' "$syms" | awk '
+	BEGIN { n = 0 }
 	$2 ~ /^[tTwW]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
 	END {
 		print "\t.section .ksyms, \"a\""

@@ -86,6 +86,7 @@ bool pic_check_spurious(unsigned int irq)
 	if (isr_reader() & (1u << irq))
 		return false; /* really in service: a real IRQ */
 	pic_stats.spurious[irq]++;
+	irq_note_spurious();
 	if (irq == 15) {
 		outb(PIC1_CMD, OCW2_EOI); /* master saw its cascade line */
 		pic_stats.eoi_master++;

@@ -7,38 +7,55 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
 #include "kernel/console.h"
+#include "kernel/printk.h"
+#include "lib/crc32.h"
+#include "lib/string.h"
 
-#define UART_RBR       0 /* receive buffer (read, DLAB=0) */
-#define UART_THR       0 /* transmit holding (write, DLAB=0) */
-#define UART_DLL       0 /* divisor latch low (DLAB=1) */
-#define UART_IER       1 /* interrupt enable (DLAB=0) */
-#define UART_DLM       1 /* divisor latch high (DLAB=1) */
-#define UART_FCR       2 /* FIFO control (write) */
-#define UART_LCR       3 /* line control */
-#define UART_MCR       4 /* modem control */
-#define UART_LSR       5 /* line status */
-#define UART_SCR       7 /* scratch: no function, ideal for probing */
+#define UART_RBR 0 /* receive buffer (read, DLAB=0) */
+#define UART_THR 0 /* transmit holding (write, DLAB=0) */
+#define UART_DLL 0 /* divisor latch low (DLAB=1) */
+#define UART_IER 1 /* interrupt enable (DLAB=0) */
+#define UART_DLM 1 /* divisor latch high (DLAB=1) */
+#define UART_IIR 2 /* interrupt identification (read) */
+#define UART_FCR 2 /* FIFO control (write) */
+#define UART_LCR 3 /* line control */
+#define UART_MCR 4 /* modem control */
+#define UART_LSR 5 /* line status */
+#define UART_SCR 7 /* scratch: no function, ideal for probing */
+
+#define IER_RDI	 0x01 /* interrupt: received data available */
+#define IER_THRI 0x02 /* interrupt: transmit holding register empty */
+#define IER_RLSI 0x04 /* interrupt: receiver line status (errors) */
+
+#define IIR_NO_INT 0x01 /* bit 0 set: this port is NOT interrupting */
 
 #define LCR_8N1	       0x03
 #define LCR_DLAB       0x80 /* divisor latch access */
 #define FCR_ENABLE     0x01
 #define FCR_CLEAR_RX   0x02
 #define FCR_CLEAR_TX   0x04
-#define FCR_TRIGGER_14 0xc0 /* RX interrupt at 14 bytes */
+#define FCR_TRIGGER_8  0x80 /* RX interrupt at 8 bytes in the FIFO */
 #define MCR_DTR	       0x01
-#define MCR_RTS	       0x02
+#define MCR_RTS	       0x02 /* "ready to receive": flow control */
 #define MCR_OUT2       0x08 /* gates the IRQ line to the PIC on PCs */
 #define LSR_DATA_READY 0x01
+#define LSR_OVERRUN    0x02 /* a byte arrived with the FIFO full: lost */
+#define LSR_ERRORS     0x1c /* parity, framing, break */
 #define LSR_THR_EMPTY  0x20
 
-#define UART_CLOCK     115200 /* input clock / 16 */
-#define UART_BAUD      115200
+#define UART_FIFO_SIZE	  16
+#define UART_CLOCK	  115200 /* input clock / 16 */
+#define UART_BAUD	  115200
+#define UART_MAX_ROUNDS	  64 /* IIR re-checks in one handler call */
+#define UART_SINK_CHUNK	  256
+
+#define PORT(n, b, i) { .name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n) }
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
-	{ "ttyS0", 0x3f8, 4, false },
-	{ "ttyS1", 0x2f8, 3, false },
-	{ "ttyS2", 0x3e8, 4, false },
-	{ "ttyS3", 0x2e8, 3, false },
+	PORT("ttyS0", 0x3f8, 4),
+	PORT("ttyS1", 0x2f8, 3),
+	PORT("ttyS2", 0x3e8, 4),
+	PORT("ttyS3", 0x2e8, 3),
 };
 
 bool uart_probe(uint16_t base)
@@ -50,41 +67,273 @@ bool uart_probe(uint16_t base)
 	return inb(base + UART_SCR) == 0xa5;
 }
 
+static void uart_set_ier(struct uart_port *port, uint8_t ier)
+{
+	port->ier = ier;
+	outb(port->base + UART_IER, ier);
+}
+
 static void uart_setup(struct uart_port *port)
 {
 	uint16_t b = port->base;
 	uint16_t divisor = UART_CLOCK / UART_BAUD;
 
-	outb(b + UART_IER, 0); /* no interrupts yet */
+	ringbuf_init(&port->rx, port->rx_buf, UART_RX_RING);
+	ringbuf_init(&port->tx, port->tx_buf, UART_TX_RING);
+	uart_set_ier(port, 0); /* polled until uart_irq_init() */
 	outb(b + UART_LCR, LCR_DLAB);
 	outb(b + UART_DLL, divisor & 0xff);
 	outb(b + UART_DLM, divisor >> 8);
 	outb(b + UART_LCR, LCR_8N1);
 	outb(b + UART_FCR,
-	     FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_14);
+	     FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_8);
 	outb(b + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 }
 
-void uart_putc(struct uart_port *port, char c)
+struct uart_port *uart_find(const char *name)
+{
+	for (int i = 0; i < UART_NR_PORTS; i++)
+		if (uart_ports[i].present && !strcmp(uart_ports[i].name, name))
+			return &uart_ports[i];
+	return NULL;
+}
+
+/* ---- receive ------------------------------------------------------- */
+
+/* Line status: count errors; they are reported once per LSR read. */
+static uint8_t uart_read_lsr(struct uart_port *port)
+{
+	uint8_t lsr = inb(port->base + UART_LSR);
+
+	if (lsr & LSR_OVERRUN)
+		port->stats.overruns++;
+	if (lsr & LSR_ERRORS)
+		port->stats.errors++;
+	return lsr;
+}
+
+/* The ring is full: stop taking bytes. Switching off the receive
+ * interrupt leaves them in the FIFO; dropping RTS asks the other end to
+ * pause (QEMU simply stops feeding the FIFO when it is full). */
+static void uart_rx_stall(struct uart_port *port)
+{
+	port->rx_stalled = true;
+	port->stats.stalls++;
+	uart_set_ier(port, port->ier & ~IER_RDI);
+	outb(port->base + UART_MCR, MCR_DTR | MCR_OUT2);
+}
+
+static void uart_rx_unstall(struct uart_port *port)
+{
+	port->rx_stalled = false;
+	outb(port->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+	uart_set_ier(port, port->ier | IER_RDI);
+}
+
+/* FIFO -> RX ring, while there is data and room. Port lock held. */
+static void uart_rx_chars(struct uart_port *port)
+{
+	while (uart_read_lsr(port) & LSR_DATA_READY) {
+		if (ringbuf_full(&port->rx)) {
+			uart_rx_stall(port);
+			return;
+		}
+		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
+		port->stats.rx_bytes++;
+	}
+}
+
+size_t uart_read(struct uart_port *port, void *buf, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+	size_t got;
+
+	if (!port->irq_mode) /* polled: fetch from the hardware ourselves */
+		uart_rx_chars(port);
+	got = ringbuf_read(&port->rx, buf, n);
+	if (port->rx_stalled && ringbuf_space(&port->rx) >= UART_RX_RING / 2)
+		uart_rx_unstall(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+	return got;
+}
+
+bool uart_rx_empty(struct uart_port *port)
+{
+	if (!ringbuf_empty(&port->rx))
+		return false;
+	return port->irq_mode ||
+	       !(inb(port->base + UART_LSR) & LSR_DATA_READY);
+}
+
+/* ---- transmit ------------------------------------------------------ */
+
+/* TX ring -> FIFO, if the transmitter is empty. Port lock held. */
+static void uart_tx_chars(struct uart_port *port)
+{
+	uint8_t c;
+
+	if (!(inb(port->base + UART_LSR) & LSR_THR_EMPTY))
+		return;
+	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
+		outb(port->base + UART_THR, c);
+		port->stats.tx_bytes++;
+	}
+	if (ringbuf_empty(&port->tx) && (port->ier & IER_THRI))
+		uart_set_ier(port, port->ier & ~IER_THRI);
+}
+
+/* Wait for the transmitter and send one FIFO's worth, by polling. */
+static void uart_tx_poll(struct uart_port *port)
 {
 	while (!(inb(port->base + UART_LSR) & LSR_THR_EMPTY))
 		cpu_relax();
-	outb(port->base + UART_THR, (uint8_t)c);
+	uart_tx_chars(port);
 }
 
-int uart_getc(struct uart_port *port)
+size_t uart_write(struct uart_port *port, const void *buf, size_t n)
 {
-	if (!(inb(port->base + UART_LSR) & LSR_DATA_READY))
-		return -1;
-	return inb(port->base + UART_RBR);
+	const uint8_t *p = buf;
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	for (size_t i = 0; i < n; i++)
+		while (!ringbuf_put(&port->tx, p[i]))
+			uart_tx_poll(port); /* full: make room, drop nothing */
+
+	if (!port->irq_mode || !(flags & EFLAGS_IF)) {
+		/* No interrupts to rely on (early boot, or the caller has
+		 * them off, e.g. printk in a handler): finish now. */
+		while (!ringbuf_empty(&port->tx))
+			uart_tx_poll(port);
+	} else if (!(port->ier & IER_THRI)) {
+		/* The UART raises "THR empty" at once if it is idle; the
+		 * handler then keeps the FIFO fed until the ring is empty. */
+		uart_set_ier(port, port->ier | IER_THRI);
+	}
+	spin_unlock_irqrestore(&port->lock, flags);
+	return n;
 }
 
-static void ttyS0_console_putc(char c)
+/* ---- the top half --------------------------------------------------- */
+
+static bool uart_pending(struct uart_port *port)
 {
-	uart_putc(&uart_ports[0], c);
+	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
 }
 
-static struct console ttyS0_console = { "ttyS0", ttyS0_console_putc };
+/*
+ * ISA interrupt lines are edge-triggered: the controller notices a
+ * request only when the line rises. A port that is still requesting when
+ * its handler returns keeps the line high, so no new edge - and no new
+ * interrupt - ever comes. Switching the port's interrupts off and on
+ * again drops the line and raises it: a fresh edge for the same request.
+ */
+static void uart_retrigger(struct uart_port *port)
+{
+	outb(port->base + UART_IER, 0);
+	outb(port->base + UART_IER, port->ier);
+	port->stats.retriggers++;
+}
+
+/*
+ * One handler for every port; dev_id says which. First question: did
+ * this port interrupt at all? If its IIR says no, the interrupt belongs
+ * to the other device on the shared line: IRQ_NONE. Otherwise service the
+ * port until it has nothing pending, so that it drops its request and
+ * the line can signal the next one.
+ */
+irqreturn_t uart_interrupt(int irq, void *dev_id)
+{
+	struct uart_port *port = dev_id;
+	int rounds = 0;
+
+	(void)irq;
+	if (!uart_pending(port))
+		return IRQ_NONE;
+
+	spin_lock(&port->lock);
+	port->stats.interrupts++;
+	do {
+		if (!port->rx_stalled)
+			uart_rx_chars(port);
+		uart_tx_chars(port);
+	} while (uart_pending(port) && ++rounds < UART_MAX_ROUNDS);
+	if (rounds == UART_MAX_ROUNDS)
+		uart_retrigger(port); /* come back soon, don't hog the CPU */
+	spin_unlock(&port->lock);
+	return IRQ_HANDLED;
+}
+
+int uart_irq_init(void)
+{
+	int failed = 0;
+
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		struct uart_port *port = &uart_ports[i];
+		unsigned long flags;
+		int err;
+
+		if (!port->present)
+			continue;
+		err = request_irq(port->irq, uart_interrupt, IRQF_SHARED,
+				  port->name, port);
+		if (err) {
+			pr_err("serial: %s: cannot get irq %u (%d); stays polled\n",
+			       port->name, port->irq, err);
+			failed++;
+			continue;
+		}
+		flags = spin_lock_irqsave(&port->lock);
+		port->irq_mode = true;
+		uart_set_ier(port, IER_RDI | IER_RLSI);
+		spin_unlock_irqrestore(&port->lock, flags);
+	}
+	return failed ? -1 : 0;
+}
+
+/* ---- sinks ---------------------------------------------------------- */
+
+void uart_sink_set(struct uart_port *port, bool on)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	port->sink = (struct uart_sink){ on, 0, 0 };
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+void uart_run_sinks(void)
+{
+	uint8_t chunk[UART_SINK_CHUNK];
+
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		struct uart_port *port = &uart_ports[i];
+		size_t n;
+
+		if (!port->present || !port->sink.on)
+			continue;
+		while ((n = uart_read(port, chunk, sizeof(chunk))) > 0) {
+			port->sink.crc = crc32_update(port->sink.crc, chunk, n);
+			port->sink.bytes += n;
+		}
+	}
+}
+
+bool uart_sinks_pending(void)
+{
+	for (int i = 0; i < UART_NR_PORTS; i++)
+		if (uart_ports[i].present && uart_ports[i].sink.on &&
+		    !ringbuf_empty(&uart_ports[i].rx))
+			return true;
+	return false;
+}
+
+/* ---- console -------------------------------------------------------- */
+
+static void ttyS0_console_write(const char *s, size_t n)
+{
+	uart_write(&uart_ports[0], s, n);
+}
+
+static struct console ttyS0_console = { "ttyS0", ttyS0_console_write };
 
 void uart_init_all(void)
 {

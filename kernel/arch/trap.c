@@ -33,6 +33,8 @@ static const char *const exception_names[NR_EXCEPTIONS] = {
 	[19] = "SIMD floating-point error",
 	[20] = "virtualization exception",
 	[21] = "control protection exception",
+	[29] = "VMM communication exception",
+	[30] = "security exception",
 };
 
 const char *exception_name(unsigned vector)

@@ -29,6 +29,7 @@
 
 /* Vectors Interlude assigns. */
 #define IRQ_VECTOR_BASE	   0x20 /* 8259 lines 0-15 */
+#define IOAPIC_VECTOR_BASE 0x30 /* IOAPIC: irq N on 0x30 + N */
 #define IRQ_OFFLOAD_VECTOR 0xf0 /* run a function in hard-IRQ context */
 #define SPURIOUS_VECTOR	   0xff /* local APIC spurious vector */
 

@@ -9,6 +9,12 @@
 #include "kernel/sched/preempt.h"
 
 struct irq_desc irq_desc[NR_IRQS];
+unsigned long irq_spurious_count;
+
+void irq_note_spurious(void)
+{
+	irq_spurious_count++;
+}
 
 void irq_enter(void)
 {
@@ -38,14 +44,21 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 void generic_handle_irq(unsigned int irq)
 {
 	struct irq_desc *desc;
+	irqreturn_t ret;
 
 	if (irq >= NR_IRQS)
 		return;
 	desc = &irq_desc[irq];
 	desc->count[smp_processor_id()]++;
 
-	if (handle_irq_chain(desc, irq) == IRQ_NONE)
-		desc->unhandled++;
+	desc->status |= IRQS_INPROGRESS;
+	ret = handle_irq_chain(desc, irq);
+	desc->status &= ~IRQS_INPROGRESS;
+	note_interrupt(desc, irq, ret);
+
+	/* The EOI comes after the handlers: for a level-triggered line the
+	 * device has now stopped asserting, so the line does not fire again
+	 * at once. */
 	if (desc->chip && desc->chip->eoi)
 		desc->chip->eoi(irq);
 }

@@ -46,8 +46,17 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 /* Removes the handler registered with dev_id; returns its name or NULL. */
 const char *free_irq(unsigned int irq, void *dev_id);
 
+/*
+ * disable_irq/enable_irq nest: the line is masked at the first disable and
+ * unmasked when the last matching enable brings the depth back to 0.
+ * disable_irq also waits for running handlers (synchronize_irq), so it
+ * must not be called from the line's own handler - use disable_irq_nosync
+ * there.
+ */
 void disable_irq(unsigned int irq);
+void disable_irq_nosync(unsigned int irq);
 void enable_irq(unsigned int irq);
+void synchronize_irq(unsigned int irq);
 
 /* Called by the interrupt controller drivers' vector handlers. */
 void irq_enter(void);
@@ -57,5 +66,11 @@ void generic_handle_irq(unsigned int irq);
 void handle_irq(unsigned int irq);
 
 unsigned long kstat_irqs(unsigned int irq); /* all CPUs */
+
+/* Interrupts a controller delivered with no real request behind them
+ * (8259 IRQ7/IRQ15, the local APIC's spurious vector). Chips call
+ * irq_note_spurious(); they never reach any handler. */
+extern unsigned long irq_spurious_count;
+void irq_note_spurious(void);
 
 #endif

@@ -15,6 +15,8 @@
 #ifndef KERNEL_IRQ_IRQDESC_H
 #define KERNEL_IRQ_IRQDESC_H
 
+#include <stdbool.h>
+
 #include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/sched/spinlock.h"
@@ -37,17 +39,43 @@ struct irqaction {
 	struct irqaction *next;
 };
 
+/* irq_desc.status bits */
+#define IRQS_SPURIOUS_DISABLED 0x1 /* "nobody cared": switched off */
+#define IRQS_INPROGRESS	       0x2 /* handlers running right now */
+
 struct irq_desc {
 	struct irq_chip *chip;
+	unsigned int hwirq;	       /* the chip's own number (pin) */
 	struct irqaction *action;      /* chain, in registration order */
 	unsigned int depth;	       /* disable_irq nesting; >0 = masked */
+	unsigned int status;	       /* IRQS_* */
 	unsigned long trigger;	       /* IRQF_TRIGGER_* of the line */
 	unsigned long count[MAX_CPUS]; /* interrupts per CPU */
-	unsigned long unhandled;       /* no handler claimed it */
+	unsigned long unhandled;       /* total nobody claimed */
+
+	/* note_interrupt(): stuck-line detection over a window */
+	unsigned long window_count;	/* interrupts in this window */
+	unsigned long window_unhandled; /* of which unclaimed */
+	unsigned long last_unhandled;	/* jiffies of the last unclaimed */
 	struct spinlock lock;
 };
 
 extern struct irq_desc irq_desc[NR_IRQS];
+
+/*
+ * "nobody cared": out of window interrupts, more than unhandled were not
+ * claimed by any handler -> the line is reported and disabled. Linux's
+ * numbers are the defaults; tests lower them.
+ */
+struct irq_spurious_limits {
+	unsigned long window;	 /* 100000 */
+	unsigned long unhandled; /* 99900 */
+};
+extern struct irq_spurious_limits irq_spurious_limits;
+
+void note_interrupt(struct irq_desc *desc, unsigned int irq,
+		    irqreturn_t ret);
+bool irq_is_level(const struct irq_desc *desc);
 
 void irq_set_chip(unsigned int irq, struct irq_chip *chip,
 		  unsigned long trigger);

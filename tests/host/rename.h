@@ -22,6 +22,7 @@
 #define strrchr	  k_strrchr
 #define strlcpy	  k_strlcpy
 #define strstr	  k_strstr
+#define crc32_update k_crc32_update
 #define kstrtoul  k_kstrtoul
 #define kstrtol	  k_kstrtol
 #define vsnprintf k_vsnprintf

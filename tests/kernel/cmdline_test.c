@@ -50,7 +50,7 @@ static void parses_key_value(struct ktest *t)
 /* A bare word is an option with an empty value. */
 static void bare_option(struct ktest *t)
 {
-	struct cmdline_result r = parse("k flag flag");
+	struct cmdline_result r = parse("build/interlude.elf flag flag");
 
 	EXPECT_EQ(t, r.applied, 2);
 	EXPECT_EQ(t, seen_flag, 2);
@@ -59,7 +59,7 @@ static void bare_option(struct ktest *t)
 /* Unknown options are counted (and warned about), the rest still apply. */
 static void unknown_option_ignored(struct ktest *t)
 {
-	struct cmdline_result r = parse("k bogus=1 speed=fast nonsense");
+	struct cmdline_result r = parse("build/interlude.elf bogus=1 speed=fast nonsense");
 
 	EXPECT_EQ(t, r.unknown, 2);
 	EXPECT_EQ(t, r.applied, 1);
@@ -69,7 +69,7 @@ static void unknown_option_ignored(struct ktest *t)
 /* A setter that refuses the value: counted as rejected, not applied. */
 static void bad_value_rejected(struct ktest *t)
 {
-	struct cmdline_result r = parse("k speed=");
+	struct cmdline_result r = parse("build/interlude.elf speed=");
 
 	EXPECT_EQ(t, r.rejected, 1);
 	EXPECT_EQ(t, r.applied, 0);
@@ -79,7 +79,7 @@ static void bad_value_rejected(struct ktest *t)
 /* Double quotes keep spaces inside one value. */
 static void quoted_value(struct ktest *t)
 {
-	struct cmdline_result r = parse("k \"speed=very fast\"");
+	struct cmdline_result r = parse("build/interlude.elf \"speed=very fast\"");
 
 	EXPECT_EQ(t, r.applied, 1);
 	EXPECT_STREQ(t, seen_speed, "very fast");
@@ -88,7 +88,7 @@ static void quoted_value(struct ktest *t)
 /* Only the image name, or nothing at all: nothing applies, nothing breaks. */
 static void empty_line(struct ktest *t)
 {
-	EXPECT_EQ(t, parse("k").applied, 0);
+	EXPECT_EQ(t, parse("interlude.elf").applied, 0);
 	EXPECT_EQ(t, parse("").applied, 0);
 	EXPECT_EQ(t, parse("   ").unknown, 0);
 }
@@ -96,10 +96,23 @@ static void empty_line(struct ktest *t)
 /* An unterminated quote: the line is refused as a whole. */
 static void unterminated_quote(struct ktest *t)
 {
-	struct cmdline_result r = parse("k speed=1 \"flag");
+	struct cmdline_result r = parse("build/interlude.elf speed=1 \"flag");
 
 	EXPECT_EQ(t, r.applied, 0);
 	EXPECT_EQ(t, seen_flag, 0);
+}
+
+/* Regression: GRUB passes no image path, so the first word is an option
+ * and must not be skipped (it was, and hz= first was silently lost). */
+static void grub_first_option_not_dropped(struct ktest *t)
+{
+	struct cmdline_result r = parse("speed=3 flag");
+
+	EXPECT_EQ(t, r.applied, 2);
+	EXPECT_STREQ(t, seen_speed, "3");
+	r = parse("flag");
+	EXPECT_EQ(t, r.applied, 1);
+	EXPECT_EQ(t, seen_flag, 1);
 }
 
 /* The real table holds the options this kernel documents. */
@@ -116,4 +129,6 @@ static void real_table_has_hz(struct ktest *t)
 KTEST_SUITE(cmdline, KTEST_CASE(parses_key_value), KTEST_CASE(bare_option),
 	    KTEST_CASE(unknown_option_ignored), KTEST_CASE(bad_value_rejected),
 	    KTEST_CASE(quoted_value), KTEST_CASE(empty_line),
-	    KTEST_CASE(unterminated_quote), KTEST_CASE(real_table_has_hz));
+	    KTEST_CASE(unterminated_quote),
+	    KTEST_CASE(grub_first_option_not_dropped),
+	    KTEST_CASE(real_table_has_hz));

@@ -28,7 +28,8 @@ static void slave_line_and_cascade(struct ktest *t)
 	EXPECT_EQ(t, pic_get_mask() & (1u << 12), 0);
 	pic_chip.mask(12);
 	EXPECT_NE(t, pic_get_mask() & (1u << 12), 0);
-	EXPECT_EQ(t, pic_get_mask() & (1u << PIC_CASCADE_IRQ), 0);
+	if (irq_desc[0].chip == &pic_chip) /* in APIC mode all is masked */
+		EXPECT_EQ(t, pic_get_mask() & (1u << PIC_CASCADE_IRQ), 0);
 	local_irq_restore(flags);
 }
 

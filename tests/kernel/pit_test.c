@@ -27,18 +27,41 @@ static void tsc_calibrated(struct ktest *t)
 	EXPECT_LT(t, tsc_khz, 100000000);
 }
 
-/* jiffies advance: HZ per second as measured by the TSC, within 25%. */
+/* Sort a few numbers in place (insertion sort: n is tiny). */
+static void sort_u64(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t tmp = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = tmp;
+		}
+}
+
+/*
+ * jiffies advance at HZ per second, as measured by the TSC, within 25%.
+ * The median of TICKS_MEASURED tick-to-tick intervals is compared, not
+ * their sum: an emulator descheduled by a busy host delivers late ticks
+ * in a burst, which skews a total but not the median.
+ */
 static void tick_rate_matches_hz(struct ktest *t)
 {
-	uint64_t start, cycles, expected;
+	uint64_t stamp[TICKS_MEASURED + 1], gap[TICKS_MEASURED], expected;
 
 	ASSERT_EQ(t, wait_jiffies(jiffies + 1), 0); /* align to a tick */
-	start = rdtsc();
-	ASSERT_EQ(t, wait_jiffies(jiffies + TICKS_MEASURED), 0);
-	cycles = rdtsc() - start;
-	expected = (uint64_t)tsc_khz * 1000 * TICKS_MEASURED / hz;
-	EXPECT_GT(t, cycles * 100, expected * (100 - TOLERANCE_PCT));
-	EXPECT_LT(t, cycles * 100, expected * (100 + TOLERANCE_PCT));
+	for (int i = 0; i <= TICKS_MEASURED; i++) {
+		ASSERT_EQ(t, wait_jiffies(jiffies + 1), 0);
+		stamp[i] = rdtsc();
+	}
+	for (int i = 0; i < TICKS_MEASURED; i++)
+		gap[i] = stamp[i + 1] - stamp[i];
+	sort_u64(gap, TICKS_MEASURED);
+	expected = (uint64_t)tsc_khz * 1000 / hz;
+	EXPECT_GT(t, gap[TICKS_MEASURED / 2] * 100,
+		  expected * (100 - TOLERANCE_PCT));
+	EXPECT_LT(t, gap[TICKS_MEASURED / 2] * 100,
+		  expected * (100 + TOLERANCE_PCT));
 }
 
 /* Every tick went through the IRQ0 handler. */

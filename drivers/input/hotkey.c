@@ -1,0 +1,75 @@
+/*
+ * drivers/input/hotkey.c - a second handler on the keyboard's line.
+ *
+ * "Different handlers for the same device": the i8042 driver's handler
+ * takes each byte off the controller; this one, attached to the same
+ * IRQ1 with its own dev_id, watches the same bytes for one combination -
+ * Ctrl+Alt+I - and prints the interrupt counts when it sees it. It keeps
+ * its own decoder state, does its job in the top half (it is tiny), and
+ * can be removed alone with free_irq(1, &hotkey) without touching the
+ * keyboard driver.
+ *
+ * Context: the handler runs in hard-IRQ context after i8042_interrupt.
+ */
+#include "drivers/input/hotkey.h"
+
+#include "drivers/input/i8042.h"
+#include "kernel/irq/irqdesc.h"
+#include "kernel/printk.h"
+#include "lib/printf.h"
+
+struct hotkey {
+	struct kbd_state st;
+	unsigned long seen_seq;	/* last scancode looked at */
+	unsigned long fired;
+};
+
+static struct hotkey hotkey;
+
+static void print_irq_statistics(void)
+{
+	char line[PRINTK_LINE_MAX];
+	int len = snprintf(line, sizeof(line), "hotkey: irq statistics:");
+
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
+		if (irq_desc[irq].action && len < (int)sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len,
+					" irq%u=%lu", irq, kstat_irqs(irq));
+	pr_info("%s\n", line);
+}
+
+static irqreturn_t hotkey_interrupt(int irq, void *dev_id)
+{
+	struct hotkey *hk = dev_id;
+	struct key_event ev;
+	unsigned long seq;
+	uint8_t byte = i8042_last_scancode(&seq);
+
+	(void)irq;
+	if (seq == hk->seen_seq)
+		return IRQ_NONE;	/* no new byte in this interrupt */
+	hk->seen_seq = seq;
+	if (!scancode_decode(&hk->st, byte, &ev))
+		return IRQ_NONE;
+	if (!ev.pressed || ev.code != SC_I || !hk->st.ctrl || !hk->st.alt)
+		return IRQ_NONE;	/* not our combination */
+	hk->fired++;
+	print_irq_statistics();
+	return IRQ_HANDLED;
+}
+
+int hotkey_init(void)
+{
+	return request_irq(I8042_IRQ, hotkey_interrupt, IRQF_SHARED, "hotkey",
+			   &hotkey);
+}
+
+void hotkey_exit(void)
+{
+	free_irq(I8042_IRQ, &hotkey);
+}
+
+unsigned long hotkey_fired(void)
+{
+	return hotkey.fired;
+}

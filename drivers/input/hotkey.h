@@ -1,0 +1,14 @@
+/*
+ * drivers/input/hotkey.h - Ctrl+Alt+I prints interrupt statistics: a
+ * second, independent handler on the keyboard's IRQ1 (see hotkey.c).
+ *
+ * Context: hotkey_init/hotkey_exit from task context, after i8042_init.
+ */
+#ifndef DRIVERS_INPUT_HOTKEY_H
+#define DRIVERS_INPUT_HOTKEY_H
+
+int hotkey_init(void);
+void hotkey_exit(void);
+unsigned long hotkey_fired(void);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * drivers/input/i8042.c - see i8042.h. Port numbers and bits from the
+ * IBM PC/AT technical reference (8042 keyboard controller).
+ */
+#include "drivers/input/i8042.h"
+
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/io.h"
+#include "kernel/irq/irq.h"
+#include "kernel/printk.h"
+#include "kernel/sched/spinlock.h"
+#include "lib/ringbuf.h"
+
+#define I8042_DATA	0x60	/* read: output buffer; write: input */
+#define I8042_STATUS	0x64	/* read: status register */
+#define I8042_CMD	0x64	/* write: controller command */
+
+#define STATUS_OBF	0x01	/* output buffer full: a byte for us */
+#define STATUS_IBF	0x02	/* input buffer full: controller busy */
+#define STATUS_AUXDATA	0x20	/* the byte came from the mouse port */
+
+#define CMD_READ_CONFIG		0x20
+#define CMD_WRITE_CONFIG	0x60
+#define CMD_DISABLE_AUX		0xa7
+#define CMD_DISABLE_KBD		0xad
+#define CMD_ENABLE_KBD		0xae
+
+#define CONFIG_KBD_INT		0x01	/* IRQ1 on keyboard data */
+#define CONFIG_AUX_INT		0x02	/* IRQ12 on mouse data */
+#define CONFIG_XLATE		0x40	/* translate to scancode set 1 */
+
+#define SCANCODE_RING	256
+#define WAIT_LOOPS	100000
+
+struct i8042_stats i8042_stats;
+
+static uint8_t scancode_buf[SCANCODE_RING];
+static struct ringbuf scancodes = { scancode_buf, SCANCODE_RING, 0, 0 };
+static volatile uint8_t last_scancode;
+static volatile unsigned long last_seq;
+
+static struct kbd_state decoder;	/* task context only */
+static struct key_event recent[KBD_RECENT];
+static unsigned int recent_count;	/* total presses recorded */
+static DEFINE_SPINLOCK(i8042_lock);
+static int i8042_dev;			/* our dev_id: its address */
+
+
+/* ---- top half ------------------------------------------------------- */
+
+static irqreturn_t i8042_interrupt(int irq, void *dev_id)
+{
+	uint8_t status = inb(I8042_STATUS);
+	uint8_t byte;
+
+	(void)irq;
+	(void)dev_id;
+	if (!(status & STATUS_OBF))
+		return IRQ_NONE;	/* the controller has nothing for us */
+	byte = inb(I8042_DATA);		/* frees it for the next byte */
+	i8042_stats.interrupts++;
+	if (status & STATUS_AUXDATA) {
+		i8042_stats.aux_bytes++;
+		return IRQ_HANDLED;
+	}
+	i8042_stats.scancodes++;
+	last_scancode = byte;
+	last_seq++;
+	if (!ringbuf_put(&scancodes, byte))
+		i8042_stats.overruns++;
+	return IRQ_HANDLED;
+}
+
+uint8_t i8042_last_scancode(unsigned long *seq)
+{
+	*seq = last_seq;
+	return last_scancode;
+}
+
+/* ---- bottom half: decoding, in task context ------------------------ */
+
+static void remember(const struct key_event *ev)
+{
+	recent[recent_count % KBD_RECENT] = *ev;
+	recent_count++;
+}
+
+int i8042_process(void)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+	struct key_event ev;
+	uint8_t byte;
+	int events = 0;
+
+	/* The ring has one producer (the interrupt) and one consumer (us):
+	 * taking bytes needs no lock against the handler. */
+	while (ringbuf_get(&scancodes, &byte)) {
+		if (!scancode_decode(&decoder, byte, &ev))
+			continue;
+		events++;
+		i8042_stats.key_events++;
+		if (ev.pressed)
+			remember(&ev);
+	}
+	spin_unlock_irqrestore(&i8042_lock, flags);
+	return events;
+}
+
+int i8042_recent(struct key_event *out, int max)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+	unsigned int n = recent_count < KBD_RECENT ? recent_count : KBD_RECENT;
+	unsigned int first = recent_count - n;
+
+	if ((int)n > max)
+		n = max;
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = recent[(first + i) % KBD_RECENT];
+	spin_unlock_irqrestore(&i8042_lock, flags);
+	return (int)n;
+}
+
+/* ---- set-up ---------------------------------------------------------- */
+
+static int wait_input_empty(void)
+{
+	for (int i = 0; i < WAIT_LOOPS; i++)
+		if (!(inb(I8042_STATUS) & STATUS_IBF))
+			return 0;
+	return -1;
+}
+
+static int i8042_command(uint8_t cmd)
+{
+	if (wait_input_empty())
+		return -1;
+	outb(I8042_CMD, cmd);
+	return 0;
+}
+
+static void flush_output(void)
+{
+	for (int i = 0; i < 64 && (inb(I8042_STATUS) & STATUS_OBF); i++)
+		inb(I8042_DATA);
+}
+
+static int read_config(uint8_t *config)
+{
+	if (i8042_command(CMD_READ_CONFIG))
+		return -1;
+	for (int i = 0; i < WAIT_LOOPS; i++) {
+		if (inb(I8042_STATUS) & STATUS_OBF) {
+			*config = inb(I8042_DATA);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int i8042_init(void)
+{
+	uint8_t config;
+
+	/* Quiet both ports while we change the configuration. */
+	if (i8042_command(CMD_DISABLE_KBD) || i8042_command(CMD_DISABLE_AUX))
+		goto out_no_controller;
+	flush_output();
+	if (read_config(&config))
+		goto out_no_controller;
+	config |= CONFIG_KBD_INT | CONFIG_XLATE;
+	config &= ~CONFIG_AUX_INT;
+	if (i8042_command(CMD_WRITE_CONFIG) || wait_input_empty())
+		goto out_no_controller;
+	outb(I8042_DATA, config);
+	if (i8042_command(CMD_ENABLE_KBD))
+		goto out_no_controller;
+	pr_info("i8042: keyboard on irq %d (config 0x%02x)\n", I8042_IRQ,
+		config);
+	return request_irq(I8042_IRQ, i8042_interrupt, IRQF_SHARED, "i8042",
+			   &i8042_dev);
+
+out_no_controller:
+	pr_warn("i8042: controller does not answer; no keyboard\n");
+	return -1;
+}

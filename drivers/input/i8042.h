@@ -1,0 +1,45 @@
+/*
+ * drivers/input/i8042.h - the PS/2 keyboard behind the i8042 controller.
+ *
+ * Top half (i8042_interrupt, IRQ1, name "i8042"): if the controller's
+ * status says a byte is waiting, take it off port 0x60 - reading it is
+ * what lets the controller deliver the next one - and put it in a ring of
+ * scancodes. That is all. Decoding the bytes into key events happens
+ * later, in task context, in i8042_process().
+ *
+ * A second, independent handler may share IRQ1 (the hotkey): it reads the
+ * scancode this interrupt brought through i8042_last_scancode(), since
+ * the byte can be taken from the controller only once.
+ *
+ * Context: i8042_init at boot; i8042_process and the getters from task
+ * context; i8042_last_scancode from the same interrupt (hard-IRQ).
+ */
+#ifndef DRIVERS_INPUT_I8042_H
+#define DRIVERS_INPUT_I8042_H
+
+#include <stdint.h>
+
+#include "drivers/input/scancode.h"
+
+#define I8042_IRQ	1
+#define KBD_RECENT	16	/* key presses remembered for "kbd" */
+
+struct i8042_stats {
+	unsigned long interrupts;
+	unsigned long scancodes;	/* bytes taken from the controller */
+	unsigned long key_events;	/* decoded presses and releases */
+	unsigned long overruns;		/* scancode ring full: bytes lost */
+	unsigned long aux_bytes;	/* mouse bytes on the keyboard IRQ */
+};
+
+extern struct i8042_stats i8042_stats;
+
+int i8042_init(void);
+/* Decode waiting scancodes into key events; returns how many events. */
+int i8042_process(void);
+/* The most recent key presses, oldest first; returns how many. */
+int i8042_recent(struct key_event *out, int max);
+/* The byte taken in the current interrupt, and its sequence number. */
+uint8_t i8042_last_scancode(unsigned long *seq);
+
+#endif

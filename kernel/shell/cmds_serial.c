@@ -1,0 +1,77 @@
+/*
+ * kernel/shell/cmds_serial.c - the serial ports from the shell:
+ *
+ *   serial                  per-port counters
+ *   serial sink ttySn       count and CRC everything ttySn receives
+ *   serial sum ttySn        what the sink has seen
+ *   serial send ttySn TEXT  transmit TEXT and CR LF on ttySn
+ */
+#include "drivers/tty/uart16550.h"
+#include "kernel/console.h"
+#include "kernel/shell/shell.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static void serial_table(void)
+{
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		const struct uart_port *p = &uart_ports[i];
+		const struct uart_stats *s = &p->stats;
+
+		if (!p->present)
+			continue;
+		console_printf("%s  0x%x  irq %u  rx %lu  tx %lu  overruns %lu  stalls %lu  errors %lu  interrupts %lu  retriggers %lu%s\n",
+			       p->name, p->base, p->irq, s->rx_bytes, s->tx_bytes,
+			       s->overruns, s->stalls, s->errors, s->interrupts,
+			       s->retriggers, p->irq_mode ? "" : "  (polled)");
+	}
+}
+
+static int serial_sink(struct uart_port *port)
+{
+	if (port == &uart_ports[0]) {
+		console_printf("serial: %s is the console; not sinking it\n",
+			       port->name);
+		return -EBUSY;
+	}
+	uart_sink_set(port, true);
+	console_printf("%s: sink on\n", port->name);
+	return 0;
+}
+
+static int cmd_serial(int argc, char **argv)
+{
+	struct uart_port *port;
+
+	if (argc == 1) {
+		serial_table();
+		return 0;
+	}
+	if (argc < 3) {
+		console_printf("usage: %s\n", shell_find("serial")->usage);
+		return -EINVAL;
+	}
+	port = uart_find(argv[2]);
+	if (!port) {
+		console_printf("serial: no port '%s'\n", argv[2]);
+		return -ENODEV;
+	}
+	if (!strcmp(argv[1], "sink"))
+		return serial_sink(port);
+	if (!strcmp(argv[1], "sum")) {
+		uart_run_sinks();
+		console_printf("%s: %lu bytes, crc32 0x%08lx\n", port->name,
+			       port->sink.bytes, (unsigned long)port->sink.crc);
+		return 0;
+	}
+	if (!strcmp(argv[1], "send") && argc == 4) {
+		uart_write(port, argv[3], strlen(argv[3]));
+		uart_write(port, "\r\n", 2);
+		return 0;
+	}
+	console_printf("usage: %s\n", shell_find("serial")->usage);
+	return -EINVAL;
+}
+SHELL_COMMAND(serial, cmd_serial, 0, 3,
+	      "serial [sink PORT | sum PORT | send PORT TEXT]",
+	      "serial port counters; sink/sum checksum a port's input; send text");
