@@ -251,6 +251,7 @@ static int route_irq(unsigned int irq, unsigned int gsi, unsigned long trig,
 	irq_gsi[irq] = gsi;
 	trap_set_handler(IOAPIC_VECTOR_BASE + irq, ioapic_vector_handler);
 	irq_set_chip(irq, &ioapic_chip, trig);
+	irq_desc[irq].hwirq = pin; /* the "irqs" column: 2 for the timer */
 	return 0;
 }
 

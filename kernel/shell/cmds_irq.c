@@ -51,7 +51,7 @@ static int cmd_irqs(int argc, char **argv)
 			print_line(irq, desc);
 	}
 	console_printf("SPU: %10lu   Spurious interrupts\n", irq_spurious_count);
-	console_printf("UNH: %10lu   Unhandled interrupts (no handler said mine)\n",
+	console_printf("UNH: %10lu   Unhandled interrupts\n",
 		       unhandled);
 	console_printf("TRP: %10lu   Unexpected vectors\n",
 		       this_cpu()->unexpected_traps);

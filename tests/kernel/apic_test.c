@@ -74,6 +74,7 @@ static void isa_irq0_on_gsi2(struct ktest *t)
 	EXPECT_EQ(t, trig, IRQF_TRIGGER_RISING);
 	EXPECT_EQ(t, ioapic_irq_to_gsi(TIMER_IRQ), QEMU_TIMER_GSI);
 	EXPECT_EQ(t, ioapic_irq_to_pin(TIMER_IRQ), QEMU_TIMER_GSI);
+	EXPECT_EQ(t, irq_desc[TIMER_IRQ].hwirq, QEMU_TIMER_GSI);
 }
 
 /* No irq claims the cascade, GSI 0 (freed by the override) stays masked,
