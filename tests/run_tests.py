@@ -53,6 +53,8 @@ from harness.results import failed, format_result, summary  # noqa: E402
 #   (name prefix of its results, kernel command line, extra QEMU arguments)
 KTEST_BOOTS = [
     ("ktest", "ktest=all", []),
+    ("ktest-noapic", "ktest=all noapic", []),
+    ("ktest-q35", "ktest=all", ["-machine", "q35"]),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)
