@@ -20,10 +20,12 @@ static void serial_table(void)
 
 		if (!p->present)
 			continue;
-		console_printf("%s  0x%x  irq %u  rx %lu  tx %lu  overruns %lu  stalls %lu  errors %lu  interrupts %lu  retriggers %lu%s\n",
+		console_printf("%s  0x%x  irq %u  rx %lu  tx %lu  overruns %lu  stalls %lu  errors %lu\n",
 			       p->name, p->base, p->irq, s->rx_bytes, s->tx_bytes,
-			       s->overruns, s->stalls, s->errors, s->interrupts,
-			       s->retriggers, p->irq_mode ? "" : "  (polled)");
+			       s->overruns, s->stalls, s->errors);
+		console_printf("       %s, %lu interrupts, %lu edge re-triggers\n",
+			       p->irq_mode ? "interrupt-driven" : "polled",
+			       s->interrupts, s->retriggers);
 	}
 }
 
