@@ -38,6 +38,7 @@
 #define MCR_DTR	       0x01
 #define MCR_RTS	       0x02 /* "ready to receive": flow control */
 #define MCR_OUT2       0x08 /* gates the IRQ line to the PIC on PCs */
+#define MCR_LOOP       0x10 /* loopback: TX wired to RX inside the chip */
 #define LSR_DATA_READY 0x01
 #define LSR_OVERRUN    0x02 /* a byte arrived with the FIFO full: lost */
 #define LSR_ERRORS     0x1c /* parity, framing, break */
@@ -73,6 +74,13 @@ static void uart_set_ier(struct uart_port *port, uint8_t ier)
 	outb(port->base + UART_IER, ier);
 }
 
+static void uart_set_mcr(struct uart_port *port)
+{
+	outb(port->base + UART_MCR, MCR_DTR | MCR_OUT2 |
+					    (port->rx_stalled ? 0 : MCR_RTS) |
+					    (port->loopback ? MCR_LOOP : 0));
+}
+
 static void uart_setup(struct uart_port *port)
 {
 	uint16_t b = port->base;
@@ -87,7 +95,7 @@ static void uart_setup(struct uart_port *port)
 	outb(b + UART_LCR, LCR_8N1);
 	outb(b + UART_FCR,
 	     FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_8);
-	outb(b + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+	uart_set_mcr(port);
 }
 
 struct uart_port *uart_find(const char *name)
@@ -120,14 +128,28 @@ static void uart_rx_stall(struct uart_port *port)
 	port->rx_stalled = true;
 	port->stats.stalls++;
 	uart_set_ier(port, port->ier & ~IER_RDI);
-	outb(port->base + UART_MCR, MCR_DTR | MCR_OUT2);
+	uart_set_mcr(port);
 }
 
 static void uart_rx_unstall(struct uart_port *port)
 {
 	port->rx_stalled = false;
-	outb(port->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+	uart_set_mcr(port);
 	uart_set_ier(port, port->ier | IER_RDI);
+}
+
+void uart_set_loopback(struct uart_port *port, bool on)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	port->loopback = on;
+	uart_set_mcr(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+uint32_t uart_rx_available(struct uart_port *port)
+{
+	return ringbuf_len(&port->rx);
 }
 
 /* FIFO -> RX ring, while there is data and room. Port lock held. */

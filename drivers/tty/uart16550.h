@@ -61,6 +61,7 @@ struct uart_port {
 	bool irq_mode;		/* interrupt-driven (else polled) */
 	uint8_t ier;		/* what we last wrote to IER */
 	bool rx_stalled;
+	bool loopback;		/* diagnostic mode, for tests */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];
@@ -81,6 +82,9 @@ size_t uart_write(struct uart_port *port, const void *buf, size_t n);
 /* Take up to n received bytes; never blocks; returns how many. */
 size_t uart_read(struct uart_port *port, void *buf, size_t n);
 bool uart_rx_empty(struct uart_port *port);
+uint32_t uart_rx_available(struct uart_port *port); /* bytes in the ring */
+/* Diagnostic loopback (MCR bit 4): what the port sends, it receives. */
+void uart_set_loopback(struct uart_port *port, bool on);
 
 /* Turn the sink on (resetting its counters) or off. */
 void uart_sink_set(struct uart_port *port, bool on);
