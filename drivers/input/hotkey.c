@@ -20,7 +20,7 @@
 
 struct hotkey {
 	struct kbd_state st;
-	unsigned long seen_seq;	/* last scancode looked at */
+	unsigned long seen_seq; /* last scancode looked at */
 	unsigned long fired;
 };
 
@@ -47,12 +47,12 @@ static irqreturn_t hotkey_interrupt(int irq, void *dev_id)
 
 	(void)irq;
 	if (seq == hk->seen_seq)
-		return IRQ_NONE;	/* no new byte in this interrupt */
+		return IRQ_NONE; /* no new byte in this interrupt */
 	hk->seen_seq = seq;
 	if (!scancode_decode(&hk->st, byte, &ev))
 		return IRQ_NONE;
 	if (!ev.pressed || ev.code != SC_I || !hk->st.ctrl || !hk->st.alt)
-		return IRQ_NONE;	/* not our combination */
+		return IRQ_NONE; /* not our combination */
 	hk->fired++;
 	print_irq_statistics();
 	return IRQ_HANDLED;

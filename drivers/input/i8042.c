@@ -11,26 +11,26 @@
 #include "kernel/sched/spinlock.h"
 #include "lib/ringbuf.h"
 
-#define I8042_DATA	0x60	/* read: output buffer; write: input */
-#define I8042_STATUS	0x64	/* read: status register */
-#define I8042_CMD	0x64	/* write: controller command */
+#define I8042_DATA	 0x60 /* read: output buffer; write: input */
+#define I8042_STATUS	 0x64 /* read: status register */
+#define I8042_CMD	 0x64 /* write: controller command */
 
-#define STATUS_OBF	0x01	/* output buffer full: a byte for us */
-#define STATUS_IBF	0x02	/* input buffer full: controller busy */
-#define STATUS_AUXDATA	0x20	/* the byte came from the mouse port */
+#define STATUS_OBF	 0x01 /* output buffer full: a byte for us */
+#define STATUS_IBF	 0x02 /* input buffer full: controller busy */
+#define STATUS_AUXDATA	 0x20 /* the byte came from the mouse port */
 
-#define CMD_READ_CONFIG		0x20
-#define CMD_WRITE_CONFIG	0x60
-#define CMD_DISABLE_AUX		0xa7
-#define CMD_DISABLE_KBD		0xad
-#define CMD_ENABLE_KBD		0xae
+#define CMD_READ_CONFIG	 0x20
+#define CMD_WRITE_CONFIG 0x60
+#define CMD_DISABLE_AUX	 0xa7
+#define CMD_DISABLE_KBD	 0xad
+#define CMD_ENABLE_KBD	 0xae
 
-#define CONFIG_KBD_INT		0x01	/* IRQ1 on keyboard data */
-#define CONFIG_AUX_INT		0x02	/* IRQ12 on mouse data */
-#define CONFIG_XLATE		0x40	/* translate to scancode set 1 */
+#define CONFIG_KBD_INT	 0x01 /* IRQ1 on keyboard data */
+#define CONFIG_AUX_INT	 0x02 /* IRQ12 on mouse data */
+#define CONFIG_XLATE	 0x40 /* translate to scancode set 1 */
 
-#define SCANCODE_RING	256
-#define WAIT_LOOPS	100000
+#define SCANCODE_RING	 256
+#define WAIT_LOOPS	 100000
 
 struct i8042_stats i8042_stats;
 
@@ -39,12 +39,11 @@ static struct ringbuf scancodes = { scancode_buf, SCANCODE_RING, 0, 0 };
 static volatile uint8_t last_scancode;
 static volatile unsigned long last_seq;
 
-static struct kbd_state decoder;	/* task context only */
+static struct kbd_state decoder; /* task context only */
 static struct key_event recent[KBD_RECENT];
-static unsigned int recent_count;	/* total presses recorded */
+static unsigned int recent_count; /* total presses recorded */
 static DEFINE_SPINLOCK(i8042_lock);
-static int i8042_dev;			/* our dev_id: its address */
-
+static int i8042_dev; /* our dev_id: its address */
 
 /* ---- top half ------------------------------------------------------- */
 
@@ -56,8 +55,8 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 	(void)irq;
 	(void)dev_id;
 	if (!(status & STATUS_OBF))
-		return IRQ_NONE;	/* the controller has nothing for us */
-	byte = inb(I8042_DATA);		/* frees it for the next byte */
+		return IRQ_NONE; /* the controller has nothing for us */
+	byte = inb(I8042_DATA);	 /* frees it for the next byte */
 	i8042_stats.interrupts++;
 	if (status & STATUS_AUXDATA) {
 		i8042_stats.aux_bytes++;

@@ -21,15 +21,15 @@
 
 #include "drivers/input/scancode.h"
 
-#define I8042_IRQ	1
-#define KBD_RECENT	16	/* key presses remembered for "kbd" */
+#define I8042_IRQ  1
+#define KBD_RECENT 16 /* key presses remembered for "kbd" */
 
 struct i8042_stats {
 	unsigned long interrupts;
-	unsigned long scancodes;	/* bytes taken from the controller */
-	unsigned long key_events;	/* decoded presses and releases */
-	unsigned long overruns;		/* scancode ring full: bytes lost */
-	unsigned long aux_bytes;	/* mouse bytes on the keyboard IRQ */
+	unsigned long scancodes;  /* bytes taken from the controller */
+	unsigned long key_events; /* decoded presses and releases */
+	unsigned long overruns;	  /* scancode ring full: bytes lost */
+	unsigned long aux_bytes;  /* mouse bytes on the keyboard IRQ */
 };
 
 extern struct i8042_stats i8042_stats;

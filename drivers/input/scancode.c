@@ -7,19 +7,19 @@
 
 /* Characters by make code, without and with Shift; 0 = not a character. */
 static const char keymap[KEYMAP_SIZE] = {
-	0,    27,  '1', '2', '3',  '4', '5', '6', '7', '8', '9', '0',
-	'-',  '=', '\b', '\t', 'q', 'w', 'e', 'r', 't', 'y', 'u', 'i',
-	'o',  'p', '[', ']', '\n', 0,   'a', 's', 'd', 'f', 'g', 'h',
-	'j',  'k', 'l', ';', '\'', '`', 0,   '\\', 'z', 'x', 'c', 'v',
-	'b',  'n', 'm', ',', '.',  '/', 0,   '*', 0,   ' ',
+	0,   27,  '1',	'2',  '3',  '4', '5', '6',  '7', '8', '9', '0',
+	'-', '=', '\b', '\t', 'q',  'w', 'e', 'r',  't', 'y', 'u', 'i',
+	'o', 'p', '[',	']',  '\n', 0,	 'a', 's',  'd', 'f', 'g', 'h',
+	'j', 'k', 'l',	';',  '\'', '`', 0,   '\\', 'z', 'x', 'c', 'v',
+	'b', 'n', 'm',	',',  '.',  '/', 0,   '*',  0,	 ' ',
 };
 
 static const char keymap_shift[KEYMAP_SIZE] = {
-	0,    27,  '!', '@', '#',  '$', '%', '^', '&', '*', '(', ')',
-	'_',  '+', '\b', '\t', 'Q', 'W', 'E', 'R', 'T', 'Y', 'U', 'I',
-	'O',  'P', '{', '}', '\n', 0,   'A', 'S', 'D', 'F', 'G', 'H',
-	'J',  'K', 'L', ':', '"',  '~', 0,   '|', 'Z', 'X', 'C', 'V',
-	'B',  'N', 'M', '<', '>',  '?', 0,   '*', 0,   ' ',
+	0,   27,  '!',	'@',  '#',  '$', '%', '^', '&', '*', '(', ')',
+	'_', '+', '\b', '\t', 'Q',  'W', 'E', 'R', 'T', 'Y', 'U', 'I',
+	'O', 'P', '{',	'}',  '\n', 0,	 'A', 'S', 'D', 'F', 'G', 'H',
+	'J', 'K', 'L',	':',  '"',  '~', 0,   '|', 'Z', 'X', 'C', 'V',
+	'B', 'N', 'M',	'<',  '>',  '?', 0,   '*', 0,	' ',
 };
 
 static bool is_letter(char c)
@@ -84,32 +84,49 @@ bool scancode_decode(struct kbd_state *st, uint8_t byte, struct key_event *ev)
 	return true;
 }
 
+/* Keys that type no printable character, by code. */
+static const struct {
+	uint8_t code;
+	const char *name;
+} special_keys[] = {
+	{ 0x01, "Esc" },
+	{ 0x0e, "Backspace" },
+	{ 0x0f, "Tab" },
+	{ 0x1c, "Enter" },
+	{ 0x1c | SC_EXTENDED, "Enter" }, /* keypad */
+	{ 0x39, "Space" },
+	{ SC_CTRL, "Ctrl" },
+	{ SC_CTRL | SC_EXTENDED, "Ctrl" },
+	{ SC_LSHIFT, "Shift" },
+	{ SC_RSHIFT, "Shift" },
+	{ SC_ALT, "Alt" },
+	{ SC_ALT | SC_EXTENDED, "Alt" },
+	{ SC_CAPSLOCK, "CapsLock" },
+	{ 0x3b, "F1" },
+	{ 0x3c, "F2" },
+	{ 0x3d, "F3" },
+	{ 0x3e, "F4" },
+	{ 0x3f, "F5" },
+	{ 0x40, "F6" },
+	{ 0x41, "F7" },
+	{ 0x42, "F8" },
+	{ 0x43, "F9" },
+	{ 0x44, "F10" },
+	{ 0x57, "F11" },
+	{ 0x58, "F12" },
+	{ 0x48 | SC_EXTENDED, "Up" },
+	{ 0x50 | SC_EXTENDED, "Down" },
+	{ 0x4b | SC_EXTENDED, "Left" },
+	{ 0x4d | SC_EXTENDED, "Right" },
+	{ 0x53 | SC_EXTENDED, "Delete" },
+};
+
 static const char *special_name(uint8_t code)
 {
-	static const char *const fkeys[] = { "F1", "F2", "F3", "F4", "F5",
-					     "F6", "F7", "F8", "F9", "F10" };
-
-	switch (code) {
-	case 0x01: return "Esc";
-	case 0x0e: return "Backspace";
-	case 0x0f: return "Tab";
-	case 0x1c: return "Enter";
-	case 0x39: return "Space";
-	case SC_CTRL: case SC_CTRL | SC_EXTENDED: return "Ctrl";
-	case SC_LSHIFT: case SC_RSHIFT: return "Shift";
-	case SC_ALT: case SC_ALT | SC_EXTENDED: return "Alt";
-	case SC_CAPSLOCK: return "CapsLock";
-	case 0x57: return "F11";
-	case 0x58: return "F12";
-	case 0x48 | SC_EXTENDED: return "Up";
-	case 0x50 | SC_EXTENDED: return "Down";
-	case 0x4b | SC_EXTENDED: return "Left";
-	case 0x4d | SC_EXTENDED: return "Right";
-	case 0x1c | SC_EXTENDED: return "Enter";
-	case 0x53 | SC_EXTENDED: return "Delete";
-	}
-	if (code >= 0x3b && code <= 0x44)
-		return fkeys[code - 0x3b];
+	for (size_t i = 0; i < sizeof(special_keys) / sizeof(special_keys[0]);
+	     i++)
+		if (special_keys[i].code == code)
+			return special_keys[i].name;
 	return NULL;
 }
 

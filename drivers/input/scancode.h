@@ -19,27 +19,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SC_EXTENDED	0x80	/* key_event.code: was prefixed by 0xe0 */
-#define SC_PREFIX_E0	0xe0
-#define SC_RELEASE	0x80	/* in a scancode byte: a break code */
+#define SC_EXTENDED  0x80 /* key_event.code: was prefixed by 0xe0 */
+#define SC_PREFIX_E0 0xe0
+#define SC_RELEASE   0x80 /* in a scancode byte: a break code */
 
 /* A few make codes that code names */
-#define SC_CTRL		0x1d
-#define SC_LSHIFT	0x2a
-#define SC_RSHIFT	0x36
-#define SC_ALT		0x38
-#define SC_CAPSLOCK	0x3a
-#define SC_I		0x17
+#define SC_CTRL	     0x1d
+#define SC_LSHIFT    0x2a
+#define SC_RSHIFT    0x36
+#define SC_ALT	     0x38
+#define SC_CAPSLOCK  0x3a
+#define SC_I	     0x17
 
 struct kbd_state {
-	bool e0;		/* the previous byte was 0xe0 */
+	bool e0; /* the previous byte was 0xe0 */
 	bool lshift, rshift, ctrl, alt, capslock;
 };
 
 struct key_event {
-	uint8_t code;		/* make code, | SC_EXTENDED after 0xe0 */
+	uint8_t code; /* make code, | SC_EXTENDED after 0xe0 */
 	bool pressed;
-	char ascii;		/* the character typed, 0 if none */
+	char ascii; /* the character typed, 0 if none */
 };
 
 /* Feed one byte; true if it completed a key event (written to *ev). */

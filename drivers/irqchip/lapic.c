@@ -4,7 +4,9 @@
  */
 #include "drivers/irqchip/lapic.h"
 
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
+#include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
@@ -38,30 +40,6 @@
 static volatile uint32_t *regs; /* NULL until lapic_init() */
 static uint32_t base_phys;
 static unsigned long spurious[MAX_CPUS];
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t val)
-{
-	asm volatile("wrmsr"
-		     :
-		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-		     : "memory");
-}
-
-static inline uint32_t cpuid_edx(uint32_t leaf)
-{
-	uint32_t a, b, c, d;
-
-	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf));
-	return d;
-}
 
 uint32_t lapic_read(unsigned int reg)
 {
@@ -121,6 +99,7 @@ static void lapic_spurious_handler(struct trap_frame *f)
 {
 	(void)f;
 	spurious[smp_processor_id()]++;
+	irq_note_spurious();
 }
 
 /* Mask what nobody handles yet; keep LINT1 as the NMI pin (edge, high,

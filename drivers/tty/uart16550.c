@@ -11,46 +11,49 @@
 #include "lib/crc32.h"
 #include "lib/string.h"
 
-#define UART_RBR 0 /* receive buffer (read, DLAB=0) */
-#define UART_THR 0 /* transmit holding (write, DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_IER 1 /* interrupt enable (DLAB=0) */
-#define UART_DLM 1 /* divisor latch high (DLAB=1) */
-#define UART_IIR 2 /* interrupt identification (read) */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
-#define UART_SCR 7 /* scratch: no function, ideal for probing */
+#define UART_RBR	0 /* receive buffer (read, DLAB=0) */
+#define UART_THR	0 /* transmit holding (write, DLAB=0) */
+#define UART_DLL	0 /* divisor latch low (DLAB=1) */
+#define UART_IER	1 /* interrupt enable (DLAB=0) */
+#define UART_DLM	1 /* divisor latch high (DLAB=1) */
+#define UART_IIR	2 /* interrupt identification (read) */
+#define UART_FCR	2 /* FIFO control (write) */
+#define UART_LCR	3 /* line control */
+#define UART_MCR	4 /* modem control */
+#define UART_LSR	5 /* line status */
+#define UART_SCR	7 /* scratch: no function, ideal for probing */
 
-#define IER_RDI	 0x01 /* interrupt: received data available */
-#define IER_THRI 0x02 /* interrupt: transmit holding register empty */
-#define IER_RLSI 0x04 /* interrupt: receiver line status (errors) */
+#define IER_RDI		0x01 /* interrupt: received data available */
+#define IER_THRI	0x02 /* interrupt: transmit holding register empty */
+#define IER_RLSI	0x04 /* interrupt: receiver line status (errors) */
 
-#define IIR_NO_INT 0x01 /* bit 0 set: this port is NOT interrupting */
+#define IIR_NO_INT	0x01 /* bit 0 set: this port is NOT interrupting */
 
-#define LCR_8N1	       0x03
-#define LCR_DLAB       0x80 /* divisor latch access */
-#define FCR_ENABLE     0x01
-#define FCR_CLEAR_RX   0x02
-#define FCR_CLEAR_TX   0x04
-#define FCR_TRIGGER_8  0x80 /* RX interrupt at 8 bytes in the FIFO */
-#define MCR_DTR	       0x01
-#define MCR_RTS	       0x02 /* "ready to receive": flow control */
-#define MCR_OUT2       0x08 /* gates the IRQ line to the PIC on PCs */
-#define MCR_LOOP       0x10 /* loopback: TX wired to RX inside the chip */
-#define LSR_DATA_READY 0x01
-#define LSR_OVERRUN    0x02 /* a byte arrived with the FIFO full: lost */
-#define LSR_ERRORS     0x1c /* parity, framing, break */
-#define LSR_THR_EMPTY  0x20
+#define LCR_8N1		0x03
+#define LCR_DLAB	0x80 /* divisor latch access */
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
+#define FCR_CLEAR_TX	0x04
+#define FCR_TRIGGER_8	0x80 /* RX interrupt at 8 bytes in the FIFO */
+#define MCR_DTR		0x01
+#define MCR_RTS		0x02 /* "ready to receive": flow control */
+#define MCR_OUT2	0x08 /* gates the IRQ line to the PIC on PCs */
+#define MCR_LOOP	0x10 /* loopback: TX wired to RX inside the chip */
+#define LSR_DATA_READY	0x01
+#define LSR_OVERRUN	0x02 /* a byte arrived with the FIFO full: lost */
+#define LSR_ERRORS	0x1c /* parity, framing, break */
+#define LSR_THR_EMPTY	0x20
 
-#define UART_FIFO_SIZE	  16
-#define UART_CLOCK	  115200 /* input clock / 16 */
-#define UART_BAUD	  115200
-#define UART_MAX_ROUNDS	  64 /* IIR re-checks in one handler call */
-#define UART_SINK_CHUNK	  256
+#define UART_FIFO_SIZE	16
+#define UART_CLOCK	115200 /* input clock / 16 */
+#define UART_BAUD	115200
+#define UART_MAX_ROUNDS 64 /* IIR re-checks in one handler call */
+#define UART_SINK_CHUNK 256
 
-#define PORT(n, b, i) { .name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n) }
+#define PORT(n, b, i)                                                    \
+	{                                                                \
+		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n) \
+	}
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
 	PORT("ttyS0", 0x3f8, 4),
@@ -183,8 +186,7 @@ bool uart_rx_empty(struct uart_port *port)
 {
 	if (!ringbuf_empty(&port->rx))
 		return false;
-	return port->irq_mode ||
-	       !(inb(port->base + UART_LSR) & LSR_DATA_READY);
+	return port->irq_mode || !(inb(port->base + UART_LSR) & LSR_DATA_READY);
 }
 
 /* ---- transmit ------------------------------------------------------ */

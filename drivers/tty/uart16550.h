@@ -32,17 +32,17 @@
 #include "kernel/sched/spinlock.h"
 #include "lib/ringbuf.h"
 
-#define UART_NR_PORTS	4
-#define UART_RX_RING	4096	/* powers of two */
-#define UART_TX_RING	4096
+#define UART_NR_PORTS 4
+#define UART_RX_RING  4096 /* powers of two */
+#define UART_TX_RING  4096
 
 struct uart_stats {
-	unsigned long interrupts;	/* handler calls that were ours */
+	unsigned long interrupts; /* handler calls that were ours */
 	unsigned long rx_bytes, tx_bytes;
-	unsigned long overruns;		/* the UART's FIFO overflowed: loss */
-	unsigned long errors;		/* parity, framing, break */
-	unsigned long stalls;		/* RX ring full: receiving paused */
-	unsigned long retriggers;	/* left pending: edge re-armed */
+	unsigned long overruns;	  /* the UART's FIFO overflowed: loss */
+	unsigned long errors;	  /* parity, framing, break */
+	unsigned long stalls;	  /* RX ring full: receiving paused */
+	unsigned long retriggers; /* left pending: edge re-armed */
 };
 
 /* A consumer of received bytes other than uart_read(): for tests and
@@ -54,14 +54,14 @@ struct uart_sink {
 };
 
 struct uart_port {
-	const char *name;	/* ttyS0.. */
-	uint16_t base;		/* I/O port of register 0 */
-	unsigned int irq;	/* ISA IRQ line */
+	const char *name; /* ttyS0.. */
+	uint16_t base;	  /* I/O port of register 0 */
+	unsigned int irq; /* ISA IRQ line */
 	bool present;
-	bool irq_mode;		/* interrupt-driven (else polled) */
-	uint8_t ier;		/* what we last wrote to IER */
+	bool irq_mode; /* interrupt-driven (else polled) */
+	uint8_t ier;   /* what we last wrote to IER */
 	bool rx_stalled;
-	bool loopback;		/* diagnostic mode, for tests */
+	bool loopback; /* diagnostic mode, for tests */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];
@@ -71,8 +71,8 @@ struct uart_port {
 
 extern struct uart_port uart_ports[UART_NR_PORTS];
 
-void uart_init_all(void);	/* probe, set up (polled), register console */
-int uart_irq_init(void);	/* request the IRQs: interrupt-driven from now */
+void uart_init_all(void); /* probe, set up (polled), register console */
+int uart_irq_init(void);  /* request the IRQs: interrupt-driven from now */
 bool uart_probe(uint16_t base);
 struct uart_port *uart_find(const char *name);
 

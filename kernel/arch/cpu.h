@@ -82,6 +82,31 @@ static inline uint32_t read_cr2(void)
 	return v;
 }
 
+/* Model-specific registers (SDM vol. 4) and CPU identification. */
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	asm volatile("wrmsr"
+		     :
+		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
+}
+
+static inline uint32_t cpuid_edx(uint32_t leaf)
+{
+	uint32_t a, b, c, d;
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf));
+	return d;
+}
+
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;)

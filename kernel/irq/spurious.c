@@ -19,7 +19,8 @@ struct irq_spurious_limits irq_spurious_limits = { 100000, 99900 };
 
 static void report_nobody_cared(struct irq_desc *desc, unsigned int irq)
 {
-	printk(KERN_ERR "irq %u: nobody cared (%lu of the last %lu interrupts unhandled)\n",
+	printk(KERN_ERR
+	       "irq %u: nobody cared (%lu of the last %lu interrupts unhandled)\n",
 	       irq, desc->window_unhandled, desc->window_count);
 	printk(KERN_ERR "handlers:\n");
 	for (struct irqaction *a = desc->action; a; a = a->next) {
@@ -34,8 +35,7 @@ static void report_nobody_cared(struct irq_desc *desc, unsigned int irq)
 }
 
 /* Called with IRQs off after every interrupt on the line. */
-void note_interrupt(struct irq_desc *desc, unsigned int irq,
-		    irqreturn_t ret)
+void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
 {
 	if (ret == IRQ_NONE) {
 		desc->unhandled++;

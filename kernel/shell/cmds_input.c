@@ -11,9 +11,10 @@ static int cmd_kbd(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	i8042_process();
-	console_printf("i8042: %lu interrupts, %lu scancodes, %lu key events, %lu overruns\n",
-		       i8042_stats.interrupts, i8042_stats.scancodes,
-		       i8042_stats.key_events, i8042_stats.overruns);
+	console_printf(
+		"i8042: %lu interrupts, %lu scancodes, %lu key events, %lu overruns\n",
+		i8042_stats.interrupts, i8042_stats.scancodes,
+		i8042_stats.key_events, i8042_stats.overruns);
 	n = i8042_recent(ev, KBD_RECENT);
 	console_printf("recent:");
 	for (int i = 0; i < n; i++) {

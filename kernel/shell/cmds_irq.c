@@ -29,8 +29,9 @@ static void print_line(unsigned int irq, const struct irq_desc *desc)
 	console_printf(" %-8s %-10s  ", desc->chip->name, hw);
 	for (struct irqaction *a = desc->action; a; a = a->next)
 		console_printf("%s%s", a->name, a->next ? ", " : "");
-	console_printf("%s\n", desc->status & IRQS_SPURIOUS_DISABLED ?
-					" (disabled: nobody cared)" : "");
+	console_printf("%s\n", desc->status & IRQS_SPURIOUS_DISABLED
+				       ? " (disabled: nobody cared)"
+				       : "");
 }
 
 static int cmd_irqs(int argc, char **argv)
@@ -50,9 +51,9 @@ static int cmd_irqs(int argc, char **argv)
 		if (desc->chip && desc->action)
 			print_line(irq, desc);
 	}
-	console_printf("SPU: %10lu   Spurious interrupts\n", irq_spurious_count);
-	console_printf("UNH: %10lu   Unhandled interrupts\n",
-		       unhandled);
+	console_printf("SPU: %10lu   Spurious interrupts\n",
+		       irq_spurious_count);
+	console_printf("UNH: %10lu   Unhandled interrupts\n", unhandled);
 	console_printf("TRP: %10lu   Unexpected vectors\n",
 		       this_cpu()->unexpected_traps);
 	return 0;
@@ -73,15 +74,17 @@ static int cmd_irq(int argc, char **argv)
 	}
 	desc = &irq_desc[irq];
 	if (!desc->chip) {
-		console_printf("irq %lu: not connected to any controller\n", irq);
+		console_printf("irq %lu: not connected to any controller\n",
+			       irq);
 		return 0;
 	}
-	console_printf("irq %lu: chip %s, hwirq %u, %s, depth %u, count %lu, unhandled %lu%s\n",
-		       irq, desc->chip->name, desc->hwirq, trigger_name(desc),
-		       desc->depth, kstat_irqs(irq), desc->unhandled,
-		       desc->status & IRQS_SPURIOUS_DISABLED ?
-			       ", disabled (nobody cared)" :
-			       "");
+	console_printf(
+		"irq %lu: chip %s, hwirq %u, %s, depth %u, count %lu, unhandled %lu%s\n",
+		irq, desc->chip->name, desc->hwirq, trigger_name(desc),
+		desc->depth, kstat_irqs(irq), desc->unhandled,
+		desc->status & IRQS_SPURIOUS_DISABLED
+			? ", disabled (nobody cared)"
+			: "");
 	if (!desc->action)
 		console_printf("  no handlers\n");
 	for (const struct irqaction *a = desc->action; a; a = a->next)

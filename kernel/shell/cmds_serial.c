@@ -20,12 +20,14 @@ static void serial_table(void)
 
 		if (!p->present)
 			continue;
-		console_printf("%s  0x%x  irq %u  rx %lu  tx %lu  overruns %lu  stalls %lu  errors %lu\n",
-			       p->name, p->base, p->irq, s->rx_bytes, s->tx_bytes,
-			       s->overruns, s->stalls, s->errors);
-		console_printf("       %s, %lu interrupts, %lu edge re-triggers\n",
-			       p->irq_mode ? "interrupt-driven" : "polled",
-			       s->interrupts, s->retriggers);
+		console_printf(
+			"%s  0x%x  irq %u  rx %lu  tx %lu  overruns %lu  stalls %lu  errors %lu\n",
+			p->name, p->base, p->irq, s->rx_bytes, s->tx_bytes,
+			s->overruns, s->stalls, s->errors);
+		console_printf(
+			"       %s, %lu interrupts, %lu edge re-triggers\n",
+			p->irq_mode ? "interrupt-driven" : "polled",
+			s->interrupts, s->retriggers);
 	}
 }
 
@@ -74,6 +76,7 @@ static int cmd_serial(int argc, char **argv)
 	console_printf("usage: %s\n", shell_find("serial")->usage);
 	return -EINVAL;
 }
-SHELL_COMMAND(serial, cmd_serial, 0, 3,
-	      "serial [sink PORT | sum PORT | send PORT TEXT]",
-	      "serial port counters; sink/sum checksum a port's input; send text");
+SHELL_COMMAND(
+	serial, cmd_serial, 0, 3,
+	"serial [sink PORT | sum PORT | send PORT TEXT]",
+	"serial port counters; sink/sum checksum a port's input; send text");

@@ -59,7 +59,8 @@ static void bare_option(struct ktest *t)
 /* Unknown options are counted (and warned about), the rest still apply. */
 static void unknown_option_ignored(struct ktest *t)
 {
-	struct cmdline_result r = parse("build/interlude.elf bogus=1 speed=fast nonsense");
+	struct cmdline_result r =
+		parse("build/interlude.elf bogus=1 speed=fast nonsense");
 
 	EXPECT_EQ(t, r.unknown, 2);
 	EXPECT_EQ(t, r.applied, 1);
@@ -79,7 +80,8 @@ static void bad_value_rejected(struct ktest *t)
 /* Double quotes keep spaces inside one value. */
 static void quoted_value(struct ktest *t)
 {
-	struct cmdline_result r = parse("build/interlude.elf \"speed=very fast\"");
+	struct cmdline_result r =
+		parse("build/interlude.elf \"speed=very fast\"");
 
 	EXPECT_EQ(t, r.applied, 1);
 	EXPECT_STREQ(t, seen_speed, "very fast");

@@ -117,8 +117,10 @@ static void chain_order_and_or(struct ktest *t)
 {
 	fresh_line();
 	for (int id = 1; id <= 3; id++)
-		ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED,
-					 "t", dev(id)), 0);
+		ASSERT_EQ(t,
+			  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED,
+				      "t", dev(id)),
+			  0);
 	answer[1] = IRQ_NONE;
 	answer[2] = IRQ_HANDLED;
 	answer[3] = IRQ_NONE;
@@ -146,11 +148,15 @@ static void chain_order_and_or(struct ktest *t)
 static void mask_on_first_and_last(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
-				 dev(1)), 0);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
+			      dev(1)),
+		  0);
 	EXPECT_FALSE(t, fc.masked); /* now irq open: one handler */
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "b",
-				 dev(2)), 0);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "b",
+			      dev(2)),
+		  0);
 	EXPECT_EQ(t, fc.unmasks, 1); /* the second one changes nothing */
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "a");
 	EXPECT_FALSE(t, fc.masked); /* "b" still there */
@@ -163,16 +169,21 @@ static void mask_on_first_and_last(struct ktest *t)
 static void sharing_requires_everyone(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "alone",
-				 dev(1)), 0);
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "b",
-				 dev(2)), -EBUSY);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "alone", dev(1)),
+		  0);
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "b",
+			      dev(2)),
+		  -EBUSY);
 	free_irq(TEST_IRQ, dev(1));
 
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
-				 dev(1)), 0);
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "greedy",
-				 dev(2)), -EBUSY);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
+			      dev(1)),
+		  0);
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, 0, "greedy", dev(2)),
+		  -EBUSY);
 	EXPECT_PTR_EQ(t, irq_desc[TEST_IRQ].action->next, NULL);
 	free_irq(TEST_IRQ, dev(1));
 }
@@ -181,18 +192,23 @@ static void sharing_requires_everyone(struct ktest *t)
 static void sharing_flags_must_match(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler,
-				 IRQF_SHARED | IRQF_TRIGGER_RISING, "a", dev(1)),
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler,
+			      IRQF_SHARED | IRQF_TRIGGER_RISING, "a", dev(1)),
 		  0);
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler,
-				 IRQF_SHARED | IRQF_TRIGGER_HIGH, "b", dev(2)),
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler,
+			      IRQF_SHARED | IRQF_TRIGGER_HIGH, "b", dev(2)),
 		  -EBUSY);
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler,
-				 IRQF_SHARED | IRQF_ONESHOT, "c", dev(3)),
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler,
+			      IRQF_SHARED | IRQF_ONESHOT, "c", dev(3)),
 		  -EBUSY);
 	/* "no trigger given" means the line's own: accepted */
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "d",
-				 dev(4)), 0);
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "d",
+			      dev(4)),
+		  0);
 	free_irq(TEST_IRQ, dev(4));
 	free_irq(TEST_IRQ, dev(1));
 }
@@ -201,12 +217,18 @@ static void sharing_flags_must_match(struct ktest *t)
 static void shared_dev_id_rules(struct ktest *t)
 {
 	fresh_line();
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
-				 NULL), -EINVAL);
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
-				 dev(1)), 0);
-	EXPECT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a2",
-				 dev(1)), -EINVAL);
+	EXPECT_EQ(
+		t,
+		request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a", NULL),
+		-EINVAL);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
+			      dev(1)),
+		  0);
+	EXPECT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a2",
+			      dev(1)),
+		  -EINVAL);
 	free_irq(TEST_IRQ, dev(1));
 }
 
@@ -229,8 +251,10 @@ static void bad_arguments(struct ktest *t)
 static void free_unknown_dev_id(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
-				 dev(1)), 0);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
+			      dev(1)),
+		  0);
 	EXPECT_PTR_EQ(t, free_irq(TEST_IRQ, dev(7)), NULL);
 	EXPECT_PTR_EQ(t, irq_desc[TEST_IRQ].action->dev_id, dev(1));
 	EXPECT_FALSE(t, fc.masked);
@@ -242,8 +266,7 @@ static void free_unknown_dev_id(struct ktest *t)
 static void disable_depth_nests(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "a", dev(1)),
-		  0);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "a", dev(1)), 0);
 	disable_irq(TEST_IRQ);
 	disable_irq_nosync(TEST_IRQ);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 2);
@@ -262,8 +285,10 @@ static void disable_depth_nests(struct ktest *t)
 static void first_handler_sets_trigger(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler,
-				 IRQF_TRIGGER_HIGH, "lvl", dev(1)), 0);
+	ASSERT_EQ(t,
+		  request_irq(TEST_IRQ, logging_handler, IRQF_TRIGGER_HIGH,
+			      "lvl", dev(1)),
+		  0);
 	EXPECT_EQ(t, fc.set_types, 1);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].trigger, IRQF_TRIGGER_HIGH);
 	EXPECT_TRUE(t, irq_is_level(&irq_desc[TEST_IRQ]));
@@ -282,8 +307,8 @@ static void nobody_cared_disables_line(struct ktest *t)
 {
 	fresh_line();
 	irq_spurious_limits = (struct irq_spurious_limits){ 100, 90 };
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "deaf",
-				 dev(1)), 0);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "deaf", dev(1)),
+		  0);
 	answer[1] = IRQ_NONE;
 	irq_offload(fire_n, (void *)99);
 	EXPECT_FALSE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
@@ -319,8 +344,7 @@ static void mostly_handled_line_survives(struct ktest *t)
 static void rare_unhandled_restart_count(struct ktest *t)
 {
 	fresh_line();
-	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "x", dev(1)),
-		  0);
+	ASSERT_EQ(t, request_irq(TEST_IRQ, logging_handler, 0, "x", dev(1)), 0);
 	answer[1] = IRQ_NONE;
 	irq_offload(fire_n, (void *)5);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].window_unhandled, 5);
