@@ -17,7 +17,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-builtin \
 HOST_LDFLAGS := -fsanitize=address,undefined
 
 # The code under test, built with its public names renamed to k_*.
-HOST_LIB_SRCS := $(wildcard lib/*.c) kernel/shell/lineedit.c
+HOST_LIB_SRCS := $(wildcard lib/*.c) kernel/shell/lineedit.c \
+	drivers/input/scancode.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_REF_OBJ := $(HOST_BUILD)/tests/host/ref_libc.o
 
