@@ -36,7 +36,7 @@ def command(sh, line, timeout=10.0):
 _IRQS_HEADER = re.compile(r"^\s+CPU0\s*$", re.MULTILINE)
 _IRQS_ROW = re.compile(
     r"^\s*(?P<irq>\d+):\s+(?P<count>\d+)\s+(?P<chip>\S+)\s+(?P<hwirq>\d+)-(?P<trigger>\w+)"
-    r"(?:\s+(?P<names>\S.*?))?\s*$", re.MULTILINE)
+    r"(?:[ \t]+(?P<names>\S.*?))?[ \t]*$", re.MULTILINE)
 _IRQS_SPU = re.compile(r"^\s*SPU:\s+(\d+)\s+Spurious interrupts\s*$", re.MULTILINE)
 _IRQS_UNH = re.compile(r"^\s*UNH:\s+(\d+)\s+Unhandled interrupts\s*$", re.MULTILINE)
 
@@ -89,11 +89,11 @@ def irqs(sh):
 
 _IRQ_DESC = re.compile(
     r"^irq (?P<irq>\d+): chip (?P<chip>\S+), hwirq (?P<hwirq>\d+), (?P<trigger>\w+), "
-    r"depth (?P<depth>\d+), count (?P<count>\d+), unhandled (?P<unhandled>\d+)\s*$",
+    r"depth (?P<depth>\d+), count (?P<count>\d+), unhandled (?P<unhandled>\d+)[ \t]*$",
     re.MULTILINE)
 _IRQ_ACTION = re.compile(
     r"^\s+(?P<name>\S+)\s+dev_id (?P<dev_id>0x[0-9a-fA-F]+)\s+flags (?P<flags>0x[0-9a-fA-F]+)"
-    r"\s+count (?P<count>\d+)\s*$", re.MULTILINE)
+    r"\s+count (?P<count>\d+)[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -136,16 +136,26 @@ def irq_detail(sh, irq):
 _SERIAL_ROW = re.compile(
     r"^\s*(?P<name>ttyS\d+)\s+(?P<base>0x[0-9a-fA-F]+)\s+irq\s+(?P<irq>\d+)\s+rx\s+(?P<rx>\d+)"
     r"\s+tx\s+(?P<tx>\d+)\s+overruns\s+(?P<overruns>\d+)\s+stalls\s+(?P<stalls>\d+)"
-    r"\s+errors\s+(?P<errors>\d+)\s*$", re.MULTILINE)
+    r"\s+errors\s+(?P<errors>\d+)[ \t]*$", re.MULTILINE)
+# Optional second line under each row (not part of the contract):
+#   "       interrupt-driven, 126 interrupts, 0 edge re-triggers"
+_SERIAL_MORE = re.compile(r"\n\s+(?P<mode>[\w-]+), (?P<interrupts>\d+) interrupts, "
+                          r"(?P<retriggers>\d+) edge re-triggers")
 _SUM = re.compile(r"(?P<name>ttyS\d+):\s+(?P<bytes>\d+) bytes, crc32 0x(?P<crc>[0-9a-f]{8})\b")
 
 
 def parse_serial(text):
-    """`serial` -> {name: {"base", "irq", "rx", "tx", "overruns", "stalls", "errors", "line"}}"""
+    """`serial` -> {name: {"base", "irq", "rx", "tx", "overruns", "stalls", "errors", "line"}}
+
+    If the kernel prints a second line per port, "interrupts" and
+    "retriggers" are added (None otherwise)."""
     ports = {}
     for m in _SERIAL_ROW.finditer(text):
         row = {k: int(v, 0) for k, v in m.groupdict().items() if k != "name"}
         row["line"] = m.group(0).strip()
+        more = _SERIAL_MORE.match(text, m.end())
+        row["interrupts"] = int(more.group("interrupts")) if more else None
+        row["retriggers"] = int(more.group("retriggers")) if more else None
         ports[m.group("name")] = row
     assert ports, ("'serial' printed no row like 'ttyS2  0x3e8  irq 4  rx N  tx N  "
                    f"overruns N  stalls N  errors N':\n{text}")

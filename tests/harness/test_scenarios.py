@@ -111,6 +111,19 @@ class Parsers(unittest.TestCase):
                                 "ttyS2  0x3e8  irq 4  rx 1048576  tx 12  overruns 0  stalls 3  errors 0\n")
         self.assertEqual((p["ttyS2"]["base"], p["ttyS2"]["rx"], p["ttyS2"]["stalls"]),
                          (0x3e8, 1048576, 3))
+        self.assertIsNone(p["ttyS2"]["interrupts"])
+
+    def test_serial_second_line(self):
+        p = kstats.parse_serial("ttyS0  0x3f8  irq 4  rx 1  tx 2  overruns 0  stalls 0  errors 0\n"
+                                "       interrupt-driven, 126 interrupts, 3 edge re-triggers\n"
+                                "ttyS1  0x2f8  irq 3  rx 0  tx 0  overruns 0  stalls 0  errors 0\n")
+        self.assertEqual((p["ttyS0"]["interrupts"], p["ttyS0"]["retriggers"]), (126, 3))
+        self.assertEqual(sorted(p), ["ttyS0", "ttyS1"])
+
+    def test_irqs_row_names_stay_on_their_line(self):
+        t = kstats.parse_irqs(IRQS_APIC.replace("ttyS1, ttyS3", ""))
+        self.assertEqual(t.row(3).names, [])
+        self.assertEqual(t.row(4).names, ["ttyS0", "ttyS2"])
 
     def test_kbd(self):
         k = kstats.parse_kbd("i8042: 9 interrupts, 9 scancodes, 4 key events, 0 overruns\n"

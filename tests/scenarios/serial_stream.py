@@ -29,6 +29,7 @@ SEND_TIMEOUT = 60        # s one chunk may wait for the guest to take it
 TRANSFER_TIMEOUT = 120   # s for the whole MiB to be counted by the kernel
 MIN_UPTIMES = 5          # `uptime`s that must answer during the transfer
 UPTIME_TIMEOUT = 10      # s for one `uptime` answer under load
+POLL_INTERVAL = 0.1      # s between two uptime+sum rounds on COM1
 
 FIGURES_FILE = "serial_stream-figures.txt"
 _figures_lock = threading.Lock()
@@ -69,6 +70,16 @@ def _write_figures(m, text):
                 f.write(name + "\n" + "\n".join(sections[name]) + "\n\n")
 
 
+def _delta(after, before, key):
+    if after.get(key) is None or before.get(key) is None:
+        return None
+    return after[key] - before[key]
+
+
+def _rate(count, seconds):
+    return f"{count / seconds:,.0f}/s" if count is not None and seconds > 0 else "n/a"
+
+
 def test_one_mebibyte_into_com3(m):
     sh = Shell(m)
     sh.wait_prompt(timeout=PROMPT_TIMEOUT)
@@ -76,8 +87,8 @@ def test_one_mebibyte_into_com3(m):
     want_crc = zlib.crc32(data)
 
     kstats.sink(sh, "ttyS2")
-    irq4_before = kstats.irqs(sh).row(4)
-    serial_before = kstats.serial_table(sh)["ttyS2"]
+    irqs_before = kstats.irqs(sh)
+    serial_before = kstats.serial_table(sh)
 
     state = {"sent": 0, "error": None, "sent_at": None}
     sender = threading.Thread(target=_stream, args=(m.port(3), data, state),
@@ -85,10 +96,11 @@ def test_one_mebibyte_into_com3(m):
     t0 = time.monotonic()
     sender.start()
 
-    # While the kernel has not counted the whole MiB: uptime, then the sum.
-    uptimes = []                      # (seconds since start, answer time) for each uptime
+    # Until the kernel has counted the whole MiB: `uptime` (must answer),
+    # then `serial sum`, then a short pause so that COM1's own traffic
+    # stays small next to COM3's (both interrupt on IRQ4).
+    uptimes = []                      # answer time of each uptime during the transfer
     sums = []
-    received = 0
     deadline = t0 + TRANSFER_TIMEOUT
     while True:
         if state["error"]:
@@ -96,43 +108,52 @@ def test_one_mebibyte_into_com3(m):
                                  f"{state['error']}")
         t = time.monotonic()
         out = sh.run("uptime", timeout=UPTIME_TIMEOUT)
-        answered = time.monotonic()
+        answered = time.monotonic() - t
         assert re.search(r"up \d+\.\d+ s", out), \
             f"'uptime' #{len(uptimes) + 1} during the transfer printed {out!r}"
         received, crc = kstats.serial_sum(sh, "ttyS2")
+        t_sum = time.monotonic()
         sums.append(received)
-        if received < TOTAL:
-            uptimes.append((t - t0, answered - t))
         assert received <= TOTAL, f"ttyS2 counted {received} bytes, more than the {TOTAL} sent"
         if received == TOTAL:
             break
-        if time.monotonic() > deadline:
+        uptimes.append(answered)      # the transfer was still going after it
+        if t_sum > deadline:
             raise AssertionError(
                 f"ttyS2 received {received} of {TOTAL} bytes within {TRANSFER_TIMEOUT} s "
                 f"(host sent {state['sent']}; counts seen: {kstats._summarise(sums)})")
-    t1 = time.monotonic()
+        time.sleep(POLL_INTERVAL)
+    wall = t_sum - t0
     sender.join(timeout=5)
-    irq4_after = kstats.irqs(sh).row(4)
-    serial_after = kstats.serial_table(sh)["ttyS2"]
+    irqs_after = kstats.irqs(sh)
+    serial_after = kstats.serial_table(sh)
 
-    wall = t1 - t0
-    irq4 = irq4_after.count - irq4_before.count
+    irq4 = irqs_after.row(4).count - irqs_before.row(4).count
+    s2_before, s2 = serial_before["ttyS2"], serial_after["ttyS2"]
+    s2_irqs = _delta(s2, s2_before, "interrupts")
+    s0_irqs = _delta(serial_after["ttyS0"], serial_before["ttyS0"], "interrupts")
+    unhandled = irqs_after.unhandled - irqs_before.unhandled
+    spurious = irqs_after.spurious - irqs_before.spurious
+    per_irq = f"{TOTAL / s2_irqs:.2f}" if s2_irqs else "n/a"
     figures = "\n".join([
         f"variant          {m.scenario.variant} (cmdline {m.scenario.append!r})",
-        f"transfer         {TOTAL} bytes in {wall:.3f} s (until `serial sum` showed "
-        f"them all; polling granularity one uptime+sum round trip)",
+        f"transfer         {TOTAL} bytes in {wall:.3f} s (start of streaming until "
+        f"`serial sum` showed all of them; polled every ~{POLL_INTERVAL} s)",
         f"throughput       {TOTAL / wall:,.0f} bytes/s",
-        f"IRQ4 interrupts  {irq4} during the transfer "
-        f"({irq4 / wall:,.0f}/s, {TOTAL / irq4 if irq4 else float('nan'):.1f} bytes per interrupt; "
-        f"includes COM1's own shell traffic)",
-        f"ttyS2 serial     {serial_after['line']}",
-        f"stalls           {serial_after['stalls'] - serial_before['stalls']} during the transfer "
-        f"({serial_after['stalls']} total)",
+        f"IRQ4 interrupts  {irq4} during the transfer ({_rate(irq4, wall)}; `irqs` row 4 "
+        f"before/after, includes COM1's shell traffic)",
+        f"  ttyS2 handler  {s2_irqs if s2_irqs is not None else 'n/a'} interrupts "
+        f"({_rate(s2_irqs, wall)}, {per_irq} bytes per interrupt; `serial` per-port count)",
+        f"  ttyS0 handler  {s0_irqs if s0_irqs is not None else 'n/a'} interrupts (COM1 shell)",
+        f"  unhandled      {unhandled} (UNH), spurious {spurious} (SPU) during the transfer",
+        f"ttyS2 serial     {s2['line']}",
+        f"stalls           {s2['stalls'] - s2_before['stalls']} during the transfer "
+        f"({s2['stalls']} total); edge re-triggers {_delta(s2, s2_before, 'retriggers')}",
         f"uptimes          {len(uptimes)} answered during the transfer, slowest "
-        f"{max((a for _, a in uptimes), default=0):.3f} s, mean "
-        f"{(sum(a for _, a in uptimes) / len(uptimes)) if uptimes else 0:.3f} s",
-        f"host sender      finished pushing after "
-        f"{(state['sent_at'] or t1) - t0:.3f} s",
+        f"{max(uptimes, default=0):.3f} s, mean "
+        f"{(sum(uptimes) / len(uptimes)) if uptimes else 0:.3f} s",
+        f"host sender      had pushed everything into the socket after "
+        f"{(state['sent_at'] or t_sum) - t0:.3f} s",
     ])
     m.note(figures)
     _write_figures(m, figures)
@@ -142,11 +163,11 @@ def test_one_mebibyte_into_com3(m):
     assert len(uptimes) >= MIN_UPTIMES, (
         f"only {len(uptimes)} `uptime`s ran while the transfer was in progress "
         f"({MIN_UPTIMES} required): the transfer took {wall:.3f} s\n{figures}")
-    assert serial_after["overruns"] == 0, \
-        f"ttyS2 reports overruns after the transfer: {serial_after['line']}\n{figures}"
-    assert serial_after["errors"] == 0, \
-        f"ttyS2 reports errors after the transfer: {serial_after['line']}\n{figures}"
-    assert serial_after["rx"] - serial_before["rx"] == TOTAL, (
-        f"'serial' rx for ttyS2 grew by {serial_after['rx'] - serial_before['rx']}, "
-        f"expected {TOTAL}: before {serial_before['line']!r}, after {serial_after['line']!r}")
+    assert s2["overruns"] == 0, \
+        f"ttyS2 reports overruns after the transfer: {s2['line']}\n{figures}"
+    assert s2["errors"] == 0, \
+        f"ttyS2 reports errors after the transfer: {s2['line']}\n{figures}"
+    assert s2["rx"] - s2_before["rx"] == TOTAL, (
+        f"'serial' rx for ttyS2 grew by {s2['rx'] - s2_before['rx']}, expected {TOTAL}: "
+        f"before {s2_before['line']!r}, after {s2['line']!r}")
     return figures
