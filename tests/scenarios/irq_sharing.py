@@ -113,6 +113,13 @@ def test_com2_and_com4(m):
     _check_sum(sh, "ttyS1", data2)
     _check_sum(sh, "ttyS3", data4)
     _check_shared_row(m, kstats.irqs(sh), 3, ["ttyS1", "ttyS3"], before)
+    # Only COM2 and COM4 use IRQ3: each of the two handlers must have had work.
+    d = kstats.irq_detail(sh, 3)
+    assert d.order == ["ttyS1", "ttyS3"], \
+        f"'irq 3' should list the actions ttyS1 then ttyS3, it lists {d.order}:\n{d.text}"
+    for name in d.order:
+        assert d.actions[name]["count"] > 0, \
+            f"action {name} of IRQ 3 counted no interrupts after 4 KiB on its port:\n{d.text}"
 
 
 def test_com3_transmit(m):

@@ -17,8 +17,8 @@ MONITOR = True
 VARIANTS = [("apic", ""), ("noapic", "noapic")]
 
 PROMPT_TIMEOUT = 30
-KEY_TIMEOUT = 5         # seconds for pressed keys to show up in `kbd`
-HOTKEY_TIMEOUT = 5      # seconds for the hotkey's printk
+KEY_TIMEOUT = 10        # seconds for pressed keys to show up in `kbd`
+HOTKEY_TIMEOUT = 10     # seconds for the hotkey's printk
 MODIFIERS = {"Shift", "Ctrl", "Alt"}     # may or may not be listed as presses
 
 HOTKEY_LINE = r"hotkey: irq statistics:"

@@ -88,6 +88,11 @@ def test_one_mebibyte_into_com3(m):
 
     kstats.sink(sh, "ttyS2")
     irqs_before = kstats.irqs(sh)
+    chip = "XT-PIC" if "noapic" in m.scenario.cmdline_words else "IO-APIC"
+    row4 = irqs_before.row(4)
+    assert (row4.chip, row4.names) == (chip, ["ttyS0", "ttyS2"]), (
+        f"IRQ 4 should be on {chip} with ttyS0, ttyS2 in this boot "
+        f"(cmdline {m.scenario.append!r}): {row4.line!r}")
     serial_before = kstats.serial_table(sh)
 
     state = {"sent": 0, "error": None, "sent_at": None}
