@@ -32,6 +32,12 @@ void console_write(const char *s, size_t n)
 		console->write(s + start, n - start);
 }
 
+void console_flush(void)
+{
+	if (console && console->flush)
+		console->flush();
+}
+
 void console_puts(const char *s)
 {
 	console_write(s, strlen(s));

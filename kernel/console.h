@@ -17,11 +17,15 @@ struct console {
 	const char *name;
 	/* Accepts all n bytes before returning (it may have to wait). */
 	void (*write)(const char *s, size_t n);
+	/* Returns when every byte written so far has left the machine. */
+	void (*flush)(void);
 };
 
 void console_register(struct console *con);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);
+/* Push out buffered output: before power-off, exit, reboot or a halt. */
+void console_flush(void);
 int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

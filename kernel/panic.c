@@ -7,6 +7,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/backtrace.h"
 #include "kernel/cmdline.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -35,6 +36,7 @@ void panic(const char *fmt, ...)
 
 	if (panic_exits_qemu)
 		qemu_exit(QEMU_EXIT_PANIC);
+	console_flush();
 	halt_forever();
 }
 

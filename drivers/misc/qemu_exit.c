@@ -5,6 +5,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 
 /* ACPI PM1a control: writing SLP_TYP=5 | SLP_EN powers off. The port is
@@ -20,6 +21,7 @@
 void qemu_exit(int code)
 {
 	local_irq_disable();
+	console_flush(); /* the last lines are often the test results */
 	outb(QEMU_EXIT_PORT, (uint8_t)code);
 	machine_poweroff(); /* reached only without isa-debug-exit */
 }
@@ -27,9 +29,11 @@ void qemu_exit(int code)
 void machine_poweroff(void)
 {
 	local_irq_disable();
+	console_flush();
 	outw(ACPI_PM1A_CNT_Q35, ACPI_SLP_S5);
 	outw(ACPI_PM1A_CNT_BOCHS, ACPI_SLP_S5);
 	printk(KERN_EMERG "poweroff: no power-off port answered; halting\n");
+	console_flush();
 	halt_forever();
 }
 
@@ -41,6 +45,7 @@ void machine_reboot(void)
 	} __attribute__((packed)) no_idt = { 0, 0 };
 
 	local_irq_disable();
+	console_flush();
 	for (int i = 0; i < 100000 && (inb(I8042_STATUS) & I8042_STATUS_INFULL);
 	     i++)
 		cpu_relax();

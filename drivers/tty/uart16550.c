@@ -43,6 +43,7 @@
 #define LSR_OVERRUN	0x02 /* a byte arrived with the FIFO full: lost */
 #define LSR_ERRORS	0x1c /* parity, framing, break */
 #define LSR_THR_EMPTY	0x20
+#define LSR_TX_IDLE	0x40 /* FIFO and shift register both empty */
 
 #define UART_FIFO_SIZE	16
 #define UART_CLOCK	115200 /* input clock / 16 */
@@ -237,6 +238,17 @@ size_t uart_write(struct uart_port *port, const void *buf, size_t n)
 	return n;
 }
 
+void uart_flush(struct uart_port *port)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	while (!ringbuf_empty(&port->tx))
+		uart_tx_poll(port);
+	while (!(inb(port->base + UART_LSR) & LSR_TX_IDLE))
+		cpu_relax();
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
 /* ---- the top half --------------------------------------------------- */
 
 static bool uart_pending(struct uart_port *port)
@@ -357,7 +369,13 @@ static void ttyS0_console_write(const char *s, size_t n)
 	uart_write(&uart_ports[0], s, n);
 }
 
-static struct console ttyS0_console = { "ttyS0", ttyS0_console_write };
+static void ttyS0_console_flush(void)
+{
+	uart_flush(&uart_ports[0]);
+}
+
+static struct console ttyS0_console = { "ttyS0", ttyS0_console_write,
+					ttyS0_console_flush };
 
 void uart_init_all(void)
 {

@@ -79,6 +79,8 @@ struct uart_port *uart_find(const char *name);
 /* Queue bytes for sending; returns n. Waits (polls) while the ring is
  * full, so nothing is ever dropped. */
 size_t uart_write(struct uart_port *port, const void *buf, size_t n);
+/* Send everything queued, by polling; returns when the FIFO is empty. */
+void uart_flush(struct uart_port *port);
 /* Take up to n received bytes; never blocks; returns how many. */
 size_t uart_read(struct uart_port *port, void *buf, size_t n);
 bool uart_rx_empty(struct uart_port *port);
