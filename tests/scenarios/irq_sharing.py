@@ -5,10 +5,20 @@ Every test runs twice: with the IOAPIC (default) and with `noapic` (8259).
 Data sent to a port under `serial sink` is counted and CRC-32-checksummed
 by the kernel, so the test compares the checksum with zlib.crc32.
 Waits are bounded polls of the kernel's counters, never fixed sleeps.
+
+  test_irqs_rows_match_controller   rows 0/3/4 name this boot's controller
+  test_com3_while_com1              4 KiB into COM3 between echoes on COM1
+  test_com2_and_com4                4 KiB into each of COM2 and COM4
+  test_com3_transmit                `serial send ttyS2` reaches COM3 exactly
+  test_irq4_actions_both_count      `irq 4`: both actions counted
+  test_com2_com4_stream_together    128 KiB into COM2 and COM4 concurrently
+  test_com3_stream_while_com1_prints 128 KiB into COM3 while COM1 prints a lot
 """
 
 import random
 import re
+import threading
+import time
 import zlib
 
 from harness import kstats
@@ -163,3 +173,84 @@ def test_irq4_actions_both_count(m):
     assert d.actions["ttyS0"]["dev_id"] != d.actions["ttyS2"]["dev_id"], \
         f"the two actions of IRQ 4 have the same dev_id:\n{d.text}"
     assert d.count > 0, f"IRQ 4 descriptor count is 0:\n{d.text}"
+
+
+# --- both devices of a shared line busy at the same time --------------------
+#
+# On an edge-triggered shared line, an interrupt raised by one UART while
+# the handler is busy with the other can be lost unless the kernel keeps
+# polling both until neither has work. A lost edge leaves a port silent
+# for good: the bounded wait for its byte count catches that.
+
+STREAM = 128 * 1024     # bytes per port in the streaming tests
+STREAM_TIMEOUT = 60     # seconds for them to arrive
+
+
+def _stream_in_background(port, data, errors):
+    def push():
+        try:
+            for off in range(0, len(data), 4096):
+                port.send(data[off:off + 4096], timeout=STREAM_TIMEOUT)
+        except Exception as e:              # reported by the test
+            errors.append(f"{port.name}: {e}")
+    t = threading.Thread(target=push, daemon=True,
+                                       name=f"stream-{port.name}")
+    t.start()
+    return t
+
+
+def _check_stream_sum(sh, tty, data, errors):
+    try:
+        n, crc = kstats.wait_sum(sh, tty, len(data), STREAM_TIMEOUT, interval=0.1)
+    except AssertionError as e:
+        raise AssertionError(f"{e}\nsender errors: {errors or 'none'}") from None
+    assert crc == zlib.crc32(data), (f"{tty}: {n} bytes but crc32 0x{crc:08x}, "
+                                     f"expected 0x{zlib.crc32(data):08x}")
+
+
+def test_com2_com4_stream_together(m):
+    """128 KiB into COM2 and COM4 at the same time (both on IRQ3)."""
+    sh = _shell(m)
+    kstats.sink(sh, "ttyS1")
+    kstats.sink(sh, "ttyS3")
+    data2, data4 = _data(22, STREAM), _data(44, STREAM)
+    errors = []
+    threads = [_stream_in_background(m.port(2), data2, errors),
+               _stream_in_background(m.port(4), data4, errors)]
+    _check_stream_sum(sh, "ttyS1", data2, errors)
+    _check_stream_sum(sh, "ttyS3", data4, errors)
+    for t in threads:
+        t.join(timeout=5)
+    ports = kstats.serial_table(sh)
+    for tty in ("ttyS1", "ttyS3"):
+        assert ports[tty]["overruns"] == 0 and ports[tty]["errors"] == 0, \
+            f"{tty} after the stream: {ports[tty]['line']}"
+    d = kstats.irq_detail(sh, 3)
+    assert all(d.actions[n]["count"] > 0 for n in ("ttyS1", "ttyS3")), d.text
+
+
+def test_com3_stream_while_com1_prints(m):
+    """128 KiB into COM3 while COM1 transmits a lot (`dmesg`, `help`):
+    RX interrupts from one UART and TX interrupts from the other on IRQ4."""
+    sh = _shell(m)
+    kstats.sink(sh, "ttyS2")
+    data = _data(33, STREAM)
+    errors = []
+    sender = _stream_in_background(m.port(3), data, errors)
+    printed = rounds = 0
+    deadline = time.monotonic() + STREAM_TIMEOUT
+    while True:                      # COM1 prints until COM3's data is all in
+        for command in ("dmesg", "help"):
+            out = sh.run(command, timeout=15)
+            assert out.strip(), f"'{command}' printed nothing during the COM3 stream"
+            printed += len(out)
+        rounds += 1
+        n, _ = kstats.serial_sum(sh, "ttyS2")
+        if n >= len(data) or time.monotonic() > deadline:
+            break
+    _check_stream_sum(sh, "ttyS2", data, errors)
+    sender.join(timeout=5)
+    assert rounds >= 2, f"the COM3 stream ended after {rounds} round(s) of COM1 output"
+    _echo(sh, f"printed-{printed}-bytes")
+    s2 = kstats.serial_table(sh)["ttyS2"]
+    assert s2["overruns"] == 0 and s2["errors"] == 0, f"ttyS2 after the stream: {s2['line']}"
