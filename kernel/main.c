@@ -8,7 +8,8 @@
  *   4. boot information, options  command line, memory map
  *   5. interrupt controller       8259 remapped, all lines masked
  *   6. timer tick                 IRQ0 at hz, jiffies
- *   7. interrupts on              then tests (ktest=) or the shell
+ *   7. scheduler, interrupts on   kmain becomes the idle thread
+ *   8. first threads              drivers' threads, tests or the shell
  */
 #include <stdint.h>
 
@@ -27,6 +28,7 @@
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/shell/shell.h"
 #include "kernel/test/ktest.h"
@@ -54,6 +56,29 @@ static void print_uarts(void)
 			pr_info("serial: %s at I/O 0x%x (irq %u) is a 16550A\n",
 				p->name, p->base, p->irq);
 	}
+}
+
+static int shell_thread(void *arg)
+{
+	(void)arg;
+	shell_main();
+}
+
+static int ktest_thread(void *arg)
+{
+	(void)arg;
+	ktest_boot_run();
+}
+
+/* The first threads: the drivers' bottom halves, then tests or the shell. */
+static void start_threads(void)
+{
+	uart_start_threads();
+	i8042_start_thread();
+	if (ktest_boot_requested())
+		kthread_run(ktest_thread, NULL, "ktest");
+	else
+		kthread_run(shell_thread, NULL, "shell");
 }
 
 void kmain(uint32_t magic, const struct multiboot_info *info)
@@ -86,10 +111,10 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	uart_irq_init();
 	if (!i8042_init())
 		hotkey_init();
+	sched_init();
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
 
-	if (ktest_boot_requested())
-		ktest_boot_run();
-	shell_main();
+	start_threads();
+	sched_start_idle(); /* kmain's own context becomes the idle thread */
 }

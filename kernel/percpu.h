@@ -13,6 +13,7 @@
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_CPUS 8
@@ -26,6 +27,8 @@ struct cpu {
 	/* irq_offload(): the function to run from the test vector */
 	void (*offload_fn)(void *arg);
 	void *offload_arg;
+
+	volatile bool need_resched; /* schedule() at the next chance */
 
 	struct trap_catch *trap_catch;	/* armed by a test, or NULL */
 	unsigned long unexpected_traps; /* vectors nobody handles */

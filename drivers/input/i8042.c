@@ -9,6 +9,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/wait.h"
 #include "lib/ringbuf.h"
 
 #define I8042_DATA	 0x60 /* read: output buffer; write: input */
@@ -44,6 +45,7 @@ static struct key_event recent[KBD_RECENT];
 static unsigned int recent_count; /* total presses recorded */
 static DEFINE_SPINLOCK(i8042_lock);
 static int i8042_dev; /* our dev_id: its address */
+static DECLARE_WAIT_QUEUE_HEAD(kbd_wait);
 
 /* ---- top half ------------------------------------------------------- */
 
@@ -67,6 +69,7 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 	last_seq++;
 	if (!ringbuf_put(&scancodes, byte))
 		i8042_stats.overruns++;
+	wake_up(&kbd_wait); /* the decoder thread has work */
 	return IRQ_HANDLED;
 }
 
@@ -117,6 +120,25 @@ int i8042_recent(struct key_event *out, int max)
 		out[i] = recent[(first + i) % KBD_RECENT];
 	spin_unlock_irqrestore(&i8042_lock, flags);
 	return (int)n;
+}
+
+/*
+ * The decoder thread: the keyboard's bottom half, a kernel thread started
+ * with the driver and asleep until the top half queues a scancode.
+ */
+static int kbd_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event(kbd_wait, !ringbuf_empty(&scancodes));
+		i8042_process();
+	}
+	return 0;
+}
+
+int i8042_start_thread(void)
+{
+	return kthread_run(kbd_thread, NULL, "kbd") ? 0 : -1;
 }
 
 /* ---- set-up ---------------------------------------------------------- */

@@ -8,7 +8,9 @@
 #include "kernel/arch/io.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/sched/thread.h"
 #include "lib/crc32.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 #define UART_RBR	0 /* receive buffer (read, DLAB=0) */
@@ -51,16 +53,19 @@
 #define UART_MAX_ROUNDS 64 /* IIR re-checks in one handler call */
 #define UART_SINK_CHUNK 256
 
-#define PORT(n, b, i)                                                    \
-	{                                                                \
-		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n) \
+#define PORT(n, b, i, idx)                                                \
+	{                                                                 \
+		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n), \
+		.rx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].rx_wait)  \
 	}
 
+static DECLARE_WAIT_QUEUE_HEAD(sink_wait);
+
 struct uart_port uart_ports[UART_NR_PORTS] = {
-	PORT("ttyS0", 0x3f8, 4),
-	PORT("ttyS1", 0x2f8, 3),
-	PORT("ttyS2", 0x3e8, 4),
-	PORT("ttyS3", 0x2e8, 3),
+	PORT("ttyS0", 0x3f8, 4, 0),
+	PORT("ttyS1", 0x2f8, 3, 1),
+	PORT("ttyS2", 0x3e8, 4, 2),
+	PORT("ttyS3", 0x2e8, 3, 3),
 };
 
 bool uart_probe(uint16_t base)
@@ -197,7 +202,7 @@ static void uart_tx_chars(struct uart_port *port)
 {
 	uint8_t c;
 
-	if (!(inb(port->base + UART_LSR) & LSR_THR_EMPTY))
+	if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
 		return;
 	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
 		outb(port->base + UART_THR, c);
@@ -280,6 +285,7 @@ static void uart_retrigger(struct uart_port *port)
 irqreturn_t uart_interrupt(int irq, void *dev_id)
 {
 	struct uart_port *port = dev_id;
+	unsigned long rx_before;
 	int rounds = 0;
 
 	(void)irq;
@@ -287,6 +293,7 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 		return IRQ_NONE;
 
 	spin_lock(&port->lock);
+	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
 	do {
 		if (!port->rx_stalled)
@@ -296,6 +303,11 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 	if (rounds == UART_MAX_ROUNDS)
 		uart_retrigger(port); /* come back soon, don't hog the CPU */
 	spin_unlock(&port->lock);
+	if (port->stats.rx_bytes != rx_before) {
+		wake_up_all(&port->rx_wait); /* readers: data is here */
+		if (port->sink.on)
+			wake_up(&sink_wait);
+	}
 	return IRQ_HANDLED;
 }
 
@@ -326,6 +338,13 @@ int uart_irq_init(void)
 	return failed ? -1 : 0;
 }
 
+/* ---- readers ---------------------------------------------------------- */
+
+int uart_wait_rx(struct uart_port *port)
+{
+	return wait_event(port->rx_wait, !uart_rx_empty(port));
+}
+
 /* ---- sinks ---------------------------------------------------------- */
 
 void uart_sink_set(struct uart_port *port, bool on)
@@ -351,6 +370,26 @@ void uart_run_sinks(void)
 			port->sink.bytes += n;
 		}
 	}
+}
+
+/*
+ * The sink thread: a kernel thread of the driver's own, created when the
+ * driver starts and asleep until the interrupt handler says a sink port
+ * received something - then it drains, and sleeps again.
+ */
+static int sink_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event(sink_wait, uart_sinks_pending());
+		uart_run_sinks();
+	}
+	return 0;
+}
+
+int uart_start_threads(void)
+{
+	return kthread_run(sink_thread, NULL, "serial-sink") ? 0 : -ENOMEM;
 }
 
 bool uart_sinks_pending(void)

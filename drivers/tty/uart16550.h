@@ -30,6 +30,7 @@
 
 #include "kernel/irq/irq.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/wait.h"
 #include "lib/ringbuf.h"
 
 #define UART_NR_PORTS 4
@@ -67,12 +68,14 @@ struct uart_port {
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];
 	struct uart_stats stats;
 	struct uart_sink sink;
+	struct wait_queue_head rx_wait; /* readers sleep here */
 };
 
 extern struct uart_port uart_ports[UART_NR_PORTS];
 
-void uart_init_all(void); /* probe, set up (polled), register console */
-int uart_irq_init(void);  /* request the IRQs: interrupt-driven from now */
+void uart_init_all(void);     /* probe, set up (polled), register console */
+int uart_irq_init(void);      /* request the IRQs: interrupt-driven from now */
+int uart_start_threads(void); /* the sink thread (needs the scheduler) */
 bool uart_probe(uint16_t base);
 struct uart_port *uart_find(const char *name);
 
@@ -90,9 +93,11 @@ void uart_set_loopback(struct uart_port *port, bool on);
 
 /* Turn the sink on (resetting its counters) or off. */
 void uart_sink_set(struct uart_port *port, bool on);
-/* Drain sink ports' RX rings into their sinks; called when idle. */
+/* Drain sink ports' RX rings into their sinks (the sink thread). */
 void uart_run_sinks(void);
 bool uart_sinks_pending(void); /* a sink port has bytes waiting */
+/* Sleep until the port has received bytes; 0, or -EINVAL if atomic. */
+int uart_wait_rx(struct uart_port *port);
 
 irqreturn_t uart_interrupt(int irq, void *dev_id);
 

@@ -10,6 +10,18 @@
 #include "kernel/printk.h"
 
 static trap_handler_t trap_handlers[256];
+static void (*trap_exit_hook)(struct trap_frame *f);
+static void (*trap_fault_hook)(struct trap_frame *f);
+
+void trap_set_exit_hook(void (*hook)(struct trap_frame *f))
+{
+	trap_exit_hook = hook;
+}
+
+void trap_set_fault_hook(void (*hook)(struct trap_frame *f))
+{
+	trap_fault_hook = hook;
+}
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	[0] = "divide error",
@@ -112,13 +124,15 @@ static void resume_caught(struct trap_catch *tc, struct trap_frame *f)
 	klongjmp(&tc->env, 1);
 }
 
-static void handle_exception(struct trap_frame *f)
+void trap_exception_default(struct trap_frame *f)
 {
 	struct trap_catch *tc = this_cpu()->trap_catch;
 
 	if (tc && tc->vector == f->vector)
 		resume_caught(tc, f);
 	report_exception(f, "");
+	if (trap_fault_hook)
+		trap_fault_hook(f); /* returns only if it cannot recover */
 	panic("unhandled exception #%lu (%s)", (unsigned long)f->vector,
 	      exception_name(f->vector));
 }
@@ -130,10 +144,12 @@ void trap_dispatch(struct trap_frame *f)
 	if (h) {
 		h(f);
 	} else if (f->vector < NR_EXCEPTIONS) {
-		handle_exception(f);
+		trap_exception_default(f);
 	} else {
 		this_cpu()->unexpected_traps++;
 		printk(KERN_WARNING "trap: unexpected vector %lu ignored\n",
 		       (unsigned long)f->vector);
 	}
+	if (trap_exit_hook)
+		trap_exit_hook(f);
 }

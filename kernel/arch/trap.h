@@ -51,11 +51,28 @@ struct trap_frame {
 typedef void (*trap_handler_t)(struct trap_frame *f);
 
 void idt_init(void);
+/* Make a vector a task gate to the given TSS (the double fault). */
+void idt_set_task_gate(unsigned vector, uint16_t tss_selector);
 void trap_set_handler(unsigned vector, trap_handler_t handler);
 void trap_dispatch(struct trap_frame *f);
 
+/*
+ * Hooks for the layers above (the arch code knows nothing of threads):
+ *  - the exit hook runs after every handler, on the way back to the
+ *    interrupted code: the scheduler preempts there;
+ *  - the fault hook runs for an exception nobody expected, before the
+ *    panic: the scheduler kills the faulting thread there (an "oops") and
+ *    does not return if it could.
+ */
+void trap_set_exit_hook(void (*hook)(struct trap_frame *f));
+void trap_set_fault_hook(void (*hook)(struct trap_frame *f));
+
 const char *exception_name(unsigned vector);
 void trap_dump_frame(const struct trap_frame *f);
+/* What an exception without a handler gets: resume an armed trap catch,
+ * or report and panic. A handler that only adds to the report (the page
+ * fault handler) ends by calling this. */
+void trap_exception_default(struct trap_frame *f) __attribute__((noreturn));
 
 /*
  * Surviving a deliberate exception (for tests):

@@ -92,7 +92,18 @@ static inline void preempt_disable(void)
 	preempt_count_add(PREEMPT_OFFSET);
 }
 
+void preempt_schedule(void); /* kernel/sched/thread.c */
+
+/* Leaving the last preempt-disabled section is a preemption point. */
 static inline void preempt_enable(void)
+{
+	preempt_count_sub(PREEMPT_OFFSET);
+	if (this_cpu()->need_resched && preempt_count() == 0)
+		preempt_schedule();
+}
+
+/* For the scheduler's own locks: no preemption point. */
+static inline void preempt_enable_no_resched(void)
 {
 	preempt_count_sub(PREEMPT_OFFSET);
 }

@@ -3,6 +3,8 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/timer.h"
 #include "lib/string.h"
 
 unsigned int hz = HZ_DEFAULT;
@@ -19,6 +21,8 @@ void time_init_tsc(uint32_t khz)
 void jiffies_tick(void)
 {
 	jiffies++;
+	run_timers();
+	scheduler_tick();
 }
 
 /* cycles * 1e6 / khz, split so that the product cannot overflow 64 bits. */

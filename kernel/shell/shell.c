@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 
-#include "drivers/input/i8042.h"
 #include "drivers/tty/uart16550.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console.h"
@@ -85,41 +84,18 @@ static int shell_complete(void *ctx, const char *prefix, size_t len,
 }
 
 /*
- * Until Interlude has threads, the shell's wait for input is the kernel's
- * only idle loop, so the work that must happen outside interrupt handlers
- * happens here: decoding keyboard scancodes and draining the serial
- * measurement sinks. (Bottom halves - tasklets, work queues - take this
- * over in later steps.)
- */
-static void shell_idle_work(void)
-{
-	uart_run_sinks();
-	i8042_process();
-}
-
-/*
- * Wait for the next byte typed on the console. The UART's interrupt
- * handler puts received bytes into the port's ring; until one is there the
- * CPU halts. Interrupts are switched off for the check and back on by
- * "sti; hlt" itself, so a byte arriving between the check and the halt
- * still wakes us.
- *
+ * Wait for the next byte typed on the console: the shell thread sleeps on
+ * the port's wait queue until the UART's interrupt handler has put
+ * received bytes into the ring and woken it.
  */
 static char shell_getc(void)
 {
 	struct uart_port *con = &uart_ports[0];
 	char c;
 
-	for (;;) {
-		shell_idle_work();
-		if (uart_read(con, &c, 1) == 1)
-			return c;
-		local_irq_disable();
-		if (uart_rx_empty(con) && !uart_sinks_pending())
-			safe_halt();
-		else
-			local_irq_enable();
-	}
+	while (uart_read(con, &c, 1) != 1)
+		uart_wait_rx(con);
+	return c;
 }
 
 static enum lineedit_event shell_read_line(void)

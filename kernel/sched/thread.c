@@ -1,0 +1,435 @@
+/*
+ * kernel/sched/thread.c - threads, runqueues and schedule(). See thread.h.
+ *
+ *   kthread_create ──> READY ──(picked)──> RUNNING ──(wait/sleep)──> SLEEPING
+ *                        ^                  │  │                         │
+ *                        └──(preempted,     │  └──(fn returns, or       │
+ *                             yield)────────┘      kthread_exit)──> DEAD │
+ *                        ^                                               │
+ *                        └─────────────────(wake_up_thread)──────────────┘
+ */
+#include "kernel/sched/thread.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "boot/gdt.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/trap.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/might_sleep.h"
+#include "kernel/sched/preempt.h"
+#include "kernel/sched/spinlock.h"
+#include "kernel/sched/thread_mem.h"
+#include "kernel/sched/time.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+void switch_to(struct thread *prev, struct thread *next);
+
+static struct runqueue runqueues[MAX_CPUS];
+static struct thread *current_on[MAX_CPUS];
+static LIST_HEAD(all_threads);
+static DEFINE_SPINLOCK(sched_lock); /* runqueues, states, thread list */
+static int next_tid;
+static struct thread idle_thread;
+
+extern char boot_stack_bottom[], boot_stack_top[];
+
+static struct runqueue *this_rq(void)
+{
+	return &runqueues[smp_processor_id()];
+}
+
+struct thread *current_thread(void)
+{
+	return current_on[smp_processor_id()];
+}
+
+static unsigned int timeslice_ticks(void)
+{
+	unsigned int t = hz * TIMESLICE_MS / 1000;
+
+	return t ? t : 1;
+}
+
+/* ---- runqueue ---------------------------------------------------------- */
+
+/* FIFO threads are kept sorted by priority, highest first; within one
+ * priority, in arrival order (at_head puts a preempted thread back in
+ * front of its equals, so it resumes first). */
+static void enqueue(struct runqueue *rq, struct thread *t, bool at_head)
+{
+	struct list_head *pos;
+
+	if (t->policy == SCHED_NORMAL) {
+		if (at_head)
+			list_add(&t->run_node, &rq->normal);
+		else
+			list_add_tail(&t->run_node, &rq->normal);
+	} else {
+		for (pos = rq->fifo.next; pos != &rq->fifo; pos = pos->next) {
+			struct thread *o =
+				list_entry(pos, struct thread, run_node);
+
+			if (o->rt_priority < t->rt_priority ||
+			    (at_head && o->rt_priority == t->rt_priority))
+				break;
+		}
+		list_add_tail(&t->run_node, pos); /* insert before pos */
+	}
+	rq->nr_ready++;
+}
+
+static void dequeue(struct runqueue *rq, struct thread *t)
+{
+	list_del(&t->run_node);
+	rq->nr_ready--;
+}
+
+static struct thread *pick_next(struct runqueue *rq)
+{
+	struct list_head *q = !list_empty(&rq->fifo) ? &rq->fifo : &rq->normal;
+	struct thread *t;
+
+	if (list_empty(q))
+		return rq->idle;
+	t = list_first_entry(q, struct thread, run_node);
+	dequeue(rq, t);
+	return t;
+}
+
+/* Would t, now runnable, deserve the CPU more than cur? */
+static bool more_important(const struct thread *t, const struct thread *cur)
+{
+	if (cur == this_rq()->idle)
+		return true;
+	if (t->policy != SCHED_FIFO)
+		return false;
+	return cur->policy != SCHED_FIFO || t->rt_priority > cur->rt_priority;
+}
+
+void resched_current(void)
+{
+	this_cpu()->need_resched = true;
+}
+
+/* ---- switching ----------------------------------------------------------- */
+
+/* Runs in the new thread right after the switch (or at its birth): the
+ * previous thread is off the CPU now, so if it died, it can be freed. */
+static void finish_switch(void)
+{
+	struct runqueue *rq = this_rq();
+	struct thread *dead = rq->dead;
+
+	if (dead) {
+		rq->dead = NULL;
+		thread_mem_free(dead);
+	}
+}
+
+static void account(struct thread *prev, struct thread *next)
+{
+	uint64_t now = rdtsc();
+
+	prev->cpu_cycles += now - prev->switched_in;
+	next->switched_in = now;
+	next->switches++;
+}
+
+void schedule(void)
+{
+	struct runqueue *rq = this_rq();
+	struct thread *prev, *next;
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	prev = current_thread();
+	this_cpu()->need_resched = false;
+	if (prev != rq->idle &&
+	    (prev->state == THREAD_RUNNING || prev->state == THREAD_READY)) {
+		prev->state = THREAD_READY;
+		/* a used-up slice goes to the back of the line */
+		enqueue(rq, prev, prev->slice > 0);
+	}
+	if (prev->slice == 0)
+		prev->slice = timeslice_ticks();
+	next = pick_next(rq);
+	next->state = THREAD_RUNNING;
+	if (prev->state == THREAD_DEAD && !prev->stopper)
+		rq->dead = prev; /* freed by finish_switch, off its stack */
+	if (next != prev) {
+		account(prev, next);
+		rq->switches++;
+		current_on[smp_processor_id()] = next;
+		tss_set_kernel_stack(next->stack_top);
+		switch_to(prev, next);
+		/* ...we are back: some thread switched to us again */
+		finish_switch();
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void yield(void)
+{
+	struct thread *cur = current_thread();
+
+	cur->slice = 0; /* to the back of its queue */
+	schedule();
+}
+
+/* Preemption on the way out of an interrupt or exception. */
+static void preempt_on_trap_exit(struct trap_frame *f)
+{
+	if (this_cpu()->need_resched && preempt_count() == 0 &&
+	    (f->eflags & EFLAGS_IF))
+		schedule();
+}
+
+void preempt_schedule(void)
+{
+	if (preempt_count() == 0 && !irqs_disabled())
+		schedule();
+}
+
+void scheduler_tick(void)
+{
+	struct thread *cur = current_thread();
+
+	if (!cur)
+		return;
+	if (cur == this_rq()->idle) {
+		if (this_rq()->nr_ready)
+			resched_current();
+		return;
+	}
+	if (cur->policy == SCHED_NORMAL && cur->slice && --cur->slice == 0)
+		resched_current(); /* time slice used up */
+}
+
+/* ---- waking and sleeping ------------------------------------------------- */
+
+bool wake_up_thread(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	bool woke = t->state == THREAD_SLEEPING;
+
+	if (woke) {
+		t->state = THREAD_READY;
+		if (t != current_thread()) {
+			enqueue(this_rq(), t, false);
+			if (more_important(t, current_thread()))
+				resched_current();
+		}
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return woke;
+}
+
+void set_current_state(enum thread_state state)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	current_thread()->state = state;
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/* ---- creating and ending threads ------------------------------------------ */
+
+/* Where a new thread begins: its stack was built by kthread_create so that
+ * switch_to's "ret" lands here. */
+static void __attribute__((noreturn)) thread_entry(void)
+{
+	struct thread *t;
+
+	finish_switch();
+	spin_unlock(&sched_lock); /* schedule() took it before switching */
+	local_irq_enable();
+	t = current_thread();
+	kthread_exit(t->fn(t->arg));
+}
+
+static void build_first_frame(struct thread *t)
+{
+	uint32_t *sp = (uint32_t *)t->stack_top;
+
+	*--sp = 0;			/* thread_entry's return address */
+	*--sp = (uint32_t)thread_entry; /* switch_to returns here */
+	*--sp = 0;			/* ebp: ends backtraces */
+	*--sp = 0;			/* ebx */
+	*--sp = 0;			/* esi */
+	*--sp = 0;			/* edi */
+	t->esp = (uint32_t)sp;
+}
+
+struct thread *kthread_create(int (*fn)(void *arg), void *arg,
+			      const char *name_fmt, ...)
+{
+	struct thread *t;
+	unsigned long flags;
+	va_list ap;
+
+	if (might_sleep())
+		return NULL;
+	t = thread_mem_alloc();
+	if (!t) {
+		pr_err("kthread_create: out of memory for a thread\n");
+		return NULL;
+	}
+	va_start(ap, name_fmt);
+	vsnprintf(t->name, sizeof(t->name), name_fmt, ap);
+	va_end(ap);
+	t->fn = fn;
+	t->arg = arg;
+	t->state = THREAD_SLEEPING; /* until wake_up_new_thread */
+	t->policy = SCHED_NORMAL;
+	t->slice = timeslice_ticks();
+	build_first_frame(t);
+
+	flags = spin_lock_irqsave(&sched_lock);
+	t->tid = ++next_tid;
+	list_add_tail(&t->all_node, &all_threads);
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return t;
+}
+
+void wake_up_new_thread(struct thread *t)
+{
+	wake_up_thread(t);
+}
+
+int sched_setscheduler(struct thread *t, enum sched_policy policy,
+		       int rt_priority)
+{
+	unsigned long flags;
+	bool queued;
+
+	if (policy == SCHED_FIFO &&
+	    (rt_priority < 1 || rt_priority > MAX_RT_PRIO))
+		return -1;
+	flags = spin_lock_irqsave(&sched_lock);
+	queued = t->state == THREAD_READY && t != current_thread();
+	if (queued)
+		dequeue(this_rq(), t);
+	t->policy = policy;
+	t->rt_priority = policy == SCHED_FIFO ? rt_priority : 0;
+	if (queued)
+		enqueue(this_rq(), t, false);
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return 0;
+}
+
+bool kthread_should_stop(void)
+{
+	return current_thread()->should_stop;
+}
+
+void kthread_exit(int code)
+{
+	struct thread *t = current_thread();
+	unsigned long flags;
+
+	BUG_ON(t == this_rq()->idle);
+	flags = spin_lock_irqsave(&sched_lock);
+	t->exit_code = code;
+	t->state = THREAD_DEAD;
+	list_del(&t->all_node);
+	spin_unlock_irqrestore(&sched_lock, flags);
+	if (t->stopper)
+		wake_up_thread(t->stopper);
+	local_irq_disable();
+	this_cpu()->preempt_count = 0; /* a dying thread holds nothing */
+	schedule();
+	panic("dead thread %s was scheduled again", t->name);
+}
+
+int kthread_stop(struct thread *t)
+{
+	struct thread *me = current_thread();
+	int code;
+
+	if (might_sleep())
+		return -1;
+	set_current_state(THREAD_RUNNING);
+	t->stopper = me;
+	t->should_stop = true;
+	wake_up_thread(t);
+	for (;;) {
+		set_current_state(THREAD_SLEEPING);
+		if (t->state == THREAD_DEAD)
+			break;
+		schedule();
+	}
+	set_current_state(THREAD_RUNNING);
+	code = t->exit_code;
+	thread_mem_free(t);
+	return code;
+}
+
+/* ---- idle and start-up ------------------------------------------------- */
+
+void sched_init(void)
+{
+	struct runqueue *rq = this_rq();
+
+	INIT_LIST_HEAD(&rq->fifo);
+	INIT_LIST_HEAD(&rq->normal);
+	strlcpy(idle_thread.name, "idle", sizeof(idle_thread.name));
+	idle_thread.tid = 0;
+	idle_thread.state = THREAD_RUNNING;
+	idle_thread.stack_base = (uint32_t)boot_stack_bottom;
+	idle_thread.stack_top = (uint32_t)boot_stack_top;
+	idle_thread.switched_in = rdtsc();
+	list_add_tail(&idle_thread.all_node, &all_threads);
+	rq->idle = &idle_thread;
+	current_on[smp_processor_id()] = &idle_thread;
+	trap_set_exit_hook(preempt_on_trap_exit);
+}
+
+/* The boot context, now the idle thread: run whoever is ready, else halt
+ * until an interrupt makes someone ready. */
+void sched_start_idle(void)
+{
+	for (;;) {
+		local_irq_disable();
+		if (!this_rq()->nr_ready && !this_cpu()->need_resched) {
+			safe_halt(); /* sti; hlt: no wakeup can slip past */
+			continue;
+		}
+		local_irq_enable();
+		schedule();
+	}
+}
+
+/* ---- looking at threads -------------------------------------------------- */
+
+void for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	struct thread *t;
+
+	list_for_each_entry (t, &all_threads, all_node)
+		fn(t, arg);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+struct thread *find_thread(int tid)
+{
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	struct thread *t, *found = NULL;
+
+	list_for_each_entry (t, &all_threads, all_node)
+		if (t->tid == tid)
+			found = t;
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return found;
+}
+
+const char *thread_state_name(enum thread_state s)
+{
+	static const char *const names[] = { "running", "ready", "sleeping",
+					     "dead" };
+
+	return s <= THREAD_DEAD ? names[s] : "?";
+}

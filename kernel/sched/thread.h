@@ -1,0 +1,123 @@
+/*
+ * kernel/sched/thread.h - kernel threads and the scheduler.
+ *
+ * A thread is a stack, a saved stack pointer and a little bookkeeping.
+ * Switching threads (switch_to, switch.S) saves the callee-saved
+ * registers on the old stack, swaps stack pointers, and pops them off the
+ * new one: everything else a thread owns is already on its stack.
+ *
+ * Two scheduling classes, as in Linux:
+ *  - SCHED_FIFO, real-time priorities 1..99 (higher runs first): runs
+ *    until it sleeps, yields, or a higher priority thread wakes. For
+ *    irq/N-name threads and other latency-critical work.
+ *  - SCHED_NORMAL, round robin with a time slice (TIMESLICE_MS): the
+ *    shell, demo threads, workers.
+ * A runnable FIFO thread always runs before any NORMAL one. When nothing
+ * is runnable, the idle thread halts the CPU until the next interrupt.
+ *
+ * Preemption points: on return from an interrupt (the tick that ends a
+ * time slice, or a wakeup of a more important thread set need_resched)
+ * when the preempt count is 0 and the interrupted code had IRQs on; and
+ * whenever a thread calls schedule(), sleeps or yields.
+ *
+ * Rules: kthread_stop() only on a thread that has not exited on its own
+ * (it must be waiting for kthread_should_stop()), as in Linux.
+ * Context: kthread_create/run/stop may sleep (task context only);
+ * wake_up_thread from any context; schedule() from task context with
+ * preempt count 0 (might_sleep checks).
+ */
+#ifndef KERNEL_SCHED_THREAD_H
+#define KERNEL_SCHED_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/percpu.h"
+#include "lib/list.h"
+
+#define THREAD_NAME_LEN	   24
+#define TIMESLICE_MS	   20
+#define MAX_RT_PRIO	   99
+#define THREAD_STACK_PAGES 4
+
+enum thread_state {
+	THREAD_RUNNING,	 /* on a CPU now */
+	THREAD_READY,	 /* runnable, waiting for a CPU */
+	THREAD_SLEEPING, /* waiting for an event (wait queue, timer) */
+	THREAD_DEAD,	 /* exited, waiting to be reaped */
+};
+
+enum sched_policy { SCHED_NORMAL, SCHED_FIFO };
+
+struct thread {
+	uint32_t esp; /* saved by switch_to: must stay first */
+	int tid;
+	char name[THREAD_NAME_LEN];
+	enum thread_state state;
+	enum sched_policy policy;
+	int rt_priority;    /* 1..99 for SCHED_FIFO */
+	unsigned int slice; /* ticks left in this time slice */
+
+	int (*fn)(void *arg);
+	void *arg;
+	int exit_code;
+	bool should_stop;	/* kthread_stop() asked us to finish */
+	struct thread *stopper; /* who waits in kthread_stop() */
+
+	uint32_t stack_base, stack_top; /* usable stack [base, top) */
+	void *stack_owner;		/* what to free at reaping */
+
+	uint64_t cpu_cycles;	/* TSC cycles spent running */
+	uint64_t switched_in;	/* TSC when it last got the CPU */
+	unsigned long switches; /* times it was switched to */
+
+	struct list_head run_node; /* on a runqueue while READY */
+	struct list_head all_node; /* on the list of all threads */
+};
+
+/* Per-CPU scheduler state (in struct cpu). */
+struct runqueue {
+	struct list_head fifo;	 /* SCHED_FIFO, highest priority first */
+	struct list_head normal; /* SCHED_NORMAL, round robin */
+	unsigned int nr_ready;
+	struct thread *idle;
+	struct thread *dead; /* exited, reap after switching away */
+	unsigned long switches;
+};
+
+struct thread *current_thread(void);
+
+void sched_init(void); /* the boot context becomes the idle thread */
+void sched_start_idle(void) __attribute__((noreturn));
+
+struct thread *kthread_create(int (*fn)(void *arg), void *arg,
+			      const char *name_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void wake_up_new_thread(struct thread *t);
+#define kthread_run(fn, arg, ...)                                          \
+	({                                                                 \
+		struct thread *__t = kthread_create(fn, arg, __VA_ARGS__); \
+		if (__t)                                                   \
+			wake_up_new_thread(__t);                           \
+		__t;                                                       \
+	})
+bool kthread_should_stop(void);
+int kthread_stop(struct thread *t); /* returns the thread's exit code */
+void kthread_exit(int code) __attribute__((noreturn));
+int sched_setscheduler(struct thread *t, enum sched_policy policy,
+		       int rt_priority);
+
+void schedule(void);
+void yield(void);
+bool wake_up_thread(struct thread *t); /* SLEEPING -> READY */
+void set_current_state(enum thread_state state);
+void scheduler_tick(void); /* from the timer interrupt */
+void resched_current(void);
+
+/* Walk every thread (for ps); fn runs with the thread list locked. */
+void for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
+struct thread *find_thread(int tid);
+unsigned int thread_stack_used(const struct thread *t);
+const char *thread_state_name(enum thread_state s);
+
+#endif
