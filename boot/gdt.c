@@ -21,25 +21,20 @@ struct gdt_pointer {
 	uint32_t base;
 } __attribute__((packed));
 
-/* The 32-bit TSS: we use only ss0/esp0 and the I/O map base. */
-struct tss {
-	uint32_t prev_task, esp0, ss0, esp1, ss1, esp2, ss2;
-	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-	uint32_t es, cs, ss, ds, fs, gs, ldt;
-	uint16_t trap, iomap_base;
-} __attribute__((packed));
+#define ACC_PRESENT	0x80
+#define ACC_DPL(n)	((n) << 5)
+#define ACC_SEGMENT	0x10 /* code/data, not a system descriptor */
+#define ACC_CODE	0x0a /* execute/read */
+#define ACC_DATA	0x02 /* read/write */
+#define ACC_TSS32	0x09 /* available 32-bit TSS */
+#define FLAG_4K		0x80 /* limit counts 4 KiB pages */
+#define FLAG_32BIT	0x40
 
-#define ACC_PRESENT 0x80
-#define ACC_DPL(n)  ((n) << 5)
-#define ACC_SEGMENT 0x10 /* code/data, not a system descriptor */
-#define ACC_CODE    0x0a /* execute/read */
-#define ACC_DATA    0x02 /* read/write */
-#define ACC_TSS32   0x09 /* available 32-bit TSS */
-#define FLAG_4K	    0x80 /* limit counts 4 KiB pages */
-#define FLAG_32BIT  0x40
+#define EFLAGS_RESERVED 0x2 /* bit 1 is always 1 */
 
-static struct gdt_entry gdt[6];
-static struct tss tss;
+static struct gdt_entry gdt[7];
+static struct tss tss;	  /* the main task: everything but #DF */
+static struct tss df_tss; /* the double-fault task */
 
 static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 		    uint8_t flags)
@@ -89,6 +84,17 @@ void gdt_init(void)
 	tss.iomap_base = sizeof(tss);
 	gdt_set(5, (uint32_t)&tss, sizeof(tss) - 1, ACC_PRESENT | ACC_TSS32, 0);
 
+	/* The double-fault task runs in ring 0 with IRQs off; its EIP, ESP
+	 * and CR3 are filled in once paging is on. */
+	df_tss.cs = GDT_KERNEL_CODE;
+	df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = df_tss.ss =
+		GDT_KERNEL_DATA;
+	df_tss.ss0 = GDT_KERNEL_DATA;
+	df_tss.eflags = EFLAGS_RESERVED;
+	df_tss.iomap_base = sizeof(df_tss);
+	gdt_set(6, (uint32_t)&df_tss, sizeof(df_tss) - 1,
+		ACC_PRESENT | ACC_TSS32, 0);
+
 	gdt_load(&p);
 	asm volatile("ltr %w0" : : "r"(GDT_TSS));
 }
@@ -96,4 +102,21 @@ void gdt_init(void)
 void tss_set_kernel_stack(uint32_t esp0)
 {
 	tss.esp0 = esp0;
+}
+
+void tss_set_cr3(uint32_t cr3)
+{
+	tss.cr3 = cr3;
+	df_tss.cr3 = cr3;
+}
+
+void tss_set_double_fault_task(uint32_t eip, uint32_t esp)
+{
+	df_tss.eip = eip;
+	df_tss.esp = esp;
+}
+
+struct tss *tss_main(void)
+{
+	return &tss;
 }

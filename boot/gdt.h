@@ -7,8 +7,16 @@
  * an interrupt arrives in ring 3 the CPU loads the kernel stack from
  * tss.esp0. Ring 3 arrives with the user-space issue; the room is made now.
  *
+ * A second TSS belongs to the double-fault task (kernel/mm/double_fault.c):
+ * vector 8 is a task gate, so a double fault - typically a kernel stack
+ * overflow, where the CPU cannot push a page-fault frame onto the broken
+ * stack - switches to a fresh stack and register set. The CPU then saves
+ * the broken context into the main TSS, where tss_main() lets the handler
+ * read it (and rewrite it, to resume somewhere sane).
+ *
  * Context: gdt_init() once at boot, IRQs off. tss_set_kernel_stack() on
- * every switch to a thread with a user part (IRQs off).
+ * every switch to a thread with a user part (IRQs off); tss_set_cr3() on
+ * every switch of address space; tss_set_double_fault_task() once.
  */
 #ifndef BOOT_GDT_H
 #define BOOT_GDT_H
@@ -19,12 +27,27 @@
 #define GDT_USER_CODE	(0x18 | 3)
 #define GDT_USER_DATA	(0x20 | 3)
 #define GDT_TSS		0x28
+#define GDT_DF_TSS	0x30 /* the double-fault task */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+/* The 32-bit TSS (Intel SDM vol. 3, 7.2.1). */
+struct tss {
+	uint32_t prev_task, esp0, ss0, esp1, ss1, esp2, ss2;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs, ldt;
+	uint16_t trap, iomap_base;
+} __attribute__((packed));
+
 void gdt_init(void);
 void tss_set_kernel_stack(uint32_t esp0);
+/* The page directory a task switch loads, in both TSSes. */
+void tss_set_cr3(uint32_t cr3);
+/* Where the double-fault task starts, on which stack. */
+void tss_set_double_fault_task(uint32_t eip, uint32_t esp);
+/* The main TSS: after a task switch away, the interrupted state. */
+struct tss *tss_main(void);
 #endif
 
 #endif

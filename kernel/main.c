@@ -25,6 +25,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
+#include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -103,6 +104,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		ksym_count());
 	print_memory_map();
 	print_uarts();
+	mm_init();
 
 	irqchip_init();
 	irq_offload_init();

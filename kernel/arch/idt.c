@@ -4,6 +4,10 @@
  * All 256 gates are 32-bit interrupt gates (the CPU clears IF on entry),
  * pointing at the stubs generated in entry.S. Ring 3 may not raise any of
  * them with "int n" yet (DPL 0); the syscall vector will open one.
+ *
+ * One exception: once paging is on, the double fault (vector 8) becomes a
+ * task gate (idt_set_task_gate), so it runs on its own stack even when the
+ * current stack is the broken thing (kernel/mm/double_fault.c).
  */
 #include <stdint.h>
 
@@ -25,6 +29,7 @@ struct idt_pointer {
 
 #define GATE_PRESENT	 0x80
 #define GATE_INTERRUPT32 0x0e
+#define GATE_TASK	 0x05
 
 extern const uint32_t trap_stub_table[256];
 static struct idt_gate idt[256];
@@ -43,4 +48,15 @@ void idt_init(void)
 		idt[v].offset_high = stub >> 16;
 	}
 	asm volatile("lidt (%0)" : : "r"(&p) : "memory");
+}
+
+void idt_set_task_gate(unsigned vector, uint16_t tss_selector)
+{
+	if (vector >= 256)
+		return;
+	idt[vector].offset_low = 0; /* a task gate has no offset */
+	idt[vector].selector = tss_selector;
+	idt[vector].zero = 0;
+	idt[vector].type_attr = GATE_PRESENT | GATE_TASK;
+	idt[vector].offset_high = 0;
 }
