@@ -12,6 +12,11 @@
  *	    ok 3 empty # SKIP reason
  *	# cmdline: pass:2 fail:1 skip:1 total:3
  *	not ok 1 cmdline
+ *
+ * A suite that leaves kmalloc allocations behind gets, after its summary,
+ *	# leak: 2 allocations (96 bytes) not freed
+ *	not ok 1 cmdline           <- even if every case passed
+ * and counts as one more failure in the totals.
  */
 #include "kernel/test/ktest.h"
 
@@ -21,6 +26,7 @@
 #include "drivers/misc/qemu_exit.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "lib/args.h"
 #include "lib/printf.h"
@@ -95,12 +101,27 @@ static void run_case(const struct ktest_case *c, int nr, bool init_failed,
 	}
 }
 
+/* The leak check: kmalloc allocations live after the suite (and its exit
+ * function) that were not live before it. True if the suite leaked. */
+static bool leak_check(const struct kmalloc_stats *before)
+{
+	struct kmalloc_leak l = kmalloc_leak_since(before);
+
+	if (l.allocs <= 0)
+		return false;
+	console_printf("# leak: %ld allocations (%ld bytes) not freed\n",
+		       l.allocs, l.bytes);
+	return true;
+}
+
 static void run_suite(const struct ktest_suite *s, int nr,
 		      struct ktest_totals *all)
 {
 	struct ktest_totals tot = { 0, 0, 0 };
 	int n = count_cases(s);
+	struct kmalloc_stats before = kmalloc_stats();
 	bool init_failed = s->init && s->init() != 0;
+	bool leaked;
 
 	console_printf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
 		       s->name, n);
@@ -110,9 +131,11 @@ static void run_suite(const struct ktest_suite *s, int nr,
 		s->exit();
 	console_printf("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
 		       tot.passed, tot.failed, tot.skipped, n);
-	console_printf("%s %d %s\n", tot.failed ? "not ok" : "ok", nr, s->name);
+	leaked = leak_check(&before);
+	console_printf("%s %d %s\n", tot.failed || leaked ? "not ok" : "ok", nr,
+		       s->name);
 	all->passed += tot.passed;
-	all->failed += tot.failed;
+	all->failed += tot.failed + leaked;
 	all->skipped += tot.skipped;
 }
 

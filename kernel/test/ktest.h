@@ -17,6 +17,13 @@
  * Booting with ktest=all (or ktest=SUITE,SUITE) runs suites at boot and
  * leaves QEMU with the result; the shell's "ktest" command runs them too.
  *
+ * Leak check: kmalloc's live allocation count is taken before a suite
+ * (before its init) and compared after it (after its exit). A suite that
+ * leaves allocations behind is reported "not ok" with a diagnostic line
+ * "# leak: N allocations (M bytes) not freed" just before its result
+ * line, even if every case passed, and adds one failure to the totals.
+ * So a test frees what it allocates - or its suite's exit does.
+ *
  * Context: cases run in task context with IRQs on, one at a time.
  */
 #ifndef KERNEL_TEST_KTEST_H
@@ -84,6 +91,7 @@ void ktest_skip(struct ktest *t, const char *reason);
 #define EXPECT_GE(t, a, b)     KTEST_CMP(t, >=, a, b, (void)0)
 #define ASSERT_EQ(t, a, b)     KTEST_CMP(t, ==, a, b, return )
 #define ASSERT_NE(t, a, b)     KTEST_CMP(t, !=, a, b, return )
+#define ASSERT_GT(t, a, b)     KTEST_CMP(t, >, a, b, return )
 #define EXPECT_PTR_EQ(t, a, b) EXPECT_EQ(t, (uintptr_t)(a), (uintptr_t)(b))
 
 #define EXPECT_TRUE(t, c)                                      \
