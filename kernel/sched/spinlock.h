@@ -67,11 +67,14 @@ static inline unsigned long spin_lock_irqsave(struct spinlock *l)
 	return flags;
 }
 
+/* Interrupts come back before preemption does, so that leaving the lock
+ * is a preemption point (a thread woken inside it may run at once). */
 static inline void spin_unlock_irqrestore(struct spinlock *l,
 					  unsigned long flags)
 {
-	spin_unlock(l);
+	arch_spin_unlock(l);
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 #endif

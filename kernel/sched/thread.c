@@ -23,6 +23,7 @@
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -139,7 +140,14 @@ static void account(struct thread *prev, struct thread *next)
 	next->switches++;
 }
 
-void schedule(void)
+/*
+ * preempt: the thread did not ask to stop running, it is being preempted
+ * (trap exit, preempt_enable). It may have just marked itself SLEEPING on
+ * its way to check a condition; preempting it must not put it to sleep -
+ * the wakeup it waits for may already have happened - so it stays
+ * runnable. Its sleep loop will mark it again and look again.
+ */
+static void __schedule(bool preempt)
 {
 	struct runqueue *rq = this_rq();
 	struct thread *prev, *next;
@@ -147,8 +155,12 @@ void schedule(void)
 
 	prev = current_thread();
 	this_cpu()->need_resched = false;
-	if (prev != rq->idle &&
-	    (prev->state == THREAD_RUNNING || prev->state == THREAD_READY)) {
+	if (preempt && prev->state == THREAD_SLEEPING)
+		prev->state = THREAD_RUNNING;
+	if (prev == rq->idle) {
+		prev->state = THREAD_READY; /* always runnable, never queued */
+	} else if (prev->state == THREAD_RUNNING ||
+		   prev->state == THREAD_READY) {
 		prev->state = THREAD_READY;
 		/* a used-up slice goes to the back of the line */
 		enqueue(rq, prev, prev->slice > 0);
@@ -171,6 +183,11 @@ void schedule(void)
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
+void schedule(void)
+{
+	__schedule(false);
+}
+
 void yield(void)
 {
 	struct thread *cur = current_thread();
@@ -184,13 +201,39 @@ static void preempt_on_trap_exit(struct trap_frame *f)
 {
 	if (this_cpu()->need_resched && preempt_count() == 0 &&
 	    (f->eflags & EFLAGS_IF))
-		schedule();
+		__schedule(true);
+}
+
+unsigned long oops_count;
+
+/*
+ * An exception nobody expected, in a kernel thread in task context: print
+ * an oops and end that thread; the rest of the kernel goes on. In
+ * interrupt context, or in the idle thread, there is no one to kill:
+ * return, and the caller panics.
+ */
+static void oops_kill_thread(struct trap_frame *f)
+{
+	struct thread *t = current_thread();
+
+	if (!t || t == this_rq()->idle || in_interrupt() || (f->cs & 3))
+		return;
+	oops_count++;
+	printk(KERN_ERR
+	       "Oops: #%lu %s in thread '%s' (tid %d): thread killed, the kernel goes on\n",
+	       (unsigned long)f->vector, exception_name(f->vector), t->name,
+	       t->tid);
+	if (preempt_count())
+		printk(KERN_ERR
+		       "Oops: it held preempt count 0x%x (locks?); reset\n",
+		       preempt_count());
+	kthread_exit(-EFAULT);
 }
 
 void preempt_schedule(void)
 {
 	if (preempt_count() == 0 && !irqs_disabled())
-		schedule();
+		__schedule(true);
 }
 
 void scheduler_tick(void)
@@ -210,19 +253,25 @@ void scheduler_tick(void)
 
 /* ---- waking and sleeping ------------------------------------------------- */
 
+/* SLEEPING -> READY, with sched_lock held. */
+static bool wake_locked(struct thread *t)
+{
+	if (t->state != THREAD_SLEEPING)
+		return false;
+	t->state = THREAD_READY;
+	if (t != current_thread()) {
+		enqueue(this_rq(), t, false);
+		if (more_important(t, current_thread()))
+			resched_current();
+	}
+	return true;
+}
+
 bool wake_up_thread(struct thread *t)
 {
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
-	bool woke = t->state == THREAD_SLEEPING;
+	bool woke = wake_locked(t);
 
-	if (woke) {
-		t->state = THREAD_READY;
-		if (t != current_thread()) {
-			enqueue(this_rq(), t, false);
-			if (more_important(t, current_thread()))
-				resched_current();
-		}
-	}
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return woke;
 }
@@ -328,18 +377,20 @@ bool kthread_should_stop(void)
 void kthread_exit(int code)
 {
 	struct thread *t = current_thread();
-	unsigned long flags;
 
 	BUG_ON(t == this_rq()->idle);
-	flags = spin_lock_irqsave(&sched_lock);
+	/* IRQs stay off from here on: no preemption between "dead" and the
+	 * final switch, or the stopper might never hear of it. */
+	local_irq_disable();
+	this_cpu()->preempt_count = 0; /* a dying thread holds nothing */
+	spin_lock(&sched_lock);
 	t->exit_code = code;
 	t->state = THREAD_DEAD;
 	list_del(&t->all_node);
-	spin_unlock_irqrestore(&sched_lock, flags);
 	if (t->stopper)
-		wake_up_thread(t->stopper);
-	local_irq_disable();
-	this_cpu()->preempt_count = 0; /* a dying thread holds nothing */
+		wake_locked(t->stopper);
+	arch_spin_unlock(&sched_lock);
+	preempt_enable_no_resched();
 	schedule();
 	panic("dead thread %s was scheduled again", t->name);
 }
@@ -385,6 +436,7 @@ void sched_init(void)
 	rq->idle = &idle_thread;
 	current_on[smp_processor_id()] = &idle_thread;
 	trap_set_exit_hook(preempt_on_trap_exit);
+	trap_set_fault_hook(oops_kill_thread);
 }
 
 /* The boot context, now the idle thread: run whoever is ready, else halt
@@ -424,6 +476,19 @@ struct thread *find_thread(int tid)
 			found = t;
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return found;
+}
+
+/* Stacks are filled with STACK_FILL when made; the first byte from the
+ * bottom that differs is the deepest the stack has ever been used. */
+unsigned int thread_stack_used(const struct thread *t)
+{
+	const uint8_t *p = (const uint8_t *)t->stack_base;
+
+	if (t == &idle_thread)
+		return 0; /* the boot stack was never filled */
+	while ((uint32_t)p < t->stack_top && *p == STACK_FILL)
+		p++;
+	return t->stack_top - (uint32_t)p;
 }
 
 const char *thread_state_name(enum thread_state s)

@@ -39,6 +39,7 @@
 #define TIMESLICE_MS	   20
 #define MAX_RT_PRIO	   99
 #define THREAD_STACK_PAGES 4
+#define STACK_FILL	   0x57 /* a fresh stack's bytes, for high water */
 
 enum thread_state {
 	THREAD_RUNNING,	 /* on a CPU now */
@@ -119,5 +120,7 @@ void for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
 struct thread *find_thread(int tid);
 unsigned int thread_stack_used(const struct thread *t);
 const char *thread_state_name(enum thread_state s);
+
+extern unsigned long oops_count; /* threads killed by an oops */
 
 #endif

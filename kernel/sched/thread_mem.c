@@ -37,9 +37,19 @@ struct thread *thread_mem_alloc(void)
 		t->stack_base = (uint32_t)stacks[i];
 		t->stack_top = (uint32_t)stacks[i] + STACK_SIZE;
 		t->stack_owner = &slots[i];
+		memset(stacks[i], STACK_FILL, STACK_SIZE);
 	}
 	spin_unlock_irqrestore(&slot_lock, flags);
 	return t;
+}
+
+unsigned int thread_mem_in_use(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < MAX_THREADS; i++)
+		n += slots[i].used;
+	return n;
 }
 
 void thread_mem_free(struct thread *t)

@@ -12,5 +12,6 @@ struct thread;
 /* A zeroed thread with stack_base/stack_top set, or NULL. */
 struct thread *thread_mem_alloc(void);
 void thread_mem_free(struct thread *t);
+unsigned int thread_mem_in_use(void); /* threads allocated now */
 
 #endif

@@ -1,0 +1,164 @@
+/*
+ * kernel/shell/cmds_threads.c - threads from the shell: ps, spawn, kill.
+ */
+#include "kernel/console.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/wait.h"
+#include "kernel/shell/shell.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define PS_MAX 64
+
+struct ps_row {
+	int tid;
+	char name[THREAD_NAME_LEN];
+	enum thread_state state;
+	enum sched_policy policy;
+	int prio;
+	uint64_t cycles;
+	unsigned int stack_used, stack_size;
+};
+
+struct ps_snapshot {
+	struct ps_row rows[PS_MAX];
+	int n;
+};
+
+static struct ps_snapshot snap; /* only the shell thread uses it */
+
+/* Copy under the scheduler's lock, print afterwards. */
+static void ps_collect(struct thread *t, void *arg)
+{
+	struct ps_snapshot *s = arg;
+	struct ps_row *r;
+
+	if (s->n >= PS_MAX)
+		return;
+	r = &s->rows[s->n++];
+	r->tid = t->tid;
+	strlcpy(r->name, t->name, sizeof(r->name));
+	r->state = t->state;
+	r->policy = t->policy;
+	r->prio = t->rt_priority;
+	r->cycles = t->cpu_cycles;
+	r->stack_used = thread_stack_used(t);
+	r->stack_size = t->stack_top - t->stack_base;
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	snap.n = 0;
+	for_each_thread(ps_collect, &snap);
+	console_printf(
+		"  TID NAME                 STATE     CLASS  PRIO   CPU(ms)  STACK\n");
+	for (int i = 0; i < snap.n; i++) {
+		const struct ps_row *r = &snap.rows[i];
+
+		console_printf("%5d %-20s %-9s %-6s %4d %9lu  %u/%u\n", r->tid,
+			       r->name, thread_state_name(r->state),
+			       r->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
+			       r->prio,
+			       (unsigned long)(tsc_to_ns(r->cycles) / 1000000),
+			       r->stack_used, r->stack_size);
+	}
+	return 0;
+}
+SHELL_COMMAND(ps, cmd_ps, 0, 0, "ps",
+	      "threads: id, name, state, class/priority, CPU time, stack use");
+
+/* ---- demo threads ---------------------------------------------------- */
+
+#define SPAWN_MAX 8
+static int spawned[SPAWN_MAX]; /* tids that "kill" may stop */
+
+static int busy_demo(void *arg)
+{
+	volatile unsigned long spins = 0;
+
+	(void)arg;
+	while (!kthread_should_stop())
+		spins++; /* never sleeps: only preemption stops it */
+	return 0;
+}
+
+static int sleepy_demo(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop())
+		msleep(100);
+	return 0;
+}
+
+static int remember_spawned(int tid)
+{
+	for (int i = 0; i < SPAWN_MAX; i++) {
+		if (!spawned[i]) {
+			spawned[i] = tid;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static int cmd_spawn(int argc, char **argv)
+{
+	int (*fn)(void *);
+	struct thread *t;
+
+	(void)argc;
+	if (!strcmp(argv[2], "busy"))
+		fn = busy_demo;
+	else if (!strcmp(argv[2], "sleep"))
+		fn = sleepy_demo;
+	else {
+		console_printf("usage: %s\n", shell_find("spawn")->usage);
+		return -EINVAL;
+	}
+	t = kthread_create(fn, NULL, "%s", argv[1]);
+	if (!t || remember_spawned(t->tid)) {
+		console_printf("spawn: cannot start another thread\n");
+		if (t)
+			wake_up_new_thread(
+				t); /* started anyway; not killable */
+		return -ENOMEM;
+	}
+	wake_up_new_thread(t);
+	console_printf("spawned %s (tid %d, %s)\n", t->name, t->tid, argv[2]);
+	return 0;
+}
+SHELL_COMMAND(spawn, cmd_spawn, 2, 2, "spawn NAME busy|sleep",
+	      "start a demo thread that spins or sleeps until killed");
+
+static int cmd_kill(int argc, char **argv)
+{
+	unsigned long tid;
+	struct thread *t;
+
+	(void)argc;
+	if (kstrtoul(argv[1], 10, &tid)) {
+		console_printf("kill: '%s' is not a thread id\n", argv[1]);
+		return -EINVAL;
+	}
+	for (int i = 0; i < SPAWN_MAX; i++) {
+		if (spawned[i] != (int)tid || !(t = find_thread(tid)))
+			continue;
+		spawned[i] = 0;
+		console_printf("killed %s (tid %lu), exit code %d\n", t->name,
+			       tid, kthread_stop(t));
+		return 0;
+	}
+	t = find_thread(tid);
+	if (t)
+		console_printf(
+			"kill: %s (tid %lu) does not stop on request; only spawned threads can be killed\n",
+			t->name, tid);
+	else
+		console_printf("kill: no thread %lu\n", tid);
+	return -EPERM;
+}
+SHELL_COMMAND(kill, cmd_kill, 1, 1, "kill TID",
+	      "stop a thread started with spawn (kthread_stop)");

@@ -1,0 +1,380 @@
+/*
+ * tests/kernel/sched_test.c - threads, the scheduler, wait queues,
+ * completions, mutexes, timers, might_sleep and oops.
+ *
+ * Every wait is bounded (a timeout in jiffies), never a fixed sleep that
+ * hopes something happened meanwhile.
+ */
+#include "kernel/arch/cpu.h"
+#include "kernel/irq/offload.h"
+#include "kernel/sched/might_sleep.h"
+#include "kernel/sched/mutex.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/thread_mem.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
+#include "kernel/sched/wait.h"
+#include "kernel/test/ktest.h"
+
+#define TIMEOUT	      (2 * hz) /* jiffies: generous under a loaded host */
+
+/* ---- register preservation across many switches ------------------------ */
+
+#define NR_SWITCHERS  6
+#define SWITCH_ROUNDS 50
+
+static struct completion switchers_done;
+static int switcher_errors;
+
+/* Locals live in callee-saved registers across yield(): if switch_to
+ * lost one, the sums would differ. */
+static int switcher(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg;
+	uint32_t a = seed * 3, b = seed * 5, c = seed * 7, d = seed * 11;
+
+	for (int i = 0; i < SWITCH_ROUNDS; i++) {
+		yield();
+		a += 1;
+		b += 2;
+		c += 3;
+		d += 4;
+	}
+	if (a != seed * 3 + SWITCH_ROUNDS ||
+	    b != seed * 5 + 2 * SWITCH_ROUNDS ||
+	    c != seed * 7 + 3 * SWITCH_ROUNDS ||
+	    d != seed * 11 + 4 * SWITCH_ROUNDS)
+		switcher_errors++;
+	complete(&switchers_done);
+	return 0;
+}
+
+static void switches_preserve_registers(struct ktest *t)
+{
+	init_completion(&switchers_done);
+	switcher_errors = 0;
+	for (int i = 0; i < NR_SWITCHERS; i++)
+		ASSERT_TRUE(t, kthread_run(switcher, (void *)(uintptr_t)(i + 1),
+					   "switcher%d", i));
+	for (int i = 0; i < NR_SWITCHERS; i++)
+		ASSERT_GT(t,
+			  wait_for_completion_timeout(&switchers_done, TIMEOUT),
+			  0);
+	EXPECT_EQ(t, switcher_errors, 0);
+}
+
+/* ---- preemption ---------------------------------------------------------- */
+
+static volatile bool spin_stop;
+static volatile unsigned long spins;
+
+static int spinner(void *arg)
+{
+	(void)arg;
+	while (!spin_stop)
+		spins++; /* never yields, never sleeps */
+	return 0;
+}
+
+/* A busy thread that never yields is preempted: this thread, asleep for
+ * 5 ticks, gets the CPU back within a time slice and a few ticks. */
+static void busy_thread_is_preempted(struct ktest *t)
+{
+	unsigned long start, late;
+	struct thread *th;
+
+	spin_stop = false;
+	spins = 0;
+	th = kthread_run(spinner, NULL, "spinner");
+	ASSERT_TRUE(t, th != NULL);
+	start = jiffies;
+	msleep(50);
+	late = jiffies - start;
+	EXPECT_GT(t, spins, 0);
+	EXPECT_LE(t, late,
+		  msecs_to_jiffies(50) + msecs_to_jiffies(TIMESLICE_MS) + 3);
+	spin_stop = true;
+	kthread_stop(th);
+}
+
+/* A FIFO thread that wakes runs before the NORMAL thread that woke it
+ * continues: its mark comes first. */
+static int order[4], order_n;
+static DECLARE_WAIT_QUEUE_HEAD(rt_wq);
+static volatile bool rt_go;
+
+static int rt_waiter(void *arg)
+{
+	wait_event(rt_wq, rt_go);
+	order[order_n++] = (int)(uintptr_t)arg;
+	return 0;
+}
+
+static void fifo_preempts_normal(struct ktest *t)
+{
+	struct thread *lo, *hi;
+
+	order_n = 0;
+	rt_go = false;
+	lo = kthread_create(rt_waiter, (void *)1, "rt-low");
+	hi = kthread_create(rt_waiter, (void *)2, "rt-high");
+	ASSERT_TRUE(t, lo && hi);
+	sched_setscheduler(lo, SCHED_FIFO, 10);
+	sched_setscheduler(hi, SCHED_FIFO, 50);
+	wake_up_new_thread(lo);
+	wake_up_new_thread(hi);
+	msleep(20); /* both are asleep on rt_wq now */
+	rt_go = true;
+	wake_up_all(&rt_wq);
+	order[order_n++] = 3; /* the NORMAL waker runs after both */
+	EXPECT_EQ(t, order_n, 3);
+	EXPECT_EQ(t, order[0], 2); /* higher priority first */
+	EXPECT_EQ(t, order[1], 1);
+	EXPECT_EQ(t, order[2], 3);
+}
+
+/* ---- wait queues --------------------------------------------------------- */
+
+static DECLARE_WAIT_QUEUE_HEAD(wq);
+static volatile int tokens;
+static volatile int woken_count;
+
+static int token_taker(void *arg)
+{
+	(void)arg;
+	wait_event(wq, tokens > 0);
+	tokens--;
+	woken_count++;
+	return 0;
+}
+
+/* wake_up wakes exactly one waiter; wake_up_all the rest. */
+static void wake_up_wakes_exactly_one(struct ktest *t)
+{
+	tokens = 0;
+	woken_count = 0;
+	for (int i = 0; i < 3; i++)
+		ASSERT_TRUE(t, kthread_run(token_taker, NULL, "taker%d", i));
+	msleep(20); /* let them all reach the queue */
+	tokens = 3;
+	EXPECT_EQ(t, wake_up(&wq), 1);
+	msleep(20);
+	EXPECT_EQ(t, woken_count, 1);
+	EXPECT_EQ(t, wake_up_all(&wq), 2);
+	msleep(20);
+	EXPECT_EQ(t, woken_count, 3);
+	EXPECT_FALSE(t, waitqueue_active(&wq));
+}
+
+/* A condition that never comes: the timeout expires, not early. */
+static void wait_timeout_expires(struct ktest *t)
+{
+	unsigned long start = jiffies;
+	long left = wait_event_timeout(wq, tokens == 1000, 5);
+
+	EXPECT_EQ(t, left, 0);
+	EXPECT_GE(t, jiffies - start, 5);
+}
+
+/* ---- completions and kthread_stop --------------------------------------- */
+
+static int stoppable(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop())
+		msleep(10);
+	return 42;
+}
+
+/* kthread_stop wakes the thread, waits for it, returns its exit code,
+ * and the thread's memory comes back. */
+static void stop_returns_exit_code(struct ktest *t)
+{
+	unsigned int before = thread_mem_in_use();
+	struct thread *th = kthread_run(stoppable, NULL, "stoppable");
+
+	ASSERT_TRUE(t, th != NULL);
+	EXPECT_EQ(t, thread_mem_in_use(), before + 1);
+	EXPECT_EQ(t, kthread_stop(th), 42);
+	EXPECT_EQ(t, thread_mem_in_use(), before);
+}
+
+static int quick_exit(void *arg)
+{
+	complete(arg);
+	return 0;
+}
+
+/* A thread that returns is reaped: its memory is free again. */
+static void exited_thread_is_reaped(struct ktest *t)
+{
+	struct completion c;
+	unsigned int before = thread_mem_in_use();
+
+	init_completion(&c);
+	ASSERT_TRUE(t, kthread_run(quick_exit, &c, "quick"));
+	ASSERT_GT(t, wait_for_completion_timeout(&c, TIMEOUT), 0);
+	msleep(20); /* it has switched away by now */
+	EXPECT_EQ(t, thread_mem_in_use(), before);
+}
+
+/* ---- mutex --------------------------------------------------------------- */
+
+static DEFINE_MUTEX(counter_lock);
+static volatile int shared_counter;
+static struct completion adders_done;
+
+/* Read, yield, write: without the mutex, updates would be lost. */
+static int adder(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20; i++) {
+		int v;
+
+		mutex_lock(&counter_lock);
+		v = shared_counter;
+		yield();
+		shared_counter = v + 1;
+		mutex_unlock(&counter_lock);
+	}
+	complete(&adders_done);
+	return 0;
+}
+
+static void mutex_excludes(struct ktest *t)
+{
+	unsigned long contended = counter_lock.contended;
+
+	shared_counter = 0;
+	init_completion(&adders_done);
+	for (int i = 0; i < 3; i++)
+		ASSERT_TRUE(t, kthread_run(adder, NULL, "adder%d", i));
+	for (int i = 0; i < 3; i++)
+		ASSERT_GT(t, wait_for_completion_timeout(&adders_done, TIMEOUT),
+			  0);
+	EXPECT_EQ(t, shared_counter, 60);
+	EXPECT_GT(t, counter_lock.contended, contended);
+	EXPECT_FALSE(t, mutex_is_locked(&counter_lock));
+}
+
+/* ---- timers -------------------------------------------------------------- */
+
+static int fired[3], fired_n;
+static unsigned long fired_at[3];
+
+static void record_fire(struct timer_list *tl)
+{
+	fired_at[fired_n] = jiffies;
+	fired[fired_n++] = (int)tl->expires;
+}
+
+/* Timers fire once each, in expiry order, never early. */
+static void timers_fire_in_order(struct ktest *t)
+{
+	struct timer_list tl[3];
+	unsigned long now = jiffies;
+
+	fired_n = 0;
+	for (int i = 0; i < 3; i++)
+		timer_setup(&tl[i], record_fire);
+	mod_timer(&tl[0], now + 6);
+	mod_timer(&tl[1], now + 2);
+	mod_timer(&tl[2], now + 4);
+	msleep(100);
+	EXPECT_EQ(t, fired_n, 3);
+	EXPECT_EQ(t, fired[0], now + 2);
+	EXPECT_EQ(t, fired[1], now + 4);
+	EXPECT_EQ(t, fired[2], now + 6);
+	EXPECT_GE(t, fired_at[0], now + 2);
+	EXPECT_FALSE(t, timer_pending(&tl[0]));
+}
+
+/* del_timer before expiry: it never runs. */
+static void deleted_timer_never_fires(struct ktest *t)
+{
+	struct timer_list tl;
+
+	fired_n = 0;
+	timer_setup(&tl, record_fire);
+	mod_timer(&tl, jiffies + 3);
+	EXPECT_TRUE(t, del_timer(&tl));
+	msleep(60);
+	EXPECT_EQ(t, fired_n, 0);
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+static int offload_result;
+
+static void sleep_in_hardirq(void *arg)
+{
+	(void)arg;
+	offload_result = might_sleep();
+}
+
+/* Sleeping from hard-IRQ context is reported and refused. */
+static void might_sleep_in_hardirq_reports(struct ktest *t)
+{
+	unsigned long bugs = might_sleep_bugs;
+
+	irq_offload(sleep_in_hardirq, NULL);
+	EXPECT_NE(t, offload_result, 0);
+	EXPECT_EQ(t, might_sleep_bugs, bugs + 1);
+}
+
+/* ...and under a spinlock with IRQs off; mutex_lock refuses too. */
+static void might_sleep_under_spinlock_reports(struct ktest *t)
+{
+	static DEFINE_SPINLOCK(l);
+	static DEFINE_MUTEX(m);
+	unsigned long bugs = might_sleep_bugs;
+	unsigned long flags = spin_lock_irqsave(&l);
+	int r = mutex_lock(&m);
+
+	spin_unlock_irqrestore(&l, flags);
+	EXPECT_EQ(t, r, -EINVAL);
+	EXPECT_FALSE(t, mutex_is_locked(&m));
+	EXPECT_EQ(t, might_sleep_bugs, bugs + 1);
+	EXPECT_EQ(t, might_sleep(), 0); /* task context: fine */
+}
+
+static volatile int oops_zero;
+
+static int faulty(void *arg)
+{
+	complete(arg);
+	return 10 / oops_zero; /* divide error: an oops */
+}
+
+/* A fault in a kernel thread kills that thread only. */
+static void oops_kills_only_the_thread(struct ktest *t)
+{
+	struct completion started;
+	unsigned long oopses = oops_count;
+	unsigned int before = thread_mem_in_use();
+	struct thread *th;
+	int tid;
+
+	init_completion(&started);
+	th = kthread_run(faulty, &started, "faulty");
+	ASSERT_TRUE(t, th != NULL);
+	tid = th->tid;
+	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
+	msleep(30);
+	EXPECT_EQ(t, oops_count, oopses + 1);
+	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
+	EXPECT_EQ(t, thread_mem_in_use(), before);
+}
+
+KTEST_SUITE(sched, KTEST_CASE(switches_preserve_registers),
+	    KTEST_CASE(busy_thread_is_preempted),
+	    KTEST_CASE(fifo_preempts_normal),
+	    KTEST_CASE(wake_up_wakes_exactly_one),
+	    KTEST_CASE(wait_timeout_expires),
+	    KTEST_CASE(stop_returns_exit_code),
+	    KTEST_CASE(exited_thread_is_reaped), KTEST_CASE(mutex_excludes),
+	    KTEST_CASE(timers_fire_in_order),
+	    KTEST_CASE(deleted_timer_never_fires),
+	    KTEST_CASE(might_sleep_in_hardirq_reports),
+	    KTEST_CASE(might_sleep_under_spinlock_reports),
+	    KTEST_CASE(oops_kills_only_the_thread));
