@@ -22,7 +22,8 @@
 #define PORT_B_SPEAKER 0x02 /* speaker data enable: keep off */
 #define PORT_B_OUT2    0x20 /* channel 2 output, read-only */
 
-#define CALIBRATE_MS   20
+#define CALIBRATE_MS   10 /* one window */
+#define CALIBRATE_RUNS 5  /* windows; the median counts */
 
 static unsigned long ticks;
 
@@ -36,7 +37,7 @@ unsigned long pit_ticks(void)
  * in mode 0 (its output goes high at zero). The gate is held low while
  * the count is loaded, then raised to start the countdown.
  */
-uint32_t pit_calibrate_tsc(void)
+static uint64_t tsc_cycles_per_window(void)
 {
 	uint16_t count = PIT_FREQ_HZ / (1000 / CALIBRATE_MS);
 	uint8_t portb = inb(PORT_B) & ~(PORT_B_SPEAKER | PORT_B_GATE2);
@@ -53,8 +54,28 @@ uint32_t pit_calibrate_tsc(void)
 		;
 	end = rdtsc();
 	outb(PORT_B, portb);
+	return end - start;
+}
 
-	return (uint32_t)((end - start) / CALIBRATE_MS);
+/*
+ * The median of several windows: under emulation on a busy (or virtual)
+ * host one window can be stretched, or the host's TSC can jump when the
+ * emulator moves between host CPUs. One bad window must not skew every
+ * timestamp and time budget for the rest of the run.
+ */
+uint32_t pit_calibrate_tsc(void)
+{
+	uint64_t w[CALIBRATE_RUNS];
+
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
+		uint64_t c = tsc_cycles_per_window();
+		int j = i;
+
+		for (; j > 0 && w[j - 1] > c; j--) /* insertion sort */
+			w[j] = w[j - 1];
+		w[j] = c;
+	}
+	return (uint32_t)(w[CALIBRATE_RUNS / 2] / CALIBRATE_MS);
 }
 
 static irqreturn_t pit_interrupt(int irq, void *dev_id)
