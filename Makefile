@@ -116,6 +116,9 @@ C_FILES = $(shell find boot kernel drivers lib tests/kernel tests/host user \
 	-name '*.[ch]' 2>/dev/null)
 
 # Warnings are errors in every build, so "all" checks the compiler's part.
+bench: $(ELF)
+	$(PYTHON) tests/bench.py --elf $(ELF)
+
 check: all host-tests
 	clang-format --dry-run --Werror $(C_FILES) && echo "check: format ok"
 

@@ -32,6 +32,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/shell/shell.h"
+#include "kernel/test/bench.h"
 #include "kernel/test/ktest.h"
 
 #define INTERLUDE_VERSION "0.1"
@@ -76,7 +77,9 @@ static void start_threads(void)
 {
 	uart_start_threads();
 	i8042_start_thread();
-	if (ktest_boot_requested())
+	if (bench_boot_requested())
+		kthread_run(bench_thread, NULL, "bench");
+	else if (ktest_boot_requested())
 		kthread_run(ktest_thread, NULL, "ktest");
 	else
 		kthread_run(shell_thread, NULL, "shell");

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""make bench: run the in-kernel benchmarks under QEMU's -icount.
+
+    python3 tests/bench.py --elf build/interlude.elf [--select NAME,NAME]
+
+With -icount shift=0,align=off,sleep=off the guest TSC advances by one per
+instruction, so every figure is an instruction count and repeats exactly.
+The kernel is booted twice; the two runs must agree. The table is printed
+and written to build/bench.txt.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
+        "-display", "none", "-nodefaults", "-no-reboot", "-m", "128M",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-serial", "stdio"]
+LINE = re.compile(r"^BENCH (\S+) (\d+) (.*)$")
+TIMEOUT = 300
+
+
+def run_once(elf, select):
+    cmd = QEMU + ["-kernel", elf, "-append", f"bench={select}"]
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=TIMEOUT)
+    out = proc.stdout.decode("ascii", "replace").replace("\r", "")
+    if proc.returncode != 1:      # qemu_exit(0) -> status 1
+        sys.exit(f"bench: QEMU exited with status {proc.returncode}:\n{out[-3000:]}")
+    rows = [LINE.match(l).groups() for l in out.splitlines() if LINE.match(l)]
+    if not rows:
+        sys.exit(f"bench: no BENCH lines in the output:\n{out[-3000:]}")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--elf", default="build/interlude.elf")
+    ap.add_argument("--select", default="all")
+    ap.add_argument("--out", default="build/bench.txt")
+    args = ap.parse_args()
+
+    first = run_once(args.elf, args.select)
+    second = run_once(args.elf, args.select)
+    same = first == second
+    width = max(len(name) for name, _, _ in first)
+    lines = ["Interlude benchmarks (instructions, QEMU -icount shift=0)", ""]
+    lines.append(f"{'benchmark':<{width}}  {'instr':>8}  what")
+    for name, value, what in first:
+        lines.append(f"{name:<{width}}  {int(value):>8}  {what}")
+    lines.append("")
+    lines.append("repeat run: " + ("identical" if same else "DIFFERENT"))
+    text = "\n".join(lines)
+    print(text)
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text + "\n")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
