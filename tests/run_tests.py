@@ -47,7 +47,7 @@ sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
 from harness import selftest, suites                      # noqa: E402
-from harness.results import failed, format_result, summary  # noqa: E402
+from harness.results import failed, format_result, passed, summary  # noqa: E402
 
 # In-kernel test boots: adding a boot configuration is one line.
 #   (name prefix of its results, kernel command line, extra QEMU arguments)
@@ -66,6 +66,20 @@ PARALLEL = 2        # QEMU boots at once (the machines have two cores)
 class Job:
     name: str
     run: Callable[[], list]
+
+
+def bench_repeatable(elf):
+    """`make bench` works: every benchmark reports, twice the same figures.
+    (No figure is judged: speed is read from the table, not asserted.)"""
+    import subprocess
+    name = "bench/repeatable"
+    out = os.path.join(REPO_ROOT, "build", "bench.txt")
+    proc = subprocess.run([sys.executable, os.path.join(TESTS_DIR, "bench.py"),
+                           "--elf", elf, "--out", out],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode == 0 and "repeat run: identical" in proc.stdout:
+        return [passed(name)]
+    return [failed(name, (proc.stdout + proc.stderr)[-2000:])]
 
 
 def make_jobs(args):
@@ -91,6 +105,8 @@ def make_jobs(args):
     for sc in suites.load_scenarios(os.path.join(TESTS_DIR, "scenarios")):
         jobs.append(Job(sc.name, lambda sc=sc:
                         suites.machine_test(sc, args.elf, args.iso, log_dir)))
+
+    jobs.append(Job("bench/repeatable", lambda: bench_repeatable(args.elf)))
 
     jobs.append(Job("gdb/kmain_to_shell", lambda: suites.gdb_boot(
         "gdb/kmain_to_shell", args.elf, REPO_ROOT, log_dir=log_dir)))
