@@ -8,6 +8,7 @@
 #include "kernel/arch/io.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/sched/mutex.h"
 #include "kernel/sched/thread.h"
 #include "lib/crc32.h"
 #include "lib/errno.h"
@@ -355,10 +356,17 @@ void uart_sink_set(struct uart_port *port, bool on)
 	spin_unlock_irqrestore(&port->lock, flags);
 }
 
+/* One drainer at a time: reading a chunk and adding it to the CRC must
+ * not interleave with another thread doing the same, or the chunks would
+ * be summed out of order (the sink thread and "serial sum" both drain). */
+static DEFINE_MUTEX(sink_mutex);
+
 void uart_run_sinks(void)
 {
 	uint8_t chunk[UART_SINK_CHUNK];
 
+	if (mutex_lock(&sink_mutex))
+		return;
 	for (int i = 0; i < UART_NR_PORTS; i++) {
 		struct uart_port *port = &uart_ports[i];
 		size_t n;
@@ -370,6 +378,7 @@ void uart_run_sinks(void)
 			port->sink.bytes += n;
 		}
 	}
+	mutex_unlock(&sink_mutex);
 }
 
 /*

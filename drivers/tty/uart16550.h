@@ -93,7 +93,8 @@ void uart_set_loopback(struct uart_port *port, bool on);
 
 /* Turn the sink on (resetting its counters) or off. */
 void uart_sink_set(struct uart_port *port, bool on);
-/* Drain sink ports' RX rings into their sinks (the sink thread). */
+/* Drain sink ports' RX rings into their sinks (the sink thread; "serial
+ * sum" too). Sleeps on a mutex: task context only. */
 void uart_run_sinks(void);
 bool uart_sinks_pending(void); /* a sink port has bytes waiting */
 /* Sleep until the port has received bytes; 0, or -EINVAL if atomic. */
