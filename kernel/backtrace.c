@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "kernel/mm/paging.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 
@@ -76,10 +77,14 @@ static void print_frame(uint32_t eip)
 		printk(KERN_ERR " [<%08lx>] ?\n", (unsigned long)eip);
 }
 
-/* A frame pointer we may read: inside the kernel's RAM, word aligned. */
+/* A frame pointer we may read: word aligned and mapped (stacks live in
+ * RAM or in the stack area at 0xd0000000). */
 static int frame_ok(uint32_t ebp)
 {
-	return ebp && !(ebp & 3) && ebp >= 0x1000 && ebp < 0x40000000;
+	if (!ebp || (ebp & 3) || ebp < 0x1000)
+		return 0;
+	return !paging_enabled() ||
+	       (vm_is_mapped(ebp) && vm_is_mapped(ebp + 7));
 }
 
 void backtrace_from(uint32_t eip, uint32_t ebp)

@@ -16,6 +16,7 @@
 #include "boot/gdt.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
+#include "kernel/mm/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/might_sleep.h"
@@ -230,6 +231,41 @@ static void oops_kill_thread(struct trap_frame *f)
 	kthread_exit(-EFAULT);
 }
 
+/*
+ * A thread ran off the bottom of its stack into the guard page. The
+ * double-fault task (kernel/mm/double_fault.c) has reported it, on a
+ * stack of its own, and asks where to go on: not back into the broken
+ * stack, but into overflow_exit on a per-CPU spare stack, still as the
+ * same thread, which then ends itself like any oops.
+ */
+static uint8_t overflow_stack[MAX_CPUS][1024] __attribute__((aligned(16)));
+
+static void __attribute__((noreturn)) overflow_exit(void)
+{
+	struct thread *t = current_thread();
+
+	oops_count++;
+	printk(KERN_ERR
+	       "Oops: stack overflow in thread '%s' (tid %d): thread killed, the kernel goes on\n",
+	       t->name, t->tid);
+	kthread_exit(-EFAULT);
+}
+
+static bool overflow_kill_thread(struct stack_overflow *so)
+{
+	struct thread *t = current_thread();
+	uint32_t *top;
+
+	if (!t || t == this_rq()->idle || in_interrupt() ||
+	    so->stack.slot != t->kstack.slot)
+		return false; /* nothing sensible to kill: panic */
+	top = (uint32_t *)(overflow_stack[smp_processor_id()] + 1024);
+	*--top = 0; /* overflow_exit's return address: ends backtraces */
+	so->resume_eip = (uint32_t)overflow_exit;
+	so->resume_esp = (uint32_t)top;
+	return true;
+}
+
 void preempt_schedule(void)
 {
 	if (preempt_count() == 0 && !irqs_disabled())
@@ -437,6 +473,7 @@ void sched_init(void)
 	current_on[smp_processor_id()] = &idle_thread;
 	trap_set_exit_hook(preempt_on_trap_exit);
 	trap_set_fault_hook(oops_kill_thread);
+	stack_overflow_hook = overflow_kill_thread;
 }
 
 /* The boot context, now the idle thread: run whoever is ready, else halt
@@ -478,17 +515,12 @@ struct thread *find_thread(int tid)
 	return found;
 }
 
-/* Stacks are filled with STACK_FILL when made; the first byte from the
- * bottom that differs is the deepest the stack has ever been used. */
+/* The deepest the stack has ever been used (kstack fills new stacks). */
 unsigned int thread_stack_used(const struct thread *t)
 {
-	const uint8_t *p = (const uint8_t *)t->stack_base;
-
 	if (t == &idle_thread)
 		return 0; /* the boot stack was never filled */
-	while ((uint32_t)p < t->stack_top && *p == STACK_FILL)
-		p++;
-	return t->stack_top - (uint32_t)p;
+	return kstack_used_bytes(&t->kstack);
 }
 
 const char *thread_state_name(enum thread_state s)

@@ -32,14 +32,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/kstack.h"
 #include "kernel/percpu.h"
 #include "lib/list.h"
 
 #define THREAD_NAME_LEN	   24
 #define TIMESLICE_MS	   20
 #define MAX_RT_PRIO	   99
-#define THREAD_STACK_PAGES 4
-#define STACK_FILL	   0x57 /* a fresh stack's bytes, for high water */
+#define THREAD_STACK_PAGES KSTACK_PAGES_DEFAULT
 
 enum thread_state {
 	THREAD_RUNNING,	 /* on a CPU now */
@@ -66,7 +66,7 @@ struct thread {
 	struct thread *stopper; /* who waits in kthread_stop() */
 
 	uint32_t stack_base, stack_top; /* usable stack [base, top) */
-	void *stack_owner;		/* what to free at reaping */
+	struct kstack kstack;		/* guard-paged stack (kernel/mm) */
 
 	uint64_t cpu_cycles;	/* TSC cycles spent running */
 	uint64_t switched_in;	/* TSC when it last got the CPU */

@@ -144,11 +144,16 @@ static int cmd_kill(int argc, char **argv)
 		return -EINVAL;
 	}
 	for (int i = 0; i < SPAWN_MAX; i++) {
+		char name[THREAD_NAME_LEN];
+		int code;
+
 		if (spawned[i] != (int)tid || !(t = find_thread(tid)))
 			continue;
 		spawned[i] = 0;
-		console_printf("killed %s (tid %lu), exit code %d\n", t->name,
-			       tid, kthread_stop(t));
+		strlcpy(name, t->name, sizeof(name)); /* t is freed by the stop */
+		code = kthread_stop(t);
+		console_printf("killed %s (tid %lu), exit code %d\n", name, tid,
+			       code);
 		return 0;
 	}
 	t = find_thread(tid);

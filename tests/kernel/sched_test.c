@@ -366,6 +366,45 @@ static void oops_kills_only_the_thread(struct ktest *t)
 	EXPECT_EQ(t, thread_mem_in_use(), before);
 }
 
+static volatile int recurse_limit = 1 << 30; /* never reached */
+
+static __attribute__((noinline)) int recurse(int depth)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (depth >= recurse_limit)
+		return 0;
+	return recurse(depth + 1) + pad[0]; /* no tail call: the stack grows */
+}
+
+static int overflowing(void *arg)
+{
+	complete(arg);
+	return recurse(0);
+}
+
+/* Running off the bottom of the stack hits the guard page: reported as
+ * an oops, only this thread dies, its stack comes back. */
+static void stack_overflow_is_an_oops(struct ktest *t)
+{
+	struct completion started;
+	unsigned long oopses = oops_count;
+	unsigned int before = thread_mem_in_use();
+	struct thread *th;
+	int tid;
+
+	init_completion(&started);
+	th = kthread_run(overflowing, &started, "overflowing");
+	ASSERT_TRUE(t, th != NULL);
+	tid = th->tid;
+	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
+	msleep(50);
+	EXPECT_EQ(t, oops_count, oopses + 1);
+	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
+	EXPECT_EQ(t, thread_mem_in_use(), before);
+}
+
 KTEST_SUITE(sched, KTEST_CASE(switches_preserve_registers),
 	    KTEST_CASE(busy_thread_is_preempted),
 	    KTEST_CASE(fifo_preempts_normal),
@@ -377,4 +416,5 @@ KTEST_SUITE(sched, KTEST_CASE(switches_preserve_registers),
 	    KTEST_CASE(deleted_timer_never_fires),
 	    KTEST_CASE(might_sleep_in_hardirq_reports),
 	    KTEST_CASE(might_sleep_under_spinlock_reports),
-	    KTEST_CASE(oops_kills_only_the_thread));
+	    KTEST_CASE(oops_kills_only_the_thread),
+	    KTEST_CASE(stack_overflow_is_an_oops));
