@@ -37,24 +37,53 @@ unsigned long pit_ticks(void)
  * in mode 0 (its output goes high at zero). The gate is held low while
  * the count is loaded, then raised to start the countdown.
  */
-static uint64_t tsc_cycles_per_window(void)
+static uint8_t stopwatch_start(unsigned int ms)
 {
-	uint16_t count = PIT_FREQ_HZ / (1000 / CALIBRATE_MS);
+	uint16_t count = (uint16_t)((uint32_t)PIT_FREQ_HZ * ms / 1000);
 	uint8_t portb = inb(PORT_B) & ~(PORT_B_SPEAKER | PORT_B_GATE2);
-	uint64_t start, end;
 
 	outb(PORT_B, portb);
 	outb(PIT_CMD, CMD_CH2 | CMD_LOHI | CMD_MODE0);
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
+	outb(PORT_B, portb | PORT_B_GATE2); /* go */
+	return portb;
+}
 
-	start = rdtsc();
-	outb(PORT_B, portb | PORT_B_GATE2);
+static void stopwatch_wait(uint8_t portb)
+{
 	while (!(inb(PORT_B) & PORT_B_OUT2))
 		;
-	end = rdtsc();
 	outb(PORT_B, portb);
-	return end - start;
+}
+
+void pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
+		   void (*at_end)(void *arg), void *arg)
+{
+	uint8_t portb;
+
+	if (ms > PIT_STOPWATCH_MAX_MS)
+		ms = PIT_STOPWATCH_MAX_MS;
+	portb = stopwatch_start(ms);
+	at_start(arg);
+	stopwatch_wait(portb);
+	at_end(arg);
+}
+
+static void tsc_mark(void *arg)
+{
+	uint64_t *t = arg;
+
+	*t = rdtsc() - *t;
+}
+
+static uint64_t tsc_cycles_per_window(void)
+{
+	uint64_t t = 0;
+
+	/* t = rdtsc at start, then rdtsc at end minus that */
+	pit_stopwatch(CALIBRATE_MS, tsc_mark, tsc_mark, &t);
+	return t;
 }
 
 /*

@@ -20,4 +20,10 @@ uint32_t pit_calibrate_tsc(void); /* returns the TSC rate in kHz */
 int pit_init(unsigned int hz);	  /* program channel 0, request IRQ0 */
 unsigned long pit_ticks(void);	  /* ticks seen by the handler */
 
+/* Channel 2 as a stopwatch: at_start(arg), a busy wait of ms (at most
+ * PIT_STOPWATCH_MAX_MS) measured by the PIT itself, at_end(arg). */
+#define PIT_STOPWATCH_MAX_MS 54 /* 65535 counts at 1.19 MHz */
+void pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
+		   void (*at_end)(void *arg), void *arg);
+
 #endif

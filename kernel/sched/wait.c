@@ -30,7 +30,9 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-/* Take waiters off the list and wake them: at most max (-1: all). */
+/* Take waiters off the list and wake them: at most max (-1: all) that
+ * were really asleep. A waiter already awake (its timeout fired, say)
+ * leaves the list but does not count, so wake_up still wakes a sleeper. */
 static int wake_some(struct wait_queue_head *wq, int max)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
@@ -41,8 +43,8 @@ static int wake_some(struct wait_queue_head *wq, int max)
 			&wq->waiters, struct wait_queue_entry, node);
 
 		list_del(&e->node);
-		wake_up_thread(e->thread);
-		woken++;
+		if (wake_up_thread(e->thread))
+			woken++;
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 	return woken;
