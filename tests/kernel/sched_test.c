@@ -346,8 +346,10 @@ static int faulty(void *arg)
 	return 10 / oops_zero; /* divide error: an oops */
 }
 
-/* A fault in a kernel thread kills that thread only. */
-static void oops_kills_only_the_thread(struct ktest *t)
+/* Start fn as a thread that will fault; expect exactly one oops, the
+ * thread gone, and its memory back. */
+static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
+				const char *name)
 {
 	struct completion started;
 	unsigned long oopses = oops_count;
@@ -356,14 +358,20 @@ static void oops_kills_only_the_thread(struct ktest *t)
 	int tid;
 
 	init_completion(&started);
-	th = kthread_run(faulty, &started, "faulty");
+	th = kthread_run(fn, &started, "%s", name);
 	ASSERT_TRUE(t, th != NULL);
 	tid = th->tid;
 	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
-	msleep(30);
+	msleep(50);
 	EXPECT_EQ(t, oops_count, oopses + 1);
 	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
 	EXPECT_EQ(t, thread_mem_in_use(), before);
+}
+
+/* A fault in a kernel thread kills that thread only. */
+static void oops_kills_only_the_thread(struct ktest *t)
+{
+	expect_dies_by_oops(t, faulty, "faulty");
 }
 
 static volatile int recurse_limit = 1 << 30; /* never reached */
@@ -388,21 +396,7 @@ static int overflowing(void *arg)
  * an oops, only this thread dies, its stack comes back. */
 static void stack_overflow_is_an_oops(struct ktest *t)
 {
-	struct completion started;
-	unsigned long oopses = oops_count;
-	unsigned int before = thread_mem_in_use();
-	struct thread *th;
-	int tid;
-
-	init_completion(&started);
-	th = kthread_run(overflowing, &started, "overflowing");
-	ASSERT_TRUE(t, th != NULL);
-	tid = th->tid;
-	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
-	msleep(50);
-	EXPECT_EQ(t, oops_count, oopses + 1);
-	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
-	EXPECT_EQ(t, thread_mem_in_use(), before);
+	expect_dies_by_oops(t, overflowing, "overflowing");
 }
 
 KTEST_SUITE(sched, KTEST_CASE(switches_preserve_registers),
