@@ -150,7 +150,8 @@ static int cmd_kill(int argc, char **argv)
 		if (spawned[i] != (int)tid || !(t = find_thread(tid)))
 			continue;
 		spawned[i] = 0;
-		strlcpy(name, t->name, sizeof(name)); /* t is freed by the stop */
+		strlcpy(name, t->name,
+			sizeof(name)); /* t is freed by the stop */
 		code = kthread_stop(t);
 		console_printf("killed %s (tid %lu), exit code %d\n", name, tid,
 			       code);

@@ -67,7 +67,8 @@ static uint64_t bench_wakeup(void)
 	for (int i = 0; i < BENCH_RUNS; i++) {
 		uint64_t start;
 
-		msleep(1); /* the sleeper is surely waiting again */
+		while (!waitqueue_active(&bench_wq))
+			yield(); /* until the sleeper waits again */
 		start = rdtsc();
 		go = true;
 		wake_up(&bench_wq);
