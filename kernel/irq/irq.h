@@ -76,7 +76,7 @@ const char *free_irq(unsigned int irq, void *dev_id);
 void disable_irq(unsigned int irq);
 void disable_irq_nosync(unsigned int irq);
 void enable_irq(unsigned int irq);
-void synchronize_irq(unsigned int irq);     /* primaries and threads */
+void synchronize_irq(unsigned int irq);	    /* primaries and threads */
 void synchronize_hardirq(unsigned int irq); /* primaries only */
 
 /* Called by the interrupt controller drivers' vector handlers. */

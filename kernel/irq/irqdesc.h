@@ -41,19 +41,19 @@ struct irqaction {
 	struct irqaction *next;
 
 	/* threaded IRQs (kernel/irq/irqthread.c); all 0 for plain ones */
-	irq_handler_t thread_fn;     /* runs in thread, may sleep */
-	struct thread *thread;	     /* "irq/N-name" */
+	irq_handler_t thread_fn; /* runs in thread, may sleep */
+	struct thread *thread;	 /* "irq/N-name" */
 	unsigned int irq;
-	unsigned long thread_flags;  /* IRQTF_* */
-	unsigned long thread_mask;   /* its bit in desc->threads_oneshot */
-	unsigned long thread_runs;   /* times thread_fn was called */
+	unsigned long thread_flags;   /* IRQTF_* */
+	unsigned long thread_mask;    /* its bit in desc->threads_oneshot */
+	unsigned long thread_runs;    /* times thread_fn was called */
 	unsigned long thread_wakeups; /* times the primary woke it */
 };
 
 /* irqaction.thread_flags bits */
-#define IRQTF_RUNTHREAD 0x1 /* woken: thread_fn should run */
-#define IRQTF_RUNNING	0x2 /* thread_fn is running now */
-#define IRQTF_FORCED	0x4 /* threadirqs made this handler a thread */
+#define IRQTF_RUNTHREAD	       0x1 /* woken: thread_fn should run */
+#define IRQTF_RUNNING	       0x2 /* thread_fn is running now */
+#define IRQTF_FORCED	       0x4 /* threadirqs made this handler a thread */
 
 /* irq_desc.status bits */
 #define IRQS_SPURIOUS_DISABLED 0x1 /* "nobody cared": switched off */

@@ -114,7 +114,7 @@ static int assign_oneshot_bit(unsigned int irq, struct irq_desc *desc,
 {
 	unsigned long used = 0;
 
-	if (!(new->flags & IRQF_ONESHOT))
+	if (!(new->flags &IRQF_ONESHOT))
 		return 0;
 	for (struct irqaction *a = desc->action; a; a = a->next)
 		used |= a->thread_mask;
@@ -123,7 +123,7 @@ static int assign_oneshot_bit(unsigned int irq, struct irq_desc *desc,
 		       new->name);
 		return -EBUSY;
 	}
-	new->thread_mask = ~used & (used + 1); /* lowest clear bit */
+	new->thread_mask = ~used &(used + 1); /* lowest clear bit */
 	return 0;
 }
 
@@ -339,8 +339,8 @@ void synchronize_hardirq(unsigned int irq)
 void synchronize_irq(unsigned int irq)
 {
 	synchronize_hardirq(irq);
-	if (irq < NR_IRQS && irq_desc[irq].threads_active &&
-	    !in_interrupt() && !irqs_disabled() && !preempt_count())
+	if (irq < NR_IRQS && irq_desc[irq].threads_active && !in_interrupt() &&
+	    !irqs_disabled() && !preempt_count())
 		irq_wait_for_threads(&irq_desc[irq]);
 }
 

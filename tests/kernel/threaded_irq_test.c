@@ -21,9 +21,9 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define TEST_IRQ     (NR_IRQS - 1)
-#define WAIT_TICKS   (2 * hz) /* bound on every wait: 2 s */
-#define STORM	     300      /* IRQ_WAKE_THREAD interrupts in a row */
+#define TEST_IRQ   (NR_IRQS - 1)
+#define WAIT_TICKS (2 * hz) /* bound on every wait: 2 s */
+#define STORM	   300	    /* IRQ_WAKE_THREAD interrupts in a row */
 
 static struct fake_chip_state {
 	bool masked;
@@ -228,7 +228,7 @@ static void offload_wakes_thread(struct ktest *t)
 	EXPECT_EQ(t, tdevs[1].runs, 1);
 	EXPECT_TRUE(t, wait_action_idle(1));
 	EXPECT_EQ(t, a->thread_runs, 1);
-	EXPECT_EQ(t, a->count, 1); /* IRQ_WAKE_THREAD counts as "mine" */
+	EXPECT_EQ(t, a->count, 1);  /* IRQ_WAKE_THREAD counts as "mine" */
 	EXPECT_FALSE(t, fc.masked); /* not ONESHOT: never masked */
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "tirq");
 }
@@ -351,7 +351,7 @@ static void two_oneshot_sharers(struct ktest *t)
 		  action_of(2)->thread_mask);
 	complete(&tdevs[2].release);
 	synchronize_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked); /* both done */
+	EXPECT_FALSE(t, fc.masked);  /* both done */
 	EXPECT_EQ(t, fc.unmasks, 2); /* request + the last thread */
 	free_irq(TEST_IRQ, dev(1));
 	free_irq(TEST_IRQ, dev(2));
@@ -404,9 +404,9 @@ static void free_irq_waits_for_running_thread(struct ktest *t)
 	ASSERT_TRUE(t, waited(&tdevs[1].started)); /* now sleeping in it */
 	EXPECT_FALSE(t, tdevs[1].returned);
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "slow");
-	EXPECT_TRUE(t, tdevs[1].returned); /* free_irq waited for it */
+	EXPECT_TRUE(t, tdevs[1].returned);	  /* free_irq waited for it */
 	EXPECT_PTR_EQ(t, find_thread(tid), NULL); /* and stopped it */
-	EXPECT_TRUE(t, fc.masked); /* no handler left: closed */
+	EXPECT_TRUE(t, fc.masked);		  /* no handler left: closed */
 }
 
 /* A woken but not yet running thread still runs before free_irq ends:
