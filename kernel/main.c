@@ -75,6 +75,7 @@ static int ktest_thread(void *arg)
 /* The first threads: the drivers' bottom halves, then tests or the shell. */
 static void start_threads(void)
 {
+	irq_start_threads(); /* irq/N-name for lines requested above */
 	uart_start_threads();
 	i8042_start_thread();
 	if (bench_boot_requested())

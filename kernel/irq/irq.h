@@ -61,6 +61,10 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 			 const char *name, void *dev_id);
 /* True when booted with "threadirqs": ordinary handlers are threaded. */
 extern bool force_irqthreads;
+/* Make the threads of lines requested before the scheduler ran; from
+ * then on request_threaded_irq makes them at once. Context: task, once. */
+void irq_start_threads(void);
+extern bool irq_threads_ready;
 /* Removes the handler registered with dev_id; returns its name or NULL.
  * A threaded action's thread is stopped after any running (or already
  * woken) thread_fn has returned: free_irq waits for it. */

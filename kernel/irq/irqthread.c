@@ -81,15 +81,29 @@ static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 	desc->chip->mask(a->irq);
 }
 
-void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
+/* No thread (yet): the scheduler was not up when the line was requested. */
+static void wake_without_thread(struct irqaction *a)
 {
 	static bool warned;
 
-	if (!a->thread) {
-		if (!warned)
-			pr_warn("irq %u: %s returned IRQ_WAKE_THREAD but has no thread; counted as handled\n",
-				a->irq, a->name);
-		warned = true;
+	if (a->thread_flags & IRQTF_FORCED) {
+		a->thread_fn((int)a->irq, a->dev_id); /* as it was written */
+		return;
+	}
+	if (a->thread_fn)
+		return; /* the thread will find RUNTHREAD when it starts */
+	if (!warned)
+		pr_warn("irq %u: %s returned IRQ_WAKE_THREAD but has no thread; counted as handled\n",
+			a->irq, a->name);
+	warned = true;
+}
+
+void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
+{
+	struct thread *t = a->thread;
+
+	if (!t && (a->thread_flags & IRQTF_FORCED || !a->thread_fn)) {
+		wake_without_thread(a);
 		return;
 	}
 	spin_lock(&desc->lock);
@@ -103,7 +117,10 @@ void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
 	if (a->flags & IRQF_ONESHOT)
 		oneshot_mask(desc, a);
 	spin_unlock(&desc->lock);
-	wake_up_thread(a->thread);
+	if (t)
+		wake_up_thread(t);
+	else
+		wake_without_thread(a);
 }
 
 /* ---- the thread ------------------------------------------------------- */

@@ -240,7 +240,7 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	a->flags = flags;
 	a->irq = irq;
 	force_threading(a);
-	if (a->thread_fn) {
+	if (a->thread_fn && irq_threads_ready) {
 		err = irq_setup_thread(a);
 		if (err)
 			goto out_release;
@@ -256,6 +256,25 @@ out_stop_thread:
 out_release:
 	action_release(a);
 	return err;
+}
+
+/*
+ * Drivers request their lines early in kmain, before the scheduler can
+ * make threads. Their threads are made here, once it can. Until then a
+ * forced-threaded handler runs in hard IRQ as it was written to, and a
+ * real thread_fn's wakeup waits for its thread (irq_wake_thread).
+ */
+bool irq_threads_ready;
+
+void irq_start_threads(void)
+{
+	irq_threads_ready = true;
+	for (int i = 0; i < IRQ_ACTION_POOL; i++) {
+		struct irqaction *a = &action_pool[i];
+
+		if (a->handler && a->thread_fn && !a->thread)
+			irq_setup_thread(a);
+	}
 }
 
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,

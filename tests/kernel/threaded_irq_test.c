@@ -573,6 +573,37 @@ static void real_device_wakes_thread(struct ktest *t)
 	uart_set_loopback(port, was_loop);
 }
 
+static struct irqaction *named_action(unsigned int irq, const char *name)
+{
+	for (struct irqaction *a = irq_desc[irq].action; a; a = a->next)
+		if (!strcmp(a->name, name))
+			return a;
+	return NULL;
+}
+
+/* Booted with threadirqs: the console UART and the keyboard run in
+ * irq/N-name threads (the console has printed through its thread by
+ * now); the tick stayed in hard IRQ (IRQF_NO_THREAD). */
+static void threadirqs_boot_threads_devices(struct ktest *t)
+{
+	struct irqaction *tty = named_action(4, "ttyS0");
+	struct irqaction *tick = named_action(0, "timer");
+	struct irqaction *kbd = named_action(1, "i8042");
+
+	if (!force_irqthreads)
+		KTEST_SKIP(t, "booted without threadirqs");
+	ASSERT_TRUE(t, tty && tty->thread);
+	EXPECT_STREQ(t, tty->thread->name, "irq/4-ttyS0");
+	EXPECT_TRUE(t, tty->flags & IRQF_ONESHOT);
+	EXPECT_GT(t, tty->thread_runs, 0);
+	if (kbd)
+		EXPECT_STREQ(t, kbd->thread ? kbd->thread->name : "",
+			     "irq/1-i8042");
+	ASSERT_TRUE(t, tick != NULL);
+	EXPECT_PTR_EQ(t, tick->thread, NULL);
+	EXPECT_GT(t, tick->count, 0);
+}
+
 KTEST_SUITE_FULL(threaded_irq, tirq_init, tirq_exit,
 		 KTEST_CASE(offload_wakes_thread),
 		 KTEST_CASE(null_primary_needs_oneshot),
@@ -584,4 +615,5 @@ KTEST_SUITE_FULL(threaded_irq, tirq_init, tirq_exit,
 		 KTEST_CASE(free_irq_runs_pending_thread),
 		 KTEST_CASE(wake_thread_is_not_unhandled),
 		 KTEST_CASE(forced_threading),
-		 KTEST_CASE(real_device_wakes_thread));
+		 KTEST_CASE(real_device_wakes_thread),
+		 KTEST_CASE(threadirqs_boot_threads_devices));
