@@ -22,6 +22,7 @@ struct softirq_cpu {
 	struct softirq_stat stat[NR_SOFTIRQS];
 	struct softirq_loop_stat loop;
 	struct thread *ksoftirqd;
+	bool took_over; /* the budget ran out: ksoftirqd has the work */
 };
 
 static struct softirq_cpu softirq_cpus[MAX_CPUS];
@@ -57,13 +58,19 @@ void open_softirq(unsigned int nr, void (*action)(void))
 	softirq_vec[nr] = action;
 }
 
+void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void)
+{
+	void (*old)(void) = softirq_vec[nr];
+
+	softirq_vec[nr] = fn;
+	return old;
+}
+
 /* ---- ksoftirqd ------------------------------------------------------------ */
 
 bool ksoftirqd_busy(void)
 {
-	struct thread *t = this_softirq_cpu()->ksoftirqd;
-
-	return t && t->state != THREAD_SLEEPING;
+	return this_softirq_cpu()->took_over;
 }
 
 static void wakeup_ksoftirqd(void)
@@ -164,6 +171,7 @@ static void handle_softirqs(void)
 		reason = stop_reason(sc, pass, deadline);
 		if (reason) {
 			(*reason)++;
+			sc->took_over = true;
 			wakeup_ksoftirqd();
 			break;
 		}
@@ -202,7 +210,7 @@ void softirq_on_trap_return(bool irqs_were_on)
 	/* Only where the interrupted code could have been interrupted by a
 	 * hardware IRQ anyway: IRQs on, nothing atomic. */
 	if (irqs_were_on && preempt_count() == 0 && this_cpu()->softirq_pending)
-		invoke_softirq();
+		handle_softirqs(); /* even if the raise woke ksoftirqd */
 }
 
 /* ---- bottom-half disabling ------------------------------------------------ */
@@ -239,6 +247,7 @@ static int ksoftirqd_thread(void *arg)
 	for (;;) {
 		local_irq_disable();
 		if (!this_cpu()->softirq_pending) {
+			sc->took_over = false; /* storm over: irq_exit again */
 			set_current_state(THREAD_SLEEPING);
 			local_irq_enable();
 			schedule();

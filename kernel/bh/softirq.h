@@ -101,10 +101,16 @@ void invoke_softirq(void);
 /* On return from an exception or syscall (kernel/arch/trap.c). */
 void softirq_on_trap_return(bool irqs_were_on);
 
-bool ksoftirqd_busy(void); /* woken and not yet back to sleep */
+/* A storm outlasted the loop's budget and ksoftirqd has not yet caught
+ * up: irq_exit leaves the work to it. */
+bool ksoftirqd_busy(void);
 
 const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr);
 const struct softirq_loop_stat *softirq_loop_stat(unsigned int cpu);
+
+/* Tests only: put fn in slot nr, returning what was there. The tests use
+ * the demo slots, which nothing else raises while they run. */
+void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void);
 
 /* Tunables for tests and experiments (restored by the tests). */
 extern unsigned int softirq_max_restart;
