@@ -45,10 +45,11 @@ static void storm_top_half(void *arg)
 		netdemo_send(now.target);
 }
 
-#define LOOP_FIELDS(X)                                                \
-	X(passes)                                                     \
-	X(restarts) X(budget_passes) X(budget_time) X(budget_resched) \
-		X(wakeups) X(ksoftirqd_passes) X(deferred)
+/* clang-format off */
+#define LOOP_FIELDS(X)                                                  \
+	X(passes) X(restarts) X(budget_passes) X(budget_time)           \
+	X(budget_resched) X(wakeups) X(ksoftirqd_passes) X(deferred)
+/* clang-format on */
 
 static void snapshot_loop(struct storm_report *r)
 {
