@@ -23,6 +23,9 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/demo.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/bh/tasklet.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
@@ -31,6 +34,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
 #include "kernel/shell/shell.h"
 #include "kernel/test/bench.h"
 #include "kernel/test/ktest.h"
@@ -75,9 +79,9 @@ static int ktest_thread(void *arg)
 /* The first threads: the drivers' bottom halves, then tests or the shell. */
 static void start_threads(void)
 {
+	ksoftirqd_start();
 	irq_start_threads(); /* irq/N-name for lines requested above */
 	uart_start_threads();
-	i8042_start_thread();
 	if (bench_boot_requested())
 		kthread_run(bench_thread, NULL, "bench");
 	else if (ktest_boot_requested())
@@ -110,6 +114,9 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	print_uarts();
 	mm_init();
 
+	tasklets_init();
+	timers_init();
+	bh_demos_init();
 	irqchip_init();
 	irq_offload_init();
 	if (pit_init(hz))

@@ -22,19 +22,7 @@
 #include <stddef.h>
 
 #include "kernel/arch/cpu.h"
-#if __has_include("kernel/bh/softirq.h")
 #include "kernel/bh/softirq.h"
-#else /* TEMPORARY until kernel/bh/softirq.h is merged */
-#include "kernel/sched/preempt.h"
-static inline void local_bh_disable(void)
-{
-	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
-}
-static inline void local_bh_enable(void)
-{
-	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
-}
-#endif
 #include "kernel/cmdline.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/printk.h"
