@@ -209,6 +209,8 @@ static int attach_action(unsigned int irq, struct irq_desc *desc,
 	if (!err)
 		err = assign_oneshot_bit(irq, desc, a);
 	if (!err) {
+		if (!desc->action) /* nobody to replay an old edge to */
+			desc->status &= ~IRQS_PENDING;
 		chain_append(desc, a);
 		/* first handler: open the line, unless it is disabled or
 		 * still waiting for a ONESHOT thread of a freed handler */
@@ -373,6 +375,7 @@ void enable_irq(unsigned int irq)
 {
 	struct irq_desc *desc;
 	unsigned long flags;
+	bool replay = false;
 
 	if (irq >= NR_IRQS)
 		return;
@@ -386,11 +389,14 @@ void enable_irq(unsigned int irq)
 	}
 	if (--desc->depth == 0) {
 		desc->status &= ~IRQS_SPURIOUS_DISABLED;
-		/* a line a ONESHOT thread holds shut stays shut: the
-		 * thread opens it when it finishes */
+		/* a line a ONESHOT thread holds stays shut: the thread
+		 * opens it when it finishes */
 		if (desc->action && desc->chip &&
 		    !(desc->status & IRQS_ONESHOT_MASKED))
 			desc->chip->unmask(irq);
+		replay = irq_oneshot_release(desc, irq);
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
+	if (replay)
+		irq_replay(irq); /* an edge held back by ONESHOT */
 }
