@@ -9,6 +9,7 @@
 #include "kernel/bh/tasklet.h"
 #include "kernel/console.h"
 #include "kernel/irq/offload.h"
+#include "kernel/sched/hrtimer.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
 #include "kernel/sched/wait.h"
@@ -175,18 +176,38 @@ static void print_timer(const struct timer_list *t, void *arg)
 		       (long)(t->expires - jiffies), fn ? fn : "?");
 }
 
+static void print_hrtimer(const struct hrtimer *t, void *arg)
+{
+	uint32_t off;
+	const char *fn = ksym_lookup((uint32_t)t->function, &off);
+	uint64_t now = *(uint64_t *)arg;
+
+	console_printf("%10lu us %+8ld us  %s\n",
+		       (unsigned long)(t->expires_ns / 1000),
+		       (long)((int64_t)(t->expires_ns - now) / 1000),
+		       fn ? fn : "?");
+}
+
 static int cmd_timers(int argc, char **argv)
 {
+	uint64_t now = ktime_get_ns();
+
 	(void)argc;
 	(void)argv;
-	console_printf("jiffies %lu, HZ %u, %u pending, %lu run\n", jiffies, hz,
-		       timers_pending_count(), timers_run_count);
+	console_printf("timers: jiffies %lu, HZ %u, %u pending, %lu run\n",
+		       jiffies, hz, timers_pending_count(), timers_run_count);
 	console_printf("   EXPIRES  IN(jif)  FUNCTION\n");
 	for_each_timer(print_timer, NULL);
+	console_printf("hrtimers: clock event %s, now %lu us, %u pending, "
+		       "%lu run\n",
+		       hrtimer_clock_name(), (unsigned long)(now / 1000),
+		       hrtimers_pending_count(), hrtimers_run_count());
+	console_printf("      EXPIRES           IN  FUNCTION\n");
+	for_each_hrtimer(print_hrtimer, &now);
 	return 0;
 }
 SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
-	      "pending kernel timers, soonest first");
+	      "pending kernel timers and hrtimers, soonest first");
 
 /* ---- storm ------------------------------------------------------------ */
 
