@@ -87,6 +87,11 @@ def _storm(sh, kind, n):
     return report, text
 
 
+def _budget_spent(report):
+    """The 10 passes, or (a host hiccup stretching a pass) the 2 ms."""
+    return int(report["by_passes"]) + int(report["by_time"]) >= 1
+
+
 def test_tasklet_storm_exact_counts_shell_answers(m):
     """100,000 self-rescheduling tasklet runs: exactly 100,000, the pass
     budget is spent, ksoftirqd takes over, and `uptime` typed during the
@@ -94,7 +99,7 @@ def test_tasklet_storm_exact_counts_shell_answers(m):
     sh = _shell(m)
     report, text = _storm(sh, "tasklet", 100000)
     assert int(report["runs"]) == 100000 and int(report["target"]) == 100000, report.group(0)
-    assert int(report["by_passes"]) >= 1, f"the 10-pass budget was never spent: {report.group(0)}"
+    assert _budget_spent(report), f"the loop's budget was never spent: {report.group(0)}"
     assert int(report["wakeups"]) >= 1, f"ksoftirqd was never woken: {report.group(0)}"
     assert int(report["kpasses"]) > 0, f"ksoftirqd ran no passes: {report.group(0)}"
     up = _UPTIME.search(text)
@@ -112,7 +117,7 @@ def test_softirq_storm_exact_counts(m):
     before = dict(_vector(sh)[0])
     report, _ = _storm(sh, "softirq", 5000)
     assert int(report["runs"]) == 5000, report.group(0)
-    assert int(report["by_passes"]) >= 1, report.group(0)
+    assert _budget_spent(report), report.group(0)
     after = dict(_vector(sh)[0])
     assert after["NET_RX"] - before["NET_RX"] >= 5000, (before, after)
 
