@@ -23,6 +23,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
@@ -75,6 +76,7 @@ static int ktest_thread(void *arg)
 /* The first threads: the drivers' bottom halves, then tests or the shell. */
 static void start_threads(void)
 {
+	workqueue_init();
 	uart_start_threads();
 	i8042_start_thread();
 	if (bench_boot_requested())
