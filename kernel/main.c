@@ -23,6 +23,8 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
@@ -32,6 +34,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
 #include "kernel/shell/shell.h"
 #include "kernel/test/bench.h"
 #include "kernel/test/ktest.h"
@@ -76,6 +79,7 @@ static int ktest_thread(void *arg)
 /* The first threads: the drivers' bottom halves, then tests or the shell. */
 static void start_threads(void)
 {
+	ksoftirqd_start();
 	workqueue_init();
 	uart_start_threads();
 	i8042_start_thread();
@@ -111,6 +115,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	print_uarts();
 	mm_init();
 
+	tasklets_init();
+	timers_init();
 	irqchip_init();
 	irq_offload_init();
 	if (pit_init(hz))

@@ -442,9 +442,12 @@ static bool __cancel_work_sync(struct work_struct *work,
 
 	if (might_sleep())
 		return false;
-	flags = local_irq_save();
 	work_set_bits(work, WORK_CANCELING); /* queue_work refuses now */
-	was_pending = grab_pending(work, timer);
+	/* a delay timer whose function runs on another CPU is waited for */
+	was_pending = timer && del_timer_sync(timer);
+	flags = local_irq_save();
+	if (!was_pending)
+		was_pending = grab_pending(work, NULL);
 	work_clear_bits(work, WORK_PENDING);
 	local_irq_restore(flags);
 	flush_work(work); /* if it is running, wait for it */

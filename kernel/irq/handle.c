@@ -6,6 +6,7 @@
  * irq_exit(), with interrupts off.
  */
 #include "kernel/irq/irqdesc.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/sched/preempt.h"
 
 struct irq_desc irq_desc[NR_IRQS];
@@ -21,9 +22,11 @@ void irq_enter(void)
 	preempt_count_add(HARDIRQ_OFFSET);
 }
 
+/* Leaving the outermost interrupt is where raised softirqs run. */
 void irq_exit(void)
 {
 	preempt_count_sub(HARDIRQ_OFFSET);
+	invoke_softirq();
 }
 
 /* Call every handler on the chain; the line's result is their OR. */

@@ -2,6 +2,7 @@
 #include "kernel/sched/time.h"
 
 #include "kernel/arch/cpu.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/cmdline.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
@@ -21,7 +22,8 @@ void time_init_tsc(uint32_t khz)
 void jiffies_tick(void)
 {
 	jiffies++;
-	run_timers();
+	if (timers_due())
+		raise_softirq_irqoff(TIMER_SOFTIRQ);
 	scheduler_tick();
 }
 
