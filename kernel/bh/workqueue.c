@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "kernel/backtrace.h"
+#include "kernel/bh/tasklet.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -66,6 +67,9 @@ struct worker_pool {
 	struct spinlock lock;
 	unsigned int cpu;
 	bool highpri;
+	bool bh; /* runs its items from a tasklet, in softirq context */
+	struct tasklet bh_tasklet;
+	char bh_name[20];
 	struct list_head worklist;  /* active items, in queueing order */
 	struct list_head idle_list; /* most recently idle first */
 	struct list_head flushers;  /* struct wq_flusher */
@@ -110,6 +114,7 @@ struct wq_flusher {
 };
 
 static struct worker_pool cpu_pools[MAX_CPUS][NR_STD_POOLS];
+static struct worker_pool bh_pools[MAX_CPUS][NR_STD_POOLS];
 static LIST_HEAD(all_workqueues);
 static DEFINE_SPINLOCK(wq_list_lock);
 static DECLARE_WAIT_QUEUE_HEAD(flush_waitq);
@@ -181,11 +186,27 @@ static struct worker *find_worker_executing(struct worker_pool *pool,
 	return NULL;
 }
 
+/* Locked: a BH pool's tasklet drains its list: HI_SOFTIRQ for the high
+ * priority pool, TASKLET_SOFTIRQ for the normal one. */
+static void kick_bh_pool(struct worker_pool *pool)
+{
+	if (list_empty(&pool->worklist))
+		return;
+	if (pool->highpri)
+		tasklet_hi_schedule(&pool->bh_tasklet);
+	else
+		tasklet_schedule(&pool->bh_tasklet);
+}
+
 /* Locked: a worker should start on the worklist. */
 static void kick_pool(struct worker_pool *pool)
 {
 	struct worker *w;
 
+	if (pool->bh) {
+		kick_bh_pool(pool);
+		return;
+	}
 	if (!need_more_worker(pool) || list_empty(&pool->idle_list))
 		return;
 	w = list_first_entry(&pool->idle_list, struct worker, node);
@@ -506,14 +527,14 @@ static void finish_work(struct worker_pool *pool, struct worker *w)
 	release_flushers(pool, w, NULL);
 }
 
-static void check_leaked_atomic(struct worker *w)
+static void check_leaked_atomic(struct worker *w, unsigned int before)
 {
-	if (!preempt_count())
+	if (preempt_count() == before)
 		return;
-	pr_err("BUG: workqueue leaked atomic context: preempt count 0x%x after %s (workqueue %s); reset\n",
+	pr_err("BUG: workqueue leaked atomic context: preempt count 0x%x after %s (workqueue %s); reset to 0x%x\n",
 	       preempt_count(), func_name(w->current_func),
-	       w->current_pwq->wq->name);
-	this_cpu()->preempt_count = 0;
+	       w->current_pwq->wq->name, before);
+	this_cpu()->preempt_count = before;
 }
 
 /*
@@ -526,6 +547,7 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 {
 	struct worker *other = find_worker_executing(pool, work);
 	struct workqueue_struct *wq;
+	unsigned int count;
 
 	if (other && other != w) {
 		list_move_tail(&work->entry, &other->scheduled);
@@ -545,8 +567,9 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 		pool->max_busy = pool->nr_busy;
 
 	spin_unlock_irqrestore(&pool->lock, *flags);
+	count = preempt_count();
 	w->current_func(work);
-	check_leaked_atomic(w);
+	check_leaked_atomic(w, count);
 	*flags = spin_lock_irqsave(&pool->lock);
 
 	finish_work(pool, w);
@@ -774,6 +797,56 @@ static void worker_died(struct worker_pool *pool, struct worker *w)
 		       pool->cpu, pool->highpri ? "H" : "");
 }
 
+/* ---- BH pools ---------------------------------------------------------- */
+
+/*
+ * The tasklet of a BH pool (softirq context): run the items that were
+ * queued when it started, in order, one at a time, on the pool's one
+ * pseudo-worker (workers[0], no thread), which flush and cancel watch
+ * like any worker. Items queued meanwhile wait for the next run, so a
+ * self-requeueing item cannot keep the CPU in this softirq forever.
+ */
+static void bh_pool_run(struct tasklet *t)
+{
+	struct worker_pool *pool =
+		container_of(t, struct worker_pool, bh_tasklet);
+	struct worker *w = &pool->workers[0];
+	unsigned long flags = spin_lock_irqsave(&pool->lock);
+	unsigned int budget = (unsigned int)list_count(&pool->worklist);
+
+	while (budget-- && !list_empty(&pool->worklist))
+		process_one_work(pool, w,
+				 list_first_entry(&pool->worklist,
+						  struct work_struct, entry),
+				 &flags);
+	kick_bh_pool(pool); /* more? another run */
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+static void bh_pool_init(struct worker_pool *pool)
+{
+	struct worker *w = &pool->workers[0];
+
+	pool->bh = true;
+	snprintf(pool->bh_name, sizeof(pool->bh_name), "wq_bh/%u%s", pool->cpu,
+		 pool->highpri ? "H" : "");
+	tasklet_init(&pool->bh_tasklet, bh_pool_run, pool->bh_name);
+	w->in_use = true;
+	w->pool = pool;
+	INIT_LIST_HEAD(&w->node);
+	INIT_LIST_HEAD(&w->scheduled);
+}
+
+void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold)
+{
+	struct worker_pool *pool = &bh_pools[cpu][highpri];
+
+	if (hold)
+		tasklet_disable(&pool->bh_tasklet);
+	else
+		tasklet_enable(&pool->bh_tasklet);
+}
+
 /* ---- the scheduler's hooks -------------------------------------------- */
 
 /*
@@ -836,7 +909,9 @@ void wq_get_pool_info(unsigned int cpu, bool highpri, struct wq_pool_info *i)
 
 static struct worker_pool *pool_for(unsigned int cpu, unsigned int flags)
 {
-	return &cpu_pools[cpu][flags & WQ_HIGHPRI ? POOL_HIGHPRI : POOL_NORMAL];
+	int p = flags & WQ_HIGHPRI ? POOL_HIGHPRI : POOL_NORMAL;
+
+	return flags & WQ_BH ? &bh_pools[cpu][p] : &cpu_pools[cpu][p];
 }
 
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
@@ -848,11 +923,6 @@ struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 	if (!name || max_active < 0 || max_active > WQ_DFL_ACTIVE) {
 		pr_err("alloc_workqueue: bad name or max_active %d (0..%d)\n",
 		       max_active, WQ_DFL_ACTIVE);
-		return NULL;
-	}
-	if (flags & WQ_BH) {
-		pr_err("alloc_workqueue(%s): WQ_BH needs softirqs (not here yet)\n",
-		       name);
 		return NULL;
 	}
 	wq = kzalloc(sizeof(*wq));
@@ -917,16 +987,26 @@ static void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi)
  * the system queues. Task context (creates threads). */
 void workqueue_init(void)
 {
-	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
-		for (int p = 0; p < NR_STD_POOLS; p++)
+	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
+		for (int p = 0; p < NR_STD_POOLS; p++) {
 			pool_init(&cpu_pools[cpu][p], cpu, p == POOL_HIGHPRI);
+			pool_init(&bh_pools[cpu][p], cpu, p == POOL_HIGHPRI);
+			if (cpu <
+			    nr_cpus) /* its tasklet is listed: only real CPUs */
+				bh_pool_init(&bh_pools[cpu][p]);
+		}
+	}
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
 		for (int p = 0; p < NR_STD_POOLS; p++)
 			for (int i = 0; i < WQ_MAX_IDLE; i++)
 				create_worker(&cpu_pools[cpu][p]);
 	system_wq = alloc_workqueue("events", 0, 0);
 	system_highpri_wq = alloc_workqueue("events_highpri", WQ_HIGHPRI, 0);
-	if (!system_wq || !system_highpri_wq)
+	system_bh_wq = alloc_workqueue("events_bh", WQ_BH, 0);
+	system_bh_highpri_wq =
+		alloc_workqueue("events_bh_highpri", WQ_BH | WQ_HIGHPRI, 0);
+	if (!system_wq || !system_highpri_wq || !system_bh_wq ||
+	    !system_bh_highpri_wq)
 		panic("workqueue_init: cannot allocate the system queues");
 }
 
@@ -981,6 +1061,17 @@ static void sb_pool(struct sbuf *sb, struct worker_pool *pool)
 	struct work_struct *work;
 	int shown = 0;
 
+	if (pool->bh) {
+		const struct worker *w = &pool->workers[0];
+
+		sb_printf(sb,
+			  "pool %u%s BH (tasklet %s, %s): %s; max busy %u\n",
+			  pool->cpu, tag, pool->bh_name,
+			  pool->highpri ? "HI_SOFTIRQ" : "TASKLET_SOFTIRQ",
+			  w->current_work ? func_name(w->current_func) : "idle",
+			  pool->max_busy);
+		goto pending;
+	}
 	sb_printf(
 		sb,
 		"pool %u%s (%s): %u workers, %u idle, %u running, %u busy (max %u); created %lu, exited %lu, oopsed %lu\n",
@@ -1003,6 +1094,7 @@ static void sb_pool(struct sbuf *sb, struct worker_pool *pool)
 			sb_printf(sb, "  %-16s %s\n", w->task->name,
 				  w->flags & WORKER_IDLE ? "idle" : "starting");
 	}
+pending:
 	list_for_each_entry (work, &pool->worklist, entry) {
 		if (shown++ == 8) {
 			sb_printf(sb, "  ... %u pending in all\n",
@@ -1031,8 +1123,11 @@ unsigned int wq_snprint(char *buf, unsigned int size)
 		sb_queue(&sb, wq);
 	spin_unlock_irqrestore(&wq_list_lock, flags);
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		for (int p = 0; p < NR_STD_POOLS; p++) {
-			struct worker_pool *pool = &cpu_pools[cpu][p];
+		for (int p = 0; p < 2 * NR_STD_POOLS; p++) {
+			struct worker_pool *pool =
+				p < NR_STD_POOLS
+					? &cpu_pools[cpu][p]
+					: &bh_pools[cpu][p - NR_STD_POOLS];
 
 			flags = spin_lock_irqsave(&pool->lock);
 			sb_pool(&sb, pool);

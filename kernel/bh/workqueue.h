@@ -153,6 +153,10 @@ struct wq_pool_info {
 };
 void wq_get_pool_info(unsigned int cpu, bool highpri, struct wq_pool_info *i);
 
+/* Tests only: hold a BH pool's tasklet (disabled: items stay queued,
+ * in order) and let it go again. Task context. */
+void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold);
+
 /* Is the running thread a kworker? (tests, the defer demo) */
 bool current_is_workqueue_worker(void);
 

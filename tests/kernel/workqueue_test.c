@@ -6,7 +6,9 @@
  * Every wait is bounded (a completion or a condition with a timeout);
  * nothing is asserted on time except jiffies, which count ticks.
  */
+#include "kernel/bh/softirq.h"
 #include "kernel/bh/workqueue.h"
+#include "kernel/irq/offload.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
@@ -500,3 +502,179 @@ KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(flush_workqueue_waits_for_all),
 		 KTEST_CASE(work_may_free_itself),
 		 KTEST_CASE(bad_input_refused));
+
+/* ---- BH work queues ------------------------------------------------------- */
+
+#define NR_BH_ITEMS 5
+
+struct bh_probe {
+	struct work_struct work;
+	int index;
+	volatile int runs;
+	bool serving_softirq, in_task, worker;
+	unsigned int cpu;
+};
+
+static int bh_order[NR_BH_ITEMS * 2];
+static volatile int bh_order_n;
+
+static void bh_probe_fn(struct work_struct *work)
+{
+	struct bh_probe *p = container_of(work, struct bh_probe, work);
+
+	p->serving_softirq = in_serving_softirq();
+	p->in_task = in_task();
+	p->worker = current_is_workqueue_worker();
+	p->cpu = smp_processor_id();
+	if (bh_order_n < NR_BH_ITEMS * 2)
+		bh_order[bh_order_n++] = p->index;
+	p->runs++;
+}
+
+static void bh_probe_init(struct bh_probe *p, int index)
+{
+	memset(p, 0, sizeof(*p));
+	INIT_WORK(&p->work, bh_probe_fn);
+	p->index = index;
+}
+
+/* A BH work item runs in softirq context (not on a kworker), on the CPU
+ * that queued it; flush_work returns only after it ran. */
+static void bh_item_runs_in_softirq(struct ktest *t)
+{
+	struct bh_probe p;
+
+	bh_probe_init(&p, 0);
+	ASSERT_TRUE(t, queue_work(system_bh_wq, &p.work));
+	flush_work(&p.work); /* may find it done already */
+	EXPECT_EQ(t, p.runs, 1);
+	EXPECT_TRUE(t, p.serving_softirq);
+	EXPECT_FALSE(t, p.in_task);
+	EXPECT_FALSE(t, p.worker);
+	EXPECT_EQ(t, p.cpu, smp_processor_id());
+	EXPECT_FALSE(t, work_pending(&p.work));
+}
+
+static struct bh_probe offload_probe;
+
+static void queue_from_hardirq(void *arg)
+{
+	(void)arg;
+	queue_work(system_bh_wq, &offload_probe.work);
+}
+
+/* Queued from a hard interrupt: it runs in the softirq that follows,
+ * before the interrupted thread goes on. */
+static void bh_item_queued_from_hardirq_runs_on_irq_exit(struct ktest *t)
+{
+	bh_probe_init(&offload_probe, 0);
+	irq_offload(queue_from_hardirq, NULL);
+	EXPECT_EQ(t, offload_probe.runs, 1);
+	EXPECT_TRUE(t, offload_probe.serving_softirq);
+}
+
+/* Items run in the order they were queued, one after the other (held
+ * while queueing, so they all wait together). */
+static void bh_items_run_in_order(struct ktest *t, bool hi)
+{
+	struct workqueue_struct *wq = hi ? system_bh_highpri_wq : system_bh_wq;
+	unsigned int nr = hi ? HI_SOFTIRQ : TASKLET_SOFTIRQ;
+	unsigned long runs = softirq_stat(smp_processor_id(), nr)->runs;
+	struct bh_probe p[NR_BH_ITEMS];
+
+	bh_order_n = 0;
+	wq_test_hold_bh(smp_processor_id(), hi, true);
+	for (int i = 0; i < NR_BH_ITEMS; i++) {
+		bh_probe_init(&p[i], i);
+		EXPECT_TRUE(t, queue_work(wq, &p[i].work));
+	}
+	EXPECT_EQ(t, bh_order_n, 0); /* held */
+	wq_test_hold_bh(smp_processor_id(), hi, false);
+	flush_work(&p[NR_BH_ITEMS - 1].work);
+	EXPECT_TRUE(t, WAIT_FOR(bh_order_n == NR_BH_ITEMS));
+	for (int i = 0; i < NR_BH_ITEMS; i++) {
+		EXPECT_EQ(t, bh_order[i], i);
+		EXPECT_EQ(t, p[i].runs, 1);
+	}
+	EXPECT_GT(t, softirq_stat(smp_processor_id(), nr)->runs, runs);
+}
+
+static void bh_items_run_in_order_normal(struct ktest *t)
+{
+	bh_items_run_in_order(t, false);
+}
+
+static void bh_items_run_in_order_highpri(struct ktest *t)
+{
+	bh_items_run_in_order(t, true);
+}
+
+/* cancel_work_sync takes a pending BH item off the list: it never runs,
+ * the others still run in order. */
+static void bh_cancel_removes_pending_item(struct ktest *t)
+{
+	struct bh_probe p[3];
+
+	bh_order_n = 0;
+	wq_test_hold_bh(smp_processor_id(), false, true);
+	for (int i = 0; i < 3; i++) {
+		bh_probe_init(&p[i], i);
+		EXPECT_TRUE(t, queue_work(system_bh_wq, &p[i].work));
+	}
+	EXPECT_TRUE(t, cancel_work_sync(&p[1].work));
+	EXPECT_FALSE(t, work_pending(&p[1].work));
+	wq_test_hold_bh(smp_processor_id(), false, false);
+	flush_work(&p[2].work);
+	EXPECT_TRUE(t, WAIT_FOR(p[2].runs == 1));
+	EXPECT_EQ(t, p[0].runs, 1);
+	EXPECT_EQ(t, p[1].runs, 0);
+	EXPECT_EQ(t, bh_order_n, 2);
+	EXPECT_EQ(t, bh_order[0], 0);
+	EXPECT_EQ(t, bh_order[1], 2);
+	EXPECT_FALSE(t, cancel_work_sync(&p[1].work)); /* idle */
+}
+
+static void release_bh_pool(struct timer_list *tl)
+{
+	(void)tl;
+	wq_test_hold_bh(smp_processor_id(), false, false); /* any context */
+}
+
+/* flush_work from task context on a pending BH item sleeps until it ran:
+ * the pool is held, and a timer lets it go while we wait. */
+static void bh_flush_waits_until_it_ran(struct ktest *t)
+{
+	struct bh_probe p;
+	struct timer_list tl;
+	unsigned long due = jiffies + 3;
+
+	bh_probe_init(&p, 0);
+	timer_setup(&tl, release_bh_pool);
+	wq_test_hold_bh(smp_processor_id(), false, true);
+	ASSERT_TRUE(t, queue_work(system_bh_wq, &p.work));
+	mod_timer(&tl, due);
+	EXPECT_TRUE(t, flush_work(&p.work)); /* it was pending: waits */
+	EXPECT_EQ(t, p.runs, 1);
+	EXPECT_GE(t, (long)(jiffies - due), 0);
+	EXPECT_FALSE(t, timer_pending(&tl));
+}
+
+/* Delayed work on a BH queue: the timer queues it, a softirq runs it. */
+static void bh_delayed_work_runs_in_softirq(struct ktest *t)
+{
+	struct dprobe d;
+	unsigned long start = jiffies;
+
+	dprobe_init(&d);
+	ASSERT_TRUE(t, queue_delayed_work(system_bh_wq, &d.dwork, 2));
+	EXPECT_TRUE(t, WAIT_FOR(d.runs == 1));
+	EXPECT_GE(t, d.ran_at - start, 2);
+}
+
+KTEST_SUITE(workqueue_bh, KTEST_CASE(bh_item_runs_in_softirq),
+	    KTEST_CASE(bh_item_queued_from_hardirq_runs_on_irq_exit),
+	    KTEST_CASE(bh_items_run_in_order_normal),
+	    KTEST_CASE(bh_items_run_in_order_highpri),
+	    KTEST_CASE(bh_cancel_removes_pending_item),
+	    KTEST_CASE(bh_flush_waits_until_it_ran),
+	    KTEST_CASE(bh_delayed_work_runs_in_softirq));
