@@ -1047,7 +1047,7 @@ static void sb_queue(struct sbuf *sb, struct workqueue_struct *wq)
 		active += pwq->nr_active;
 	}
 	pending -= wq->nr_executing; /* in flight = pending + executing */
-	sb_printf(sb, "%-16s %-8s %6u/%-4d %7u %7u %8lu %8lu %8u\n", wq->name,
+	sb_printf(sb, "%-18s %-8s %6u/%-4d %7u %7u %8lu %8lu %8u\n", wq->name,
 		  wq->flags & WQ_BH	   ? "BH"
 		  : wq->flags & WQ_HIGHPRI ? "HIGHPRI"
 					   : "-",
@@ -1115,7 +1115,7 @@ unsigned int wq_snprint(char *buf, unsigned int size)
 	if (!size)
 		return 0;
 	buf[0] = '\0';
-	sb_printf(&sb, "%-16s %-8s %11s %7s %7s %8s %8s %8s\n", "WORKQUEUE",
+	sb_printf(&sb, "%-18s %-8s %11s %7s %7s %8s %8s %8s\n", "WORKQUEUE",
 		  "FLAGS", "ACTIVE/MAX", "PENDING", "RUNNING", "QUEUED",
 		  "EXECUTED", "MAX_CONC");
 	flags = spin_lock_irqsave(&wq_list_lock);
