@@ -23,6 +23,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
@@ -82,7 +83,6 @@ static void start_threads(void)
 	ksoftirqd_start();
 	workqueue_init();
 	uart_start_threads();
-	i8042_start_thread();
 	if (bench_boot_requested())
 		kthread_run(bench_thread, NULL, "bench");
 	else if (ktest_boot_requested())
@@ -117,6 +117,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 
 	tasklets_init();
 	timers_init();
+	bh_demos_init();
 	irqchip_init();
 	irq_offload_init();
 	if (pit_init(hz))

@@ -6,6 +6,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
+#include "kernel/bh/tasklet.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
@@ -45,7 +46,8 @@ static struct key_event recent[KBD_RECENT];
 static unsigned int recent_count; /* total presses recorded */
 static DEFINE_SPINLOCK(i8042_lock);
 static int i8042_dev; /* our dev_id: its address */
-static DECLARE_WAIT_QUEUE_HEAD(kbd_wait);
+static void kbd_tasklet_fn(struct tasklet *t);
+static DECLARE_TASKLET(kbd_tasklet, kbd_tasklet_fn);
 
 /* ---- top half ------------------------------------------------------- */
 
@@ -69,7 +71,7 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 	last_seq++;
 	if (!ringbuf_put(&scancodes, byte))
 		i8042_stats.overruns++;
-	wake_up(&kbd_wait); /* the decoder thread has work */
+	tasklet_schedule(&kbd_tasklet); /* decoding is the bottom half's */
 	return IRQ_HANDLED;
 }
 
@@ -79,7 +81,7 @@ uint8_t i8042_last_scancode(unsigned long *seq)
 	return last_scancode;
 }
 
-/* ---- bottom half: decoding, in task context ------------------------ */
+/* ---- bottom half: decoding, in the tasklet -------------------------- */
 
 static void remember(const struct key_event *ev)
 {
@@ -123,22 +125,14 @@ int i8042_recent(struct key_event *out, int max)
 }
 
 /*
- * The decoder thread: the keyboard's bottom half, a kernel thread started
- * with the driver and asleep until the top half queues a scancode.
+ * The bottom half: a tasklet, scheduled by the top half for every byte
+ * and run once for however many bytes arrived meanwhile (softirq
+ * context, right after the interrupt returns).
  */
-static int kbd_thread(void *arg)
+static void kbd_tasklet_fn(struct tasklet *t)
 {
-	(void)arg;
-	for (;;) {
-		wait_event(kbd_wait, !ringbuf_empty(&scancodes));
-		i8042_process();
-	}
-	return 0;
-}
-
-int i8042_start_thread(void)
-{
-	return kthread_run(kbd_thread, NULL, "kbd") ? 0 : -1;
+	(void)t;
+	i8042_process();
 }
 
 /* ---- set-up ---------------------------------------------------------- */
@@ -197,6 +191,7 @@ int i8042_init(void)
 		goto out_no_controller;
 	pr_info("i8042: keyboard on irq %d (config 0x%02x)\n", I8042_IRQ,
 		config);
+	tasklet_register(&kbd_tasklet);
 	return request_irq(I8042_IRQ, i8042_interrupt, IRQF_SHARED, "i8042",
 			   &i8042_dev);
 

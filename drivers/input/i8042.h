@@ -4,15 +4,16 @@
  * Top half (i8042_interrupt, IRQ1, name "i8042"): if the controller's
  * status says a byte is waiting, take it off port 0x60 - reading it is
  * what lets the controller deliver the next one - and put it in a ring of
- * scancodes and wake the decoder. That is all. Decoding the bytes into
- * key events happens later, in the "kbd" kernel thread (i8042_process).
+ * scancodes and schedule the decoder. That is all. Decoding the bytes
+ * into key events happens later, in a tasklet ("kbd_tasklet", softirq
+ * context, right after the interrupt returns) that runs i8042_process.
  *
  * A second, independent handler may share IRQ1 (the hotkey): it reads the
  * scancode this interrupt brought through i8042_last_scancode(), since
  * the byte can be taken from the controller only once.
  *
  * Context: i8042_init at boot; i8042_process and the getters from task
- * context; i8042_last_scancode from the same interrupt (hard-IRQ).
+ * or softirq context; i8042_last_scancode from the same interrupt (hard-IRQ).
  */
 #ifndef DRIVERS_INPUT_I8042_H
 #define DRIVERS_INPUT_I8042_H
@@ -35,7 +36,6 @@ struct i8042_stats {
 extern struct i8042_stats i8042_stats;
 
 int i8042_init(void);
-int i8042_start_thread(void); /* the decoder thread (needs the scheduler) */
 /* Decode waiting scancodes into key events; returns how many events. */
 int i8042_process(void);
 /* The most recent key presses, oldest first; returns how many. */

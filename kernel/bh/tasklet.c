@@ -55,7 +55,7 @@ static void queue_add(struct tasklet_queue *q, struct tasklet *t)
 }
 
 /* The `tasklets` command lists every tasklet it knows of. */
-static void remember_tasklet(struct tasklet *t)
+void tasklet_register(struct tasklet *t)
 {
 	unsigned long flags = spin_lock_irqsave(&all_tasklets_lock);
 
@@ -84,7 +84,7 @@ void tasklet_init(struct tasklet *t, void (*func)(struct tasklet *t),
 	t->schedules = 0;
 	t->runs = 0;
 	INIT_LIST_HEAD(&t->all_node);
-	remember_tasklet(t);
+	tasklet_register(t);
 }
 
 /* Put t on this CPU's queue and raise its softirq. */
@@ -107,7 +107,7 @@ static void enqueue_here(struct tasklet *t, bool hi)
 static void schedule_common(struct tasklet *t, bool hi)
 {
 	if (list_empty(&t->all_node)) /* a DECLARE_TASKLET one, first use */
-		remember_tasklet(t);
+		tasklet_register(t);
 	t->schedules++;
 	if (test_and_set_state(t, TASKLET_STATE_SCHED))
 		return; /* already queued: it will run once */

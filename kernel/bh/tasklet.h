@@ -56,15 +56,20 @@ struct tasklet {
 	struct list_head all_node; /* on the list the `tasklets` command walks */
 };
 
-#define TASKLET_INIT(n, fn)                              \
-	{                                                \
-		.func = (fn), .name = #n,                \
-		.all_node = LIST_HEAD_INIT((n).all_node) \
+/* A static initializer; var is the tasklet's own lvalue (for its list
+ * node), name what the `tasklets` command shows. */
+#define TASKLET_INIT(var, fn, nm)                          \
+	{                                                  \
+		.func = (fn), .name = (nm),                \
+		.all_node = LIST_HEAD_INIT((var).all_node) \
 	}
-#define DECLARE_TASKLET(n, fn) struct tasklet n = TASKLET_INIT(n, fn)
+#define DECLARE_TASKLET(n, fn) struct tasklet n = TASKLET_INIT(n, fn, #n)
 
 void tasklet_init(struct tasklet *t, void (*func)(struct tasklet *t),
 		  const char *name);
+/* Show a statically initialised tasklet in `tasklets` before its first
+ * tasklet_schedule (which registers it anyway). */
+void tasklet_register(struct tasklet *t);
 void tasklet_schedule(struct tasklet *t);
 void tasklet_hi_schedule(struct tasklet *t);
 void tasklet_disable_nosync(struct tasklet *t);

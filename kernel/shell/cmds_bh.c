@@ -1,0 +1,244 @@
+/*
+ * kernel/shell/cmds_bh.c - bottom halves from the shell: softirqs,
+ * tasklets, raise, timers, storm, sleep.
+ */
+#include "kernel/backtrace.h"
+#include "kernel/bh/demo.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/bh/storm.h"
+#include "kernel/bh/tasklet.h"
+#include "kernel/console.h"
+#include "kernel/irq/offload.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
+#include "kernel/sched/wait.h"
+#include "kernel/shell/shell.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static const char *const slot_owner[NR_SOFTIRQS] = {
+	"tasklets, high priority", "kernel timers",
+	"demo: loopback net TX",   "demo: loopback net RX",
+	"demo: RAM disk",	   "tasklets",
+	"scheduler accounting",	   "high-resolution timers",
+};
+
+static unsigned long us(uint64_t cycles)
+{
+	return (unsigned long)(tsc_to_ns(cycles) / 1000);
+}
+
+static void print_vector(void)
+{
+	console_printf("%12s", "");
+	for (unsigned int c = 0; c < nr_cpus; c++)
+		console_printf("       CPU%u", c);
+	console_printf("\n");
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
+		console_printf("%11s:", softirq_name(nr));
+		for (unsigned int c = 0; c < nr_cpus; c++)
+			console_printf(" %10lu", softirq_stat(c, nr)->runs);
+		console_printf("\n");
+	}
+}
+
+static void print_slot_details(unsigned int cpu)
+{
+	console_printf("\nCPU%u SLOT      RAISES  TOTAL(us)  MAX(us)  OWNER\n",
+		       cpu);
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
+		const struct softirq_stat *st = softirq_stat(cpu, nr);
+
+		console_printf("     %-8s %8lu %10lu %8lu  %s\n",
+			       softirq_name(nr), st->raises, us(st->cycles),
+			       us(st->max_cycles), slot_owner[nr]);
+	}
+}
+
+static void print_loop(unsigned int cpu)
+{
+	const struct softirq_loop_stat *ls = softirq_loop_stat(cpu);
+
+	console_printf(
+		"\nloop: %lu runs, %lu passes (%lu restarts); budget "
+		"spent: %lu by passes (max %u), %lu by time (max %u us), "
+		"%lu for a reschedule\n",
+		ls->loops, ls->passes, ls->restarts, ls->budget_passes,
+		softirq_max_restart, ls->budget_time, softirq_max_time_us,
+		ls->budget_resched);
+	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes, %lu irq_exits "
+		       "left work to it%s; pending now 0x%02x\n",
+		       cpu, ls->wakeups, ls->ksoftirqd_passes, ls->deferred,
+		       ksoftirqd_busy() ? " (busy now)" : "",
+		       (unsigned int)cpus[cpu].softirq_pending);
+}
+
+static int cmd_softirqs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	print_vector();
+	for (unsigned int c = 0; c < nr_cpus; c++) {
+		print_slot_details(c);
+		print_loop(c);
+	}
+	return 0;
+}
+SHELL_COMMAND(softirqs, cmd_softirqs, 0, 0, "softirqs",
+	      "the softirq vector: runs per CPU (as /proc/softirqs), raises, "
+	      "time, the run loop's budget and ksoftirqd");
+
+/* ---- tasklets --------------------------------------------------------- */
+
+static const char *tasklet_state(const struct tasklet *t)
+{
+	if (t->state & TASKLET_STATE_RUN)
+		return "running";
+	if (t->state & TASKLET_STATE_PARKED)
+		return "parked";
+	if (t->state & TASKLET_STATE_SCHED)
+		return "scheduled";
+	return "idle";
+}
+
+static void print_tasklet(const struct tasklet *t, void *arg)
+{
+	(void)arg;
+	console_printf("%-16s %-9s %-4s %8d %10lu %10lu %4u\n", t->name,
+		       tasklet_state(t),
+		       t->state & TASKLET_STATE_HI ? "HI" : "", t->count,
+		       t->schedules, t->runs, t->cpu);
+}
+
+static int cmd_tasklets(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_printf("NAME             STATE     PRIO DISABLED  SCHEDULES "
+		       "      RUNS  CPU\n");
+	for_each_tasklet(print_tasklet, NULL);
+	return 0;
+}
+SHELL_COMMAND(tasklets, cmd_tasklets, 0, 0, "tasklets",
+	      "tasklets: state, disable count, times scheduled and run");
+
+/* ---- raise ------------------------------------------------------------ */
+
+static int raise_nr;
+
+static void raise_from_top_half(void *arg)
+{
+	(void)arg;
+	switch (raise_nr) {
+	case NET_TX_SOFTIRQ:
+		netdemo_send(1); /* give the demo something to carry */
+		break;
+	case BLOCK_SOFTIRQ:
+		blockdemo_submit(1);
+		break;
+	default:
+		raise_softirq(raise_nr);
+	}
+}
+
+static int cmd_raise(int argc, char **argv)
+{
+	unsigned long runs;
+
+	(void)argc;
+	raise_nr = softirq_by_name(argv[1]);
+	if (raise_nr < 0) {
+		console_printf("raise: no softirq '%s' (HI TIMER NET_TX NET_RX "
+			       "BLOCK TASKLET SCHED HRTIMER)\n",
+			       argv[1]);
+		return -EINVAL;
+	}
+	runs = softirq_stat(smp_processor_id(), raise_nr)->runs;
+	irq_offload(raise_from_top_half, NULL); /* as a device would */
+	console_printf("raised %s from a top half: it ran %lu time(s)\n",
+		       argv[1],
+		       softirq_stat(smp_processor_id(), raise_nr)->runs - runs);
+	return 0;
+}
+SHELL_COMMAND(raise, cmd_raise, 1, 1, "raise NAME",
+	      "raise a softirq (NET_RX, BLOCK, ...) from a top half");
+
+/* ---- timers ----------------------------------------------------------- */
+
+static void print_timer(const struct timer_list *t, void *arg)
+{
+	uint32_t off;
+	const char *fn = ksym_lookup((uint32_t)t->function, &off);
+
+	(void)arg;
+	console_printf("%10lu %+8ld  %s\n", t->expires,
+		       (long)(t->expires - jiffies), fn ? fn : "?");
+}
+
+static int cmd_timers(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_printf("jiffies %lu, HZ %u, %u pending, %lu run\n", jiffies, hz,
+		       timers_pending_count(), timers_run_count);
+	console_printf("   EXPIRES  IN(jif)  FUNCTION\n");
+	for_each_timer(print_timer, NULL);
+	return 0;
+}
+SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
+	      "pending kernel timers, soonest first");
+
+/* ---- storm ------------------------------------------------------------ */
+
+static int cmd_storm(int argc, char **argv)
+{
+	enum storm_kind kind;
+	unsigned long n;
+	int err;
+
+	if (argc == 1) {
+		console_printf("storm: %s\n",
+			       storm_running() ? "running" : "none running");
+		return 0;
+	}
+	if (!strcmp(argv[1], "tasklet"))
+		kind = STORM_TASKLET;
+	else if (!strcmp(argv[1], "softirq"))
+		kind = STORM_SOFTIRQ;
+	else
+		kind = -1;
+	if ((int)kind < 0 || argc != 3 || kstrtoul(argv[2], 10, &n)) {
+		console_printf("usage: %s\n", shell_find("storm")->usage);
+		return -EINVAL;
+	}
+	err = storm_start(kind, n);
+	if (err == -EBUSY)
+		console_printf("storm: one is already running\n");
+	else if (err)
+		console_printf("storm: N must be 1..100000000\n");
+	else
+		console_printf("storm: %lu %s runs started; the report "
+			       "follows when they are done\n",
+			       n, argv[1]);
+	return err;
+}
+SHELL_COMMAND(storm, cmd_storm, 0, 2, "storm [tasklet|softirq N]",
+	      "a bottom half that re-raises itself N times: watch the "
+	      "budget and ksoftirqd");
+
+/* ---- sleep ------------------------------------------------------------ */
+
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+
+	(void)argc;
+	if (kstrtoul(argv[1], 10, &ms) || ms > 60000) {
+		console_printf("sleep: MS must be 0..60000\n");
+		return -EINVAL;
+	}
+	msleep(ms); /* a kernel timer wakes us: TIMER_SOFTIRQ runs it */
+	return 0;
+}
+SHELL_COMMAND(sleep, cmd_sleep, 1, 1, "sleep MS",
+	      "sleep on a kernel timer for MS milliseconds");
