@@ -117,6 +117,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 
 	tasklets_init();
 	timers_init();
+	workqueue_init_early();
 	bh_demos_init();
 	irqchip_init();
 	irq_offload_init();

@@ -982,10 +982,10 @@ static void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi)
 	timer_setup(&pool->idle_timer, idle_timer_fn);
 }
 
-/* Pools for every CPU, WQ_MAX_IDLE workers each for the running ones
- * (so a single item never has to wait for a worker to be created), and
- * the system queues. Task context (creates threads). */
-void workqueue_init(void)
+/* Pools for every CPU and the system queues, before any driver can
+ * queue work: items queued before the workers exist wait on the
+ * worklist (BH items run as soon as softirqs do). */
+void workqueue_init_early(void)
 {
 	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
 		for (int p = 0; p < NR_STD_POOLS; p++) {
@@ -996,10 +996,6 @@ void workqueue_init(void)
 				bh_pool_init(&bh_pools[cpu][p]);
 		}
 	}
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		for (int p = 0; p < NR_STD_POOLS; p++)
-			for (int i = 0; i < WQ_MAX_IDLE; i++)
-				create_worker(&cpu_pools[cpu][p]);
 	system_wq = alloc_workqueue("events", 0, 0);
 	system_highpri_wq = alloc_workqueue("events_highpri", WQ_HIGHPRI, 0);
 	system_bh_wq = alloc_workqueue("events_bh", WQ_BH, 0);
@@ -1008,6 +1004,17 @@ void workqueue_init(void)
 	if (!system_wq || !system_highpri_wq || !system_bh_wq ||
 	    !system_bh_highpri_wq)
 		panic("workqueue_init: cannot allocate the system queues");
+}
+
+/* WQ_MAX_IDLE workers for each running pool, so that a single item never
+ * has to wait for a worker to be created. Task context (creates threads);
+ * they pick up whatever was queued since workqueue_init_early. */
+void workqueue_init(void)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		for (int p = 0; p < NR_STD_POOLS; p++)
+			for (int i = 0; i < WQ_MAX_IDLE; i++)
+				create_worker(&cpu_pools[cpu][p]);
 }
 
 /* ---- the wq shell command's report ---------------------------------------- */

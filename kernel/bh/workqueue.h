@@ -120,7 +120,8 @@ extern struct workqueue_struct *system_bh_highpri_wq;
 
 extern unsigned int wq_idle_timeout_ms; /* tests shorten it */
 
-void workqueue_init(void); /* creates the pools' first workers */
+void workqueue_init_early(void); /* pools, system queues: after mm_init */
+void workqueue_init(void);	 /* the pools' first workers: task context */
 
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 					 int max_active);
