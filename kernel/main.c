@@ -27,6 +27,7 @@
 #include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
@@ -83,6 +84,7 @@ static int ktest_thread(void *arg)
 static void start_threads(void)
 {
 	ksoftirqd_start();
+	workqueue_init();
 	uart_start_threads();
 	if (bench_boot_requested())
 		kthread_run(bench_thread, NULL, "bench");
@@ -118,6 +120,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 
 	tasklets_init();
 	timers_init();
+	workqueue_init_early();
 	bh_demos_init();
 	sched_stats_init();
 	hrtimers_init();

@@ -16,6 +16,7 @@
 #include "boot/gdt.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/mm/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -185,9 +186,17 @@ static void __schedule(bool preempt)
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
+/* A kworker that blocks tells its pool, which may wake another worker
+ * (workqueue concurrency management); and again when it runs. */
 void schedule(void)
 {
+	struct thread *me = current_thread();
+
+	if (me->worker && me->state != THREAD_RUNNING)
+		wq_worker_sleeping(me);
 	__schedule(false);
+	if (me->worker)
+		wq_worker_running(me);
 }
 
 void yield(void)
