@@ -18,6 +18,7 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/timer/lapic_timer.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
 #include "kernel/arch/cpu.h"
@@ -26,12 +27,15 @@
 #include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/hrtimer.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
@@ -80,6 +84,7 @@ static int ktest_thread(void *arg)
 static void start_threads(void)
 {
 	ksoftirqd_start();
+	workqueue_init();
 	irq_start_threads(); /* irq/N-name for lines requested above */
 	uart_start_threads();
 	if (bench_boot_requested())
@@ -116,9 +121,13 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 
 	tasklets_init();
 	timers_init();
+	workqueue_init_early();
 	bh_demos_init();
+	sched_stats_init();
+	hrtimers_init();
 	irqchip_init();
 	irq_offload_init();
+	lapic_timer_init(); /* APIC mode only: else hrtimers use the tick */
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();
