@@ -1,23 +1,27 @@
 /*
  * kernel/irq/irqthread.c - threaded interrupt handlers: the irq/N-name
- * threads, waking them, and ONESHOT unmasking. See docs/threaded-irqs.md.
+ * threads, waking them, and holding a ONESHOT line until they are done.
+ * See docs/threaded-irqs.md.
  *
  *   hard IRQ                               irq/N-name (SCHED_FIFO 50)
  *   primary handler -> IRQ_WAKE_THREAD
  *   irq_wake_thread():                      asleep in irq_thread_wait()
  *     RUNTHREAD set, threads_active++
  *     ONESHOT: bit in threads_oneshot,
- *              line masked (before EOI)
+ *              line held (level: masked,
+ *              before the EOI)
  *     wake_up_thread() ---------------->   RUNTHREAD? take it
  *   EOI, irq_exit, iret                    thread_fn(irq, dev_id)
- *                                          irq_finish_oneshot(): clear
- *                                            the bit; the last one
- *                                            unmasks (unless disabled)
+ *                                          thread_done(): clear the bit;
+ *   (an interrupt while held: no             the last one releases the
+ *    primary; irq_oneshot_held() masks       line (unless disabled) and
+ *    the line, an edge is remembered)        replays a remembered edge
  *                                          threads_active--, back to sleep
  *
  * Locking: desc->lock (IRQs off) guards threads_oneshot, threads_active,
- * the IRQS_ONESHOT_MASKED bit and the mask state; thread_flags are
- * changed with atomic operations, the primary's and the thread's.
+ * the IRQS_ONESHOT_* and IRQS_PENDING bits and the mask state;
+ * thread_flags are changed with atomic operations, the primary's and the
+ * thread's.
  */
 #include <stddef.h>
 #include <stdint.h>

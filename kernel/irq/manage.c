@@ -294,6 +294,7 @@ const char *free_irq(unsigned int irq, void *dev_id)
 	struct irq_desc *desc;
 	struct irqaction **p, *a;
 	unsigned long flags;
+	const char *name;
 
 	if (irq >= NR_IRQS)
 		return NULL;
@@ -323,8 +324,9 @@ const char *free_irq(unsigned int irq, void *dev_id)
 		}
 		irq_stop_thread(desc, a);
 	}
+	name = a->name; /* the slot may be reused once released */
 	action_release(a);
-	return a->name;
+	return name;
 }
 
 void disable_irq_nosync(unsigned int irq)
