@@ -94,8 +94,11 @@ static int check_sharing(unsigned int irq, struct irq_desc *desc,
 		return -EBUSY;
 	}
 	if ((old->flags & IRQF_ONESHOT) != (flags & IRQF_ONESHOT)) {
-		pr_err("Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s): IRQF_ONESHOT must match\n",
-		       irq, flags, name, old->flags, old->name);
+		pr_err("Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s): IRQF_ONESHOT must match%s\n",
+		       irq, flags, name, old->flags, old->name,
+		       force_irqthreads
+			       ? " (threadirqs makes every sharer without IRQF_NO_THREAD ONESHOT)"
+			       : "");
 		return -EBUSY;
 	}
 	for (struct irqaction *a = old; a; a = a->next) {
