@@ -67,10 +67,10 @@ static void print_loop(unsigned int cpu)
 		ls->loops, ls->passes, ls->restarts, ls->budget_passes,
 		softirq_max_restart, ls->budget_time, softirq_max_time_us,
 		ls->budget_resched);
-	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes, %lu irq_exits "
-		       "left work to it%s; pending now 0x%02x\n",
-		       cpu, ls->wakeups, ls->ksoftirqd_passes, ls->deferred,
-		       ksoftirqd_busy() ? " (busy now)" : "",
+	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes%s; pending now "
+		       "0x%02x\n",
+		       cpu, ls->wakeups, ls->ksoftirqd_passes,
+		       ksoftirqd_busy() ? " (awake now)" : "",
 		       (unsigned int)cpus[cpu].softirq_pending);
 }
 
