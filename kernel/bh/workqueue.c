@@ -1043,6 +1043,13 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 		sb->len = sb->size - 1;
 }
 
+static const char *wq_flags_name(unsigned int flags)
+{
+	static const char *const names[] = { "-", "HIGHPRI", "BH", "BH,HI" };
+
+	return names[flags & (WQ_HIGHPRI | WQ_BH)];
+}
+
 static void sb_queue(struct sbuf *sb, struct workqueue_struct *wq)
 {
 	unsigned int pending = 0, active = 0;
@@ -1055,11 +1062,9 @@ static void sb_queue(struct sbuf *sb, struct workqueue_struct *wq)
 	}
 	pending -= wq->nr_executing; /* in flight = pending + executing */
 	sb_printf(sb, "%-18s %-8s %6u/%-4d %7u %7u %8lu %8lu %8u\n", wq->name,
-		  wq->flags & WQ_BH	   ? "BH"
-		  : wq->flags & WQ_HIGHPRI ? "HIGHPRI"
-					   : "-",
-		  active, wq->max_active, pending, wq->nr_executing,
-		  wq->nr_queued, wq->nr_executed, wq->max_executing);
+		  wq_flags_name(wq->flags), active, wq->max_active, pending,
+		  wq->nr_executing, wq->nr_queued, wq->nr_executed,
+		  wq->max_executing);
 }
 
 static void sb_pool(struct sbuf *sb, struct worker_pool *pool)
