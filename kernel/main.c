@@ -18,6 +18,7 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/timer/lapic_timer.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
 #include "kernel/arch/cpu.h"
@@ -33,6 +34,8 @@
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/hrtimer.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
@@ -119,8 +122,11 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	timers_init();
 	workqueue_init_early();
 	bh_demos_init();
+	sched_stats_init();
+	hrtimers_init();
 	irqchip_init();
 	irq_offload_init();
+	lapic_timer_init(); /* APIC mode only: else hrtimers use the tick */
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();

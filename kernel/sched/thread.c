@@ -23,6 +23,7 @@
 #include "kernel/sched/might_sleep.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "lib/errno.h"
@@ -287,6 +288,8 @@ void scheduler_tick(void)
 
 	if (!cur)
 		return;
+	sched_stats_tick(cur == this_rq()->idle,
+			 this_rq()->nr_ready + (cur != this_rq()->idle));
 	if (cur == this_rq()->idle) {
 		if (this_rq()->nr_ready)
 			resched_current();

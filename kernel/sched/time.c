@@ -4,6 +4,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/cmdline.h"
+#include "kernel/sched/hrtimer.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
 #include "lib/string.h"
@@ -24,6 +25,7 @@ void jiffies_tick(void)
 	jiffies++;
 	if (timers_due())
 		raise_softirq_irqoff(TIMER_SOFTIRQ);
+	hrtimer_tick();
 	scheduler_tick();
 }
 

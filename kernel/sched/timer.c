@@ -89,8 +89,8 @@ bool del_timer_sync(struct timer_list *t)
 		pr_err("timer: del_timer_sync from its own function\n");
 		return del_timer(t);
 	}
-	for (;;) {
-		was = del_timer(t);
+	for (was = false;;) {
+		was |= del_timer(t);
 		if (running_timer != t)
 			return was;
 		/* Running on another CPU (or, in the test, pretending to). */
