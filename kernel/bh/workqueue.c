@@ -54,6 +54,7 @@ struct worker {
 	struct worker_pool *pool;
 	struct list_head node;	    /* on pool->idle_list while idle */
 	struct list_head scheduled; /* items that must run here next */
+	struct list_head busy_node; /* on pool->busy_list while executing */
 	unsigned long last_active;  /* jiffies when it went idle */
 	/* the item being executed (compared, never dereferenced after its
 	 * function returned: a work function may free its work_struct) */
@@ -72,6 +73,7 @@ struct worker_pool {
 	char bh_name[20];
 	struct list_head worklist;  /* active items, in queueing order */
 	struct list_head idle_list; /* most recently idle first */
+	struct list_head busy_list; /* workers executing an item */
 	struct list_head flushers;  /* struct wq_flusher */
 	struct worker workers[WQ_MAX_WORKERS];
 	unsigned int nr_workers, nr_idle;
@@ -176,13 +178,11 @@ static bool too_many_idle(const struct worker_pool *pool)
 static struct worker *find_worker_executing(struct worker_pool *pool,
 					    struct work_struct *work)
 {
-	for (int i = 0; i < WQ_MAX_WORKERS; i++) {
-		struct worker *w = &pool->workers[i];
+	struct worker *w;
 
-		if (w->in_use && w->current_work == work &&
-		    w->current_func == work->func)
+	list_for_each_entry (w, &pool->busy_list, busy_node)
+		if (w->current_work == work && w->current_func == work->func)
 			return w;
-	}
 	return NULL;
 }
 
@@ -292,9 +292,10 @@ static void __queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	struct pool_workqueue *pwq = &wq->pwqs[smp_processor_id()];
 	unsigned long flags;
 
-	/* Still running on some pool? Queue it there, so that it never runs
-	 * twice at once (it will run again after, on the same worker). */
-	if (work->pwq && work->pwq->wq == wq) {
+	/* Still running on another pool (another CPU's)? Queue it there, so
+	 * that it never runs twice at once. (On its own pool,
+	 * process_one_work hands it to the worker running it.) */
+	if (work->pwq && work->pwq->wq == wq && work->pwq->pool != pwq->pool) {
 		struct worker_pool *last = work->pwq->pool;
 
 		flags = spin_lock_irqsave(&last->lock);
@@ -521,6 +522,7 @@ static void finish_work(struct worker_pool *pool, struct worker *w)
 	wq->nr_executed++;
 	wq->nr_executing--;
 	pool->nr_busy--;
+	list_del(&w->busy_node);
 	w->current_work = NULL;
 	w->current_func = NULL;
 	w->current_pwq = NULL;
@@ -558,6 +560,7 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 	w->current_func = work->func;
 	w->current_pwq = work->pwq;
 	w->current_color = work_color(work);
+	list_add_tail(&w->busy_node, &pool->busy_list);
 	work_clear_bits(work, WORK_PENDING); /* may be queued again now */
 	bind_flushers(pool, work, w);
 	wq = w->current_pwq->wq;
@@ -640,6 +643,7 @@ static struct worker *reserve_worker(struct worker_pool *pool)
 		w->flags = WORKER_PREP;
 		INIT_LIST_HEAD(&w->node);
 		INIT_LIST_HEAD(&w->scheduled);
+		INIT_LIST_HEAD(&w->busy_node);
 		pool->nr_workers++;
 		return w;
 	}
@@ -835,6 +839,7 @@ static void bh_pool_init(struct worker_pool *pool)
 	w->pool = pool;
 	INIT_LIST_HEAD(&w->node);
 	INIT_LIST_HEAD(&w->scheduled);
+	INIT_LIST_HEAD(&w->busy_node);
 }
 
 void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold)
@@ -978,6 +983,7 @@ static void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi)
 	pool->highpri = hi;
 	INIT_LIST_HEAD(&pool->worklist);
 	INIT_LIST_HEAD(&pool->idle_list);
+	INIT_LIST_HEAD(&pool->busy_list);
 	INIT_LIST_HEAD(&pool->flushers);
 	timer_setup(&pool->idle_timer, idle_timer_fn);
 }
