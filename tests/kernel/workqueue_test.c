@@ -590,7 +590,8 @@ static void bh_items_run_in_order(struct ktest *t, bool hi)
 		bh_probe_init(&p[i], i);
 		EXPECT_TRUE(t, queue_work(wq, &p[i].work));
 	}
-	EXPECT_EQ(t, bh_order_n, 0); /* held */
+	EXPECT_FALSE(t, queue_work(wq, &p[0].work)); /* pending: runs once */
+	EXPECT_EQ(t, bh_order_n, 0);		     /* held */
 	wq_test_hold_bh(smp_processor_id(), hi, false);
 	flush_work(&p[NR_BH_ITEMS - 1].work);
 	EXPECT_TRUE(t, WAIT_FOR(bh_order_n == NR_BH_ITEMS));
