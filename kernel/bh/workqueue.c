@@ -720,10 +720,14 @@ static int worker_thread(void *arg)
 		if (w->flags & WORKER_IDLE)
 			worker_leave_idle(w);
 		if (!pool->nr_idle && pool->nr_workers < WQ_MAX_WORKERS) {
+			bool made;
+
 			spin_unlock_irqrestore(&pool->lock, flags);
-			create_worker(pool);
+			made = create_worker(pool);
 			flags = spin_lock_irqsave(&pool->lock);
-			continue; /* look again: another may have started */
+			if (made)
+				continue; /* look again: another may have run */
+			/* out of memory: work without a spare */
 		}
 		worker_set_running(w, true);
 		do {
@@ -743,7 +747,7 @@ static int worker_thread(void *arg)
 	return 0;
 }
 
-/* Timer (interrupt context): idle workers beyond WQ_MAX_IDLE that have
+/* Timer (softirq context): idle workers beyond WQ_MAX_IDLE that have
  * been idle for wq_idle_timeout_ms exit, the longest idle first. */
 static void idle_timer_fn(struct timer_list *t)
 {
