@@ -343,6 +343,39 @@ static void pool_grows_then_idle_workers_exit(struct ktest *t)
 	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
 }
 
+/* At WQ_MAX_WORKERS busy workers the pool stops growing: one more item
+ * waits, pending, until a worker comes back from its item. */
+static void pool_limit_makes_the_next_item_wait(struct ktest *t)
+{
+	static struct probe p[WQ_MAX_WORKERS + 1];
+	struct wq_pool_info info;
+	const int last = WQ_MAX_WORKERS;
+
+	for (int i = 0; i <= last; i++) {
+		probe_init(&p[i], true);
+		ASSERT_TRUE(t, schedule_work(&p[i].work));
+	}
+	for (int i = 0; i < last; i++)
+		ASSERT_GT(t,
+			  wait_for_completion_timeout(&p[i].started, TIMEOUT),
+			  0);
+	wq_get_pool_info(0, false, &info);
+	EXPECT_EQ(t, info.nr_workers, WQ_MAX_WORKERS);
+	EXPECT_EQ(t, info.nr_busy, WQ_MAX_WORKERS);
+	EXPECT_TRUE(t, work_pending(&p[last].work)); /* no worker for it */
+	EXPECT_EQ(t, p[last].max_inside, 0);
+	complete(&p[0].release); /* its worker takes the last item */
+	EXPECT_GT(t, wait_for_completion_timeout(&p[last].started, TIMEOUT), 0);
+	complete(&p[last].release);
+	for (int i = 1; i < last; i++)
+		complete(&p[i].release);
+	for (int i = 0; i <= last; i++) {
+		flush_work(&p[i].work);
+		EXPECT_EQ(t, p[i].runs, 1);
+	}
+	EXPECT_TRUE(t, WAIT_FOR(pools_shrunk()));
+}
+
 /* ---- delayed work ---------------------------------------------------------- */
 
 struct dprobe {
@@ -496,6 +529,7 @@ KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(concurrency_management_normal),
 		 KTEST_CASE(concurrency_management_highpri),
 		 KTEST_CASE(pool_grows_then_idle_workers_exit),
+		 KTEST_CASE(pool_limit_makes_the_next_item_wait),
 		 KTEST_CASE(delayed_work_fires_after_its_delay),
 		 KTEST_CASE(mod_delayed_work_moves_it),
 		 KTEST_CASE(cancel_delayed_work_before_deadline),
