@@ -83,10 +83,13 @@ uint8_t i8042_last_scancode(unsigned long *seq)
 
 /* ---- bottom half: decoding, in the tasklet -------------------------- */
 
+static void queue_for_readers(const struct key_event *ev);
+
 static void remember(const struct key_event *ev)
 {
 	recent[recent_count % KBD_RECENT] = *ev;
 	recent_count++;
+	queue_for_readers(ev);
 }
 
 int i8042_process(void)
@@ -133,6 +136,52 @@ static void kbd_tasklet_fn(struct tasklet *t)
 {
 	(void)t;
 	i8042_process();
+}
+
+/* ---- readers: a queue of key presses --------------------------------- */
+
+struct kbd_queue_stats kbd_queue_stats;
+static struct key_event key_queue[KBD_QUEUE];
+static unsigned int key_head, key_tail; /* free-running; i8042_lock */
+static DECLARE_WAIT_QUEUE_HEAD(key_readers);
+
+/* From the decoder, i8042_lock held. */
+static void queue_for_readers(const struct key_event *ev)
+{
+	if (key_head - key_tail >= KBD_QUEUE) {
+		kbd_queue_stats.dropped++;
+		return;
+	}
+	key_queue[key_head % KBD_QUEUE] = *ev;
+	key_head++;
+	kbd_queue_stats.queued++;
+	wake_up(&key_readers); /* takes only the wait queue's own lock */
+}
+
+static bool take_key(struct key_event *out)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+	bool got = key_head != key_tail;
+
+	if (got)
+		*out = key_queue[key_tail++ % KBD_QUEUE];
+	spin_unlock_irqrestore(&i8042_lock, flags);
+	return got;
+}
+
+int i8042_read_key(struct key_event *out, long ticks)
+{
+	if (might_sleep())
+		return -EINVAL;
+	return wait_event_timeout(key_readers, take_key(out), ticks) ? 1 : 0;
+}
+
+void i8042_flush_keys(void)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+
+	key_tail = key_head;
+	spin_unlock_irqrestore(&i8042_lock, flags);
 }
 
 /* ---- set-up ---------------------------------------------------------- */

@@ -43,4 +43,24 @@ int i8042_recent(struct key_event *out, int max);
 /* The byte taken in the current interrupt, and its sequence number. */
 uint8_t i8042_last_scancode(unsigned long *seq);
 
+/*
+ * Readers ("kbd read"): every key press goes into a queue of KBD_QUEUE
+ * presses that readers take in order (Ctrl+letter arrives as ascii 1-26,
+ * so Ctrl-C is 3). A
+ * press that finds the queue full is counted in kbd_queue_stats.dropped
+ * (readers see the count), never lost silently.
+ * Context: task (i8042_read_key sleeps).
+ */
+#define KBD_QUEUE 64
+
+struct kbd_queue_stats {
+	unsigned long queued, dropped;
+};
+extern struct kbd_queue_stats kbd_queue_stats;
+
+/* Wait up to ticks jiffies for a press: 1 and *out, or 0 on timeout,
+ * or -EINVAL from atomic context. */
+int i8042_read_key(struct key_event *out, long ticks);
+void i8042_flush_keys(void); /* forget presses nobody read */
+
 #endif

@@ -29,7 +29,8 @@ void irq_exit(void)
 	invoke_softirq();
 }
 
-/* Call every handler on the chain; the line's result is their OR. */
+/* Call every handler on the chain; the line's result is their OR.
+ * IRQ_WAKE_THREAD wakes the action's irq/N-name thread (irqthread.c). */
 static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 {
 	irqreturn_t ret = IRQ_NONE;
@@ -37,6 +38,8 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 	for (struct irqaction *a = desc->action; a; a = a->next) {
 		irqreturn_t r = a->handler((int)irq, a->dev_id);
 
+		if (r & IRQ_WAKE_THREAD)
+			irq_wake_thread(desc, a);
 		if (r != IRQ_NONE)
 			a->count++;
 		ret |= r;
