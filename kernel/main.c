@@ -86,7 +86,6 @@ static void start_threads(void)
 	ksoftirqd_start();
 	workqueue_init();
 	irq_start_threads(); /* irq/N-name for lines requested above */
-	uart_start_threads();
 	if (bench_boot_requested())
 		kthread_run(bench_thread, NULL, "bench");
 	else if (ktest_boot_requested())

@@ -6,7 +6,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
-#include "kernel/bh/tasklet.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
@@ -46,8 +46,8 @@ static struct key_event recent[KBD_RECENT];
 static unsigned int recent_count; /* total presses recorded */
 static DEFINE_SPINLOCK(i8042_lock);
 static int i8042_dev; /* our dev_id: its address */
-static void kbd_tasklet_fn(struct tasklet *t);
-static DECLARE_TASKLET(kbd_tasklet, kbd_tasklet_fn);
+static void kbd_decode_fn(struct work_struct *w);
+static struct work_struct kbd_work;
 
 /* ---- top half ------------------------------------------------------- */
 
@@ -71,7 +71,7 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 	last_seq++;
 	if (!ringbuf_put(&scancodes, byte))
 		i8042_stats.overruns++;
-	tasklet_schedule(&kbd_tasklet); /* decoding is the bottom half's */
+	queue_work(system_bh_wq, &kbd_work); /* decoding: the bottom half */
 	return IRQ_HANDLED;
 }
 
@@ -81,7 +81,7 @@ uint8_t i8042_last_scancode(unsigned long *seq)
 	return last_scancode;
 }
 
-/* ---- bottom half: decoding, in the tasklet -------------------------- */
+/* ---- bottom half: decoding, in a BH work item ----------------------- */
 
 static void queue_for_readers(const struct key_event *ev);
 
@@ -128,13 +128,15 @@ int i8042_recent(struct key_event *out, int max)
 }
 
 /*
- * The bottom half: a tasklet, scheduled by the top half for every byte
- * and run once for however many bytes arrived meanwhile (softirq
- * context, right after the interrupt returns).
+ * The bottom half: a work item on the BH work queue (softirq context,
+ * right after the interrupt returns), queued by the top half for every
+ * byte and run once for however many bytes arrived meanwhile. Until
+ * issue 6 this was a tasklet; the BH work queue gives the same timing
+ * plus flush_work/cancel_work_sync (docs/drivers.md).
  */
-static void kbd_tasklet_fn(struct tasklet *t)
+static void kbd_decode_fn(struct work_struct *w)
 {
-	(void)t;
+	(void)w;
 	i8042_process();
 }
 
@@ -240,7 +242,7 @@ int i8042_init(void)
 		goto out_no_controller;
 	pr_info("i8042: keyboard on irq %d (config 0x%02x)\n", I8042_IRQ,
 		config);
-	tasklet_register(&kbd_tasklet);
+	INIT_WORK(&kbd_work, kbd_decode_fn);
 	return request_irq(I8042_IRQ, i8042_interrupt, IRQF_SHARED, "i8042",
 			   &i8042_dev);
 

@@ -5,8 +5,9 @@
  * status says a byte is waiting, take it off port 0x60 - reading it is
  * what lets the controller deliver the next one - and put it in a ring of
  * scancodes and schedule the decoder. That is all. Decoding the bytes
- * into key events happens later, in a tasklet ("kbd_tasklet", softirq
- * context, right after the interrupt returns) that runs i8042_process.
+ * into key events happens later, in a BH work item (kbd_work on
+ * system_bh_wq: softirq context, right after the interrupt returns)
+ * that runs i8042_process.
  *
  * A second, independent handler may share IRQ1 (the hotkey): it reads the
  * scancode this interrupt brought through i8042_last_scancode(), since

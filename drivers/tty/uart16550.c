@@ -6,6 +6,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
@@ -62,7 +63,8 @@
 					   uart_rx_deliver, n "-rx")      \
 	}
 
-static DECLARE_WAIT_QUEUE_HEAD(sink_wait);
+static void sink_work_fn(struct work_struct *w);
+static struct work_struct sink_work = WORK_INITIALIZER(sink_work, sink_work_fn);
 static void uart_rx_deliver(struct tasklet *t);
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
@@ -321,7 +323,7 @@ static void uart_rx_deliver(struct tasklet *t)
 
 	wake_up_all(&port->rx_wait);
 	if (port->sink.on)
-		wake_up(&sink_wait);
+		queue_work(system_wq, &sink_work); /* may sleep: a kworker */
 }
 
 int uart_irq_init(void)
@@ -395,23 +397,13 @@ void uart_run_sinks(void)
 }
 
 /*
- * The sink thread: a kernel thread of the driver's own, created when the
- * driver starts and asleep until the interrupt handler says a sink port
- * received something - then it drains, and sleeps again.
+ * Draining sinks takes a mutex (it may sleep), so it cannot run in the RX
+ * tasklet: the tasklet queues this work item, and a kworker does it.
  */
-static int sink_thread(void *arg)
+static void sink_work_fn(struct work_struct *w)
 {
-	(void)arg;
-	for (;;) {
-		wait_event(sink_wait, uart_sinks_pending());
-		uart_run_sinks();
-	}
-	return 0;
-}
-
-int uart_start_threads(void)
-{
-	return kthread_run(sink_thread, NULL, "serial-sink") ? 0 : -ENOMEM;
+	(void)w;
+	uart_run_sinks();
 }
 
 bool uart_sinks_pending(void)

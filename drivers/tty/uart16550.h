@@ -75,9 +75,8 @@ struct uart_port {
 
 extern struct uart_port uart_ports[UART_NR_PORTS];
 
-void uart_init_all(void);     /* probe, set up (polled), register console */
-int uart_irq_init(void);      /* request the IRQs: interrupt-driven from now */
-int uart_start_threads(void); /* the sink thread (needs the scheduler) */
+void uart_init_all(void); /* probe, set up (polled), register console */
+int uart_irq_init(void);  /* request the IRQs: interrupt-driven from now */
 bool uart_probe(uint16_t base);
 struct uart_port *uart_find(const char *name);
 

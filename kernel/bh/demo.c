@@ -47,6 +47,19 @@ static void net_rx_action(void)
 		wake_up_all(&netdemo_drained);
 }
 
+static struct blk_request *requests_head;
+
+void blockdemo_submit_request(struct blk_request *r)
+{
+	unsigned long flags = local_irq_save();
+
+	r->next = requests_head;
+	requests_head = r;
+	blk.queued++;
+	raise_softirq_irqoff(BLOCK_SOFTIRQ);
+	local_irq_restore(flags);
+}
+
 void blockdemo_submit(unsigned long requests)
 {
 	unsigned long flags = local_irq_save();
@@ -56,13 +69,22 @@ void blockdemo_submit(unsigned long requests)
 	local_irq_restore(flags);
 }
 
+/* BLOCK: complete everything queued; requests with a callback get it. */
 static void block_action(void)
 {
 	unsigned long flags = local_irq_save();
+	struct blk_request *r = requests_head;
 
+	requests_head = NULL;
 	blk.completed += blk.queued;
 	blk.queued = 0;
 	local_irq_restore(flags);
+	while (r) {
+		struct blk_request *next = r->next;
+
+		r->done(r);
+		r = next;
+	}
 }
 
 const struct netdemo_stats *netdemo_stats(void)

@@ -28,6 +28,12 @@ struct netdemo_stats {
 	unsigned long sent, delivered;	    /* in all */
 };
 
+/* A request to the RAM disk; done() is called from BLOCK_SOFTIRQ. */
+struct blk_request {
+	struct blk_request *next;
+	void (*done)(struct blk_request *r);
+};
+
 struct blockdemo_stats {
 	unsigned long queued, completed;
 };
@@ -35,6 +41,7 @@ struct blockdemo_stats {
 void bh_demos_init(void); /* opens NET_TX, NET_RX, BLOCK */
 void netdemo_send(unsigned long packets);
 void blockdemo_submit(unsigned long requests);
+void blockdemo_submit_request(struct blk_request *r);
 const struct netdemo_stats *netdemo_stats(void);
 const struct blockdemo_stats *blockdemo_stats(void);
 

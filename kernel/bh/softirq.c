@@ -22,7 +22,6 @@ struct softirq_cpu {
 	struct softirq_stat stat[NR_SOFTIRQS];
 	struct softirq_loop_stat loop;
 	struct thread *ksoftirqd;
-	bool took_over; /* the budget ran out: ksoftirqd has the work */
 };
 
 static struct softirq_cpu softirq_cpus[MAX_CPUS];
@@ -70,7 +69,9 @@ void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void)
 
 bool ksoftirqd_busy(void)
 {
-	return this_softirq_cpu()->took_over;
+	struct thread *t = this_softirq_cpu()->ksoftirqd;
+
+	return t && t->state != THREAD_SLEEPING;
 }
 
 static void wakeup_ksoftirqd(void)
@@ -171,7 +172,6 @@ static void handle_softirqs(void)
 		reason = stop_reason(sc, pass, deadline);
 		if (reason) {
 			(*reason)++;
-			sc->took_over = true;
 			wakeup_ksoftirqd();
 			break;
 		}
@@ -192,16 +192,17 @@ void do_softirq(void)
 	local_irq_restore(flags);
 }
 
+/*
+ * Even while ksoftirqd works through a storm, each irq_exit runs the loop
+ * (within its budget) rather than leaving everything to the thread: the
+ * softirqs raised by this interrupt - a timer, a received byte - run now,
+ * not when ksoftirqd next gets the CPU. Linux went back to this in 2023
+ * after trying the other way (docs/softirq.md).
+ */
 void invoke_softirq(void)
 {
 	if (in_interrupt() || !this_cpu()->softirq_pending)
 		return;
-	/* ksoftirqd is on it: running the loop here too would only starve
-	 * the threads it yields to (see docs/softirq.md). */
-	if (ksoftirqd_busy()) {
-		this_softirq_cpu()->loop.deferred++;
-		return;
-	}
 	handle_softirqs();
 }
 
@@ -247,7 +248,6 @@ static int ksoftirqd_thread(void *arg)
 	for (;;) {
 		local_irq_disable();
 		if (!this_cpu()->softirq_pending) {
-			sc->took_over = false; /* storm over: irq_exit again */
 			set_current_state(THREAD_SLEEPING);
 			local_irq_enable();
 			schedule();

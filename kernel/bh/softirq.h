@@ -20,7 +20,7 @@
  *
  * Where pending softirqs run:
  *   - irq_exit() of a hardware interrupt that did not interrupt another
- *     interrupt or a softirq, unless ksoftirqd is already busy;
+ *     interrupt or a softirq;
  *   - on return from an exception or system call to code that had
  *     interrupts on and a zero preempt count;
  *   - local_bh_enable() when it ends the last BH-disabled section;
@@ -75,7 +75,6 @@ struct softirq_loop_stat {
 	unsigned long budget_resched;	/* loops stopped for a reschedule */
 	unsigned long wakeups;		/* ksoftirqd woken */
 	unsigned long ksoftirqd_passes; /* passes run by ksoftirqd */
-	unsigned long deferred;		/* irq_exits that left work to it */
 };
 
 void ksoftirqd_start(void); /* with the first threads */
@@ -101,8 +100,7 @@ void invoke_softirq(void);
 /* On return from an exception or syscall (kernel/arch/trap.c). */
 void softirq_on_trap_return(bool irqs_were_on);
 
-/* A storm outlasted the loop's budget and ksoftirqd has not yet caught
- * up: irq_exit leaves the work to it. */
+/* ksoftirqd is awake: woken for left-over work and not yet asleep. */
 bool ksoftirqd_busy(void);
 
 const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr);

@@ -48,7 +48,7 @@ static void storm_top_half(void *arg)
 /* clang-format off */
 #define LOOP_FIELDS(X)                                                  \
 	X(passes) X(restarts) X(budget_passes) X(budget_time)           \
-	X(budget_resched) X(wakeups) X(ksoftirqd_passes) X(deferred)
+	X(budget_resched) X(wakeups) X(ksoftirqd_passes)
 /* clang-format on */
 
 static void snapshot_loop(struct storm_report *r)
@@ -71,12 +71,11 @@ static void print_report(const struct storm_report *r)
 {
 	pr_info("storm: %s done: %lu/%lu runs in %llu ms; loop: %lu passes, "
 		"%lu restarts, budget hit %lu (passes) %lu (time) %lu "
-		"(resched), ksoftirqd: %lu wakeups, %lu passes, %lu irq_exits "
-		"deferred\n",
+		"(resched), ksoftirqd: %lu wakeups, %lu passes\n",
 		r->kind == STORM_TASKLET ? "tasklet" : "softirq", r->runs,
 		r->target, r->ns / 1000000, r->passes, r->restarts,
 		r->budget_passes, r->budget_time, r->budget_resched, r->wakeups,
-		r->ksoftirqd_passes, r->deferred);
+		r->ksoftirqd_passes);
 }
 
 /* Waits for the last run, then reports (the shell is free meanwhile). */

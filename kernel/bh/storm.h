@@ -23,7 +23,7 @@ struct storm_report {
 	enum storm_kind kind;
 	unsigned long target, runs;
 	unsigned long passes, restarts, budget_passes, budget_time,
-		budget_resched, wakeups, ksoftirqd_passes, deferred;
+		budget_resched, wakeups, ksoftirqd_passes;
 	unsigned long long ns;
 };
 

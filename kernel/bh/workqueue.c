@@ -54,6 +54,7 @@ struct worker {
 	struct worker_pool *pool;
 	struct list_head node;	    /* on pool->idle_list while idle */
 	struct list_head scheduled; /* items that must run here next */
+	struct list_head busy_node; /* on pool->busy_list while executing */
 	unsigned long last_active;  /* jiffies when it went idle */
 	/* the item being executed (compared, never dereferenced after its
 	 * function returned: a work function may free its work_struct) */
@@ -72,6 +73,7 @@ struct worker_pool {
 	char bh_name[20];
 	struct list_head worklist;  /* active items, in queueing order */
 	struct list_head idle_list; /* most recently idle first */
+	struct list_head busy_list; /* workers executing an item */
 	struct list_head flushers;  /* struct wq_flusher */
 	struct worker workers[WQ_MAX_WORKERS];
 	unsigned int nr_workers, nr_idle;
@@ -176,13 +178,11 @@ static bool too_many_idle(const struct worker_pool *pool)
 static struct worker *find_worker_executing(struct worker_pool *pool,
 					    struct work_struct *work)
 {
-	for (int i = 0; i < WQ_MAX_WORKERS; i++) {
-		struct worker *w = &pool->workers[i];
+	struct worker *w;
 
-		if (w->in_use && w->current_work == work &&
-		    w->current_func == work->func)
+	list_for_each_entry (w, &pool->busy_list, busy_node)
+		if (w->current_work == work && w->current_func == work->func)
 			return w;
-	}
 	return NULL;
 }
 
@@ -292,9 +292,10 @@ static void __queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	struct pool_workqueue *pwq = &wq->pwqs[smp_processor_id()];
 	unsigned long flags;
 
-	/* Still running on some pool? Queue it there, so that it never runs
-	 * twice at once (it will run again after, on the same worker). */
-	if (work->pwq && work->pwq->wq == wq) {
+	/* Still running on another pool (another CPU's)? Queue it there, so
+	 * that it never runs twice at once. (On its own pool,
+	 * process_one_work hands it to the worker running it.) */
+	if (work->pwq && work->pwq->wq == wq && work->pwq->pool != pwq->pool) {
 		struct worker_pool *last = work->pwq->pool;
 
 		flags = spin_lock_irqsave(&last->lock);
@@ -521,6 +522,7 @@ static void finish_work(struct worker_pool *pool, struct worker *w)
 	wq->nr_executed++;
 	wq->nr_executing--;
 	pool->nr_busy--;
+	list_del(&w->busy_node);
 	w->current_work = NULL;
 	w->current_func = NULL;
 	w->current_pwq = NULL;
@@ -558,6 +560,7 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 	w->current_func = work->func;
 	w->current_pwq = work->pwq;
 	w->current_color = work_color(work);
+	list_add_tail(&w->busy_node, &pool->busy_list);
 	work_clear_bits(work, WORK_PENDING); /* may be queued again now */
 	bind_flushers(pool, work, w);
 	wq = w->current_pwq->wq;
@@ -640,6 +643,7 @@ static struct worker *reserve_worker(struct worker_pool *pool)
 		w->flags = WORKER_PREP;
 		INIT_LIST_HEAD(&w->node);
 		INIT_LIST_HEAD(&w->scheduled);
+		INIT_LIST_HEAD(&w->busy_node);
 		pool->nr_workers++;
 		return w;
 	}
@@ -716,10 +720,14 @@ static int worker_thread(void *arg)
 		if (w->flags & WORKER_IDLE)
 			worker_leave_idle(w);
 		if (!pool->nr_idle && pool->nr_workers < WQ_MAX_WORKERS) {
+			bool made;
+
 			spin_unlock_irqrestore(&pool->lock, flags);
-			create_worker(pool);
+			made = create_worker(pool);
 			flags = spin_lock_irqsave(&pool->lock);
-			continue; /* look again: another may have started */
+			if (made)
+				continue; /* look again: another may have run */
+			/* out of memory: work without a spare */
 		}
 		worker_set_running(w, true);
 		do {
@@ -739,7 +747,7 @@ static int worker_thread(void *arg)
 	return 0;
 }
 
-/* Timer (interrupt context): idle workers beyond WQ_MAX_IDLE that have
+/* Timer (softirq context): idle workers beyond WQ_MAX_IDLE that have
  * been idle for wq_idle_timeout_ms exit, the longest idle first. */
 static void idle_timer_fn(struct timer_list *t)
 {
@@ -835,6 +843,7 @@ static void bh_pool_init(struct worker_pool *pool)
 	w->pool = pool;
 	INIT_LIST_HEAD(&w->node);
 	INIT_LIST_HEAD(&w->scheduled);
+	INIT_LIST_HEAD(&w->busy_node);
 }
 
 void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold)
@@ -978,6 +987,7 @@ static void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi)
 	pool->highpri = hi;
 	INIT_LIST_HEAD(&pool->worklist);
 	INIT_LIST_HEAD(&pool->idle_list);
+	INIT_LIST_HEAD(&pool->busy_list);
 	INIT_LIST_HEAD(&pool->flushers);
 	timer_setup(&pool->idle_timer, idle_timer_fn);
 }
@@ -1043,6 +1053,13 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 		sb->len = sb->size - 1;
 }
 
+static const char *wq_flags_name(unsigned int flags)
+{
+	static const char *const names[] = { "-", "HIGHPRI", "BH", "BH,HI" };
+
+	return names[flags & (WQ_HIGHPRI | WQ_BH)];
+}
+
 static void sb_queue(struct sbuf *sb, struct workqueue_struct *wq)
 {
 	unsigned int pending = 0, active = 0;
@@ -1055,11 +1072,9 @@ static void sb_queue(struct sbuf *sb, struct workqueue_struct *wq)
 	}
 	pending -= wq->nr_executing; /* in flight = pending + executing */
 	sb_printf(sb, "%-18s %-8s %6u/%-4d %7u %7u %8lu %8lu %8u\n", wq->name,
-		  wq->flags & WQ_BH	   ? "BH"
-		  : wq->flags & WQ_HIGHPRI ? "HIGHPRI"
-					   : "-",
-		  active, wq->max_active, pending, wq->nr_executing,
-		  wq->nr_queued, wq->nr_executed, wq->max_executing);
+		  wq_flags_name(wq->flags), active, wq->max_active, pending,
+		  wq->nr_executing, wq->nr_queued, wq->nr_executed,
+		  wq->max_executing);
 }
 
 static void sb_pool(struct sbuf *sb, struct worker_pool *pool)

@@ -70,6 +70,13 @@ struct delayed_work {
 	struct workqueue_struct *wq; /* the queue it goes to when due */
 };
 
+/* A static initializer, and a definition with it (as Linux's). */
+#define WORK_INITIALIZER(n, f)                                  \
+	{                                                       \
+		.entry = LIST_HEAD_INIT((n).entry), .func = (f) \
+	}
+#define DECLARE_WORK(n, f) struct work_struct n = WORK_INITIALIZER(n, f)
+
 static inline void INIT_WORK(struct work_struct *work, work_func_t func)
 {
 	INIT_LIST_HEAD(&work->entry);

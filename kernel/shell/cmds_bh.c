@@ -1,8 +1,9 @@
 /*
  * kernel/shell/cmds_bh.c - bottom halves from the shell: softirqs,
- * tasklets, raise, timers, storm, sleep.
+ * tasklets, raise, timers, storm, sleep, defer.
  */
 #include "kernel/backtrace.h"
+#include "kernel/bh/defer.h"
 #include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/storm.h"
@@ -14,6 +15,7 @@
 #include "kernel/sched/timer.h"
 #include "kernel/sched/wait.h"
 #include "kernel/shell/shell.h"
+#include "kernel/test/bench.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -67,10 +69,10 @@ static void print_loop(unsigned int cpu)
 		ls->loops, ls->passes, ls->restarts, ls->budget_passes,
 		softirq_max_restart, ls->budget_time, softirq_max_time_us,
 		ls->budget_resched);
-	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes, %lu irq_exits "
-		       "left work to it%s; pending now 0x%02x\n",
-		       cpu, ls->wakeups, ls->ksoftirqd_passes, ls->deferred,
-		       ksoftirqd_busy() ? " (busy now)" : "",
+	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes%s; pending now "
+		       "0x%02x\n",
+		       cpu, ls->wakeups, ls->ksoftirqd_passes,
+		       ksoftirqd_busy() ? " (awake now)" : "",
 		       (unsigned int)cpus[cpu].softirq_pending);
 }
 
@@ -273,3 +275,64 @@ static int cmd_sleep(int argc, char **argv)
 }
 SHELL_COMMAND(sleep, cmd_sleep, 1, 1, "sleep MS",
 	      "sleep on a kernel timer for MS milliseconds");
+
+/* ---- defer ------------------------------------------------------------ */
+
+static const char *context_name(const struct defer_result *r)
+{
+	if (r->hardirq)
+		return "hardirq";
+	if (r->softirq)
+		return "softirq";
+	return r->task ? "task" : "?";
+}
+
+#define DEFER_RUNS 5 /* the first run pays for cold caches (and TCG) */
+
+static int defer_one(enum defer_mech m)
+{
+	struct defer_result r;
+	uint64_t latency[DEFER_RUNS];
+	int err = 0;
+
+	for (int i = 0; i < DEFER_RUNS && !err; i++) {
+		err = defer_run(m, &r);
+		latency[i] = r.latency;
+	}
+	if (err) {
+		console_printf("%-10s failed: %s\n", defer_mech_name(m),
+			       errno_name(err));
+		return err;
+	}
+	console_printf("%-10s %-8s 0x%06x  %-16s %-9s %10lu\n",
+		       defer_mech_name(m), context_name(&r), r.preempt_count,
+		       r.thread, r.may_sleep ? "yes" : "no",
+		       (unsigned long)bench_median(latency, DEFER_RUNS));
+	return 0;
+}
+
+static int cmd_defer(int argc, char **argv)
+{
+	int m = argc > 1 ? defer_mech_by_name(argv[1]) : -1;
+	int err = 0;
+
+	if (argc > 1 && m < 0 && strcmp(argv[1], "all")) {
+		console_printf("defer: no mechanism '%s' (softirq tasklet bh "
+			       "workqueue threaded all)\n",
+			       argv[1]);
+		return -EINVAL;
+	}
+	console_printf("the same job, triggered from a top half (hard IRQ):\n");
+	console_printf(
+		"MECHANISM  CONTEXT  PREEMPT   THREAD           MAY SLEEP "
+		"TRIGGER->START (TSC, median of %d)\n",
+		DEFER_RUNS);
+	for (int i = 0; i < NR_DEFER_MECHS; i++)
+		if (m < 0 || m == i)
+			err = defer_one(i) ?: err;
+	return err;
+}
+SHELL_COMMAND(defer, cmd_defer, 0, 1,
+	      "defer [softirq|tasklet|bh|workqueue|threaded|all]",
+	      "run one small job through each bottom half: context, thread, "
+	      "may it sleep, TSC from trigger to start");

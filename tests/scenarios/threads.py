@@ -32,7 +32,6 @@ KILL_TIMEOUT = 10.0    # kthread_stop() returns once the thread has exited
 BOOT_THREADS = {       # name -> states it may be in when `ps` runs
     "idle": {"ready", "running"},
     "shell": {"running"},            # it is the one running `ps`
-    "serial-sink": {"sleeping"},     # asleep until a sink port has data
     "ksoftirqd/0": {"sleeping", "ready"},  # woken only by a softirq storm
 }
 

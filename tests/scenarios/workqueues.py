@@ -26,7 +26,7 @@ SYSTEM_QUEUES = {       # name -> FLAGS column
     "events": "-",
     "events_highpri": "HIGHPRI",
     "events_bh": "BH",
-    "events_bh_highpri": "BH",
+    "events_bh_highpri": "BH,HI",
 }
 
 _HEADER = re.compile(r"^WORKQUEUE\s+FLAGS\s+ACTIVE/MAX\s+PENDING\s+RUNNING\s+QUEUED"
