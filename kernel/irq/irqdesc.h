@@ -44,6 +44,7 @@ struct irqaction {
 	irq_handler_t thread_fn; /* runs in thread, may sleep */
 	struct thread *thread;	 /* "irq/N-name" */
 	unsigned int irq;
+	int thread_tid;		      /* to notice the thread's death */
 	unsigned long thread_flags;   /* IRQTF_* */
 	unsigned long thread_mask;    /* its bit in desc->threads_oneshot */
 	unsigned long thread_runs;    /* times thread_fn was called */
@@ -54,6 +55,7 @@ struct irqaction {
 #define IRQTF_RUNTHREAD	       0x1 /* woken: thread_fn should run */
 #define IRQTF_RUNNING	       0x2 /* thread_fn is running now */
 #define IRQTF_FORCED	       0x4 /* threadirqs made this handler a thread */
+#define IRQTF_DEAD	       0x8 /* its thread died (an oops in thread_fn) */
 
 /* irq_desc.status bits */
 #define IRQS_SPURIOUS_DISABLED 0x1  /* "nobody cared": switched off */

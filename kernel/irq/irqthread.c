@@ -34,6 +34,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "lib/errno.h"
 
@@ -134,11 +135,14 @@ void irq_replay(unsigned int irq)
 	irq_offload(replay_handlers, (void *)(uintptr_t)irq);
 }
 
-/* No thread (yet): the scheduler was not up when the line was requested. */
+/* No thread (yet): the scheduler was not up when the line was requested;
+ * or no more: an oops ended it (the oops was reported). */
 static void wake_without_thread(struct irqaction *a)
 {
 	static bool warned;
 
+	if (a->thread_flags & IRQTF_DEAD)
+		return; /* counted as handled; nobody to run it */
 	if (a->thread_flags & IRQTF_FORCED) {
 		a->thread_fn((int)a->irq, a->dev_id); /* as it was written */
 		return;
@@ -155,7 +159,8 @@ void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
 {
 	struct thread *t = a->thread;
 
-	if (!t && (a->thread_flags & IRQTF_FORCED || !a->thread_fn)) {
+	if (!t &&
+	    (a->thread_flags & (IRQTF_FORCED | IRQTF_DEAD) || !a->thread_fn)) {
 		wake_without_thread(a);
 		return;
 	}
@@ -276,9 +281,48 @@ int irq_setup_thread(struct irqaction *a)
 		return -ENOMEM;
 	}
 	sched_setscheduler(t, SCHED_FIFO, IRQ_THREAD_PRIO);
+	a->thread_tid = t->tid;
 	a->thread = t;
 	wake_up_new_thread(t); /* it runs up to its first sleep */
 	return 0;
+}
+
+/*
+ * An oops in thread_fn ends the thread (kernel/sched/thread.c) in the
+ * middle of its work: it will never clear its ONESHOT bit nor its share
+ * of threads_active, and its struct thread is freed. Waiters notice it
+ * here - the thread is gone from the thread list - and undo what the
+ * thread would have done, so the line and free_irq go on.
+ */
+static void forget_dead_thread(struct irq_desc *desc, struct irqaction *a)
+{
+	unsigned long flags;
+	bool replay = false;
+
+	if (!a->thread || find_thread(a->thread_tid))
+		return; /* none, or alive */
+	pr_err("irq %u: thread irq/%u-%s has died (an oops in its thread_fn?): the line goes on without it\n",
+	       a->irq, a->irq, a->name);
+	flags = spin_lock_irqsave(&desc->lock);
+	a->thread = NULL;
+	if (a->thread_flags & (IRQTF_RUNTHREAD | IRQTF_RUNNING)) {
+		desc->threads_active--;
+		if (a->flags & IRQF_ONESHOT)
+			replay = oneshot_finish(desc, a);
+	}
+	__atomic_and_fetch(&a->thread_flags, ~(IRQTF_RUNTHREAD | IRQTF_RUNNING),
+			   __ATOMIC_RELEASE);
+	__atomic_or_fetch(&a->thread_flags, IRQTF_DEAD, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&desc->lock, flags);
+	if (replay)
+		irq_replay(a->irq);
+	wake_up_all(&threads_done);
+}
+
+static void forget_dead_threads(struct irq_desc *desc)
+{
+	for (struct irqaction *a = desc->action; a; a = a->next)
+		forget_dead_thread(desc, a);
 }
 
 static bool line_threads_idle(struct irq_desc *desc)
@@ -286,9 +330,15 @@ static bool line_threads_idle(struct irq_desc *desc)
 	return __atomic_load_n(&desc->threads_active, __ATOMIC_ACQUIRE) == 0;
 }
 
+/* Waits are event-driven; every DEAD_CHECK_TICKS they also look for a
+ * thread that can no longer send the event. */
+#define DEAD_CHECK_TICKS (hz / 10 + 1)
+
 void irq_wait_for_threads(struct irq_desc *desc)
 {
-	wait_event(threads_done, line_threads_idle(desc));
+	while (!wait_event_timeout(threads_done, line_threads_idle(desc),
+				   DEAD_CHECK_TICKS))
+		forget_dead_threads(desc);
 }
 
 static bool action_idle(struct irqaction *a)
@@ -300,12 +350,17 @@ static bool action_idle(struct irqaction *a)
 /*
  * The action is off the chain already, so nobody wakes it any more. A
  * woken thread still runs its thread_fn (the device asked for it), and a
- * running one finishes; then the thread is stopped.
+ * running one finishes; then the thread is stopped. (An idle thread is
+ * asleep in irq_thread_wait: it cannot die there.)
  */
 void irq_stop_thread(struct irq_desc *desc, struct irqaction *a)
 {
-	(void)desc;
-	wait_event(threads_done, action_idle(a));
+	while (!wait_event_timeout(threads_done, action_idle(a),
+				   DEAD_CHECK_TICKS)) {
+		forget_dead_thread(desc, a);
+		if (!a->thread)
+			return; /* died: nothing left to stop */
+	}
 	kthread_stop(a->thread);
 	a->thread = NULL;
 }

@@ -495,6 +495,59 @@ static void free_irq_runs_pending_thread(struct ktest *t)
 	EXPECT_EQ(t, tdevs[1].runs, 1);
 }
 
+static volatile int oops_zero;
+
+static irqreturn_t oopsing_thread_fn(int irq, void *dev_id)
+{
+	(void)dev_id;
+	return (irqreturn_t)(irq / oops_zero); /* divide error: an oops */
+}
+
+/* An oops in thread_fn kills only its irq/N-name thread. The line does
+ * not stay held for it: synchronize_irq notices the death, drops the
+ * dead thread's ONESHOT bit and returns; the sharer goes on working;
+ * free_irq of the dead action returns. */
+static void oops_in_thread_fn_releases_line(struct ktest *t)
+{
+	const unsigned long flags = IRQF_SHARED | IRQF_ONESHOT;
+	unsigned long oopses = oops_count;
+	struct irqaction *bad;
+	int tid;
+
+	fresh_level_line();
+	tdevs_reset();
+	ASSERT_EQ(t,
+		  request_threaded_irq(TEST_IRQ, primary, oopsing_thread_fn,
+				       flags, "oopser", dev(1)),
+		  0);
+	ASSERT_EQ(t,
+		  request_threaded_irq(TEST_IRQ, primary, thread_fn, flags,
+				       "good", dev(2)),
+		  0);
+	bad = action_of(1);
+	tid = bad->thread->tid;
+	irq_offload(fire, NULL);
+	ASSERT_TRUE(t, waited(&tdevs[2].finished));
+	for (int i = 0; i < 2000 && find_thread(tid); i++)
+		msleep(1); /* until the oops has ended the thread */
+	ASSERT_TRUE(t, find_thread(tid) == NULL);
+	EXPECT_EQ(t, oops_count, oopses + 1);
+	EXPECT_TRUE(t, fc.masked); /* the dead thread's bit still holds it */
+	synchronize_irq(TEST_IRQ); /* notices the death, does not hang */
+	EXPECT_TRUE(t, bad->thread_flags & IRQTF_DEAD);
+	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
+	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
+	EXPECT_FALSE(t, fc.masked); /* released for "good" */
+
+	irq_offload(fire, NULL); /* the line still works for the sharer */
+	EXPECT_TRUE(t, waited(&tdevs[2].finished));
+	EXPECT_EQ(t, tdevs[2].runs, 2);
+	synchronize_irq(TEST_IRQ);
+	EXPECT_FALSE(t, fc.masked);
+	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "oopser");
+	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(2)), "good");
+}
+
 /* The regression other kernels had: a line whose handler always returns
  * IRQ_WAKE_THREAD was counted as unhandled and disabled. */
 static void wake_thread_is_not_unhandled(struct ktest *t)
@@ -682,6 +735,7 @@ KTEST_SUITE_FULL(threaded_irq, tirq_init, tirq_exit,
 		 KTEST_CASE(oneshot_must_match_among_sharers),
 		 KTEST_CASE(free_irq_waits_for_running_thread),
 		 KTEST_CASE(free_irq_runs_pending_thread),
+		 KTEST_CASE(oops_in_thread_fn_releases_line),
 		 KTEST_CASE(wake_thread_is_not_unhandled),
 		 KTEST_CASE(forced_threading),
 		 KTEST_CASE(real_device_wakes_thread),
