@@ -47,20 +47,31 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 	return ret;
 }
 
-void generic_handle_irq(unsigned int irq)
+/* Run the line's handlers, without the EOI: for the dispatcher, and for
+ * replaying an interrupt ONESHOT threads held back (irqthread.c). */
+void handle_irq_event(unsigned int irq)
 {
-	struct irq_desc *desc;
+	struct irq_desc *desc = &irq_desc[irq];
 	irqreturn_t ret;
 
-	if (irq >= NR_IRQS)
-		return;
-	desc = &irq_desc[irq];
 	desc->count[smp_processor_id()]++;
-
 	desc->status |= IRQS_INPROGRESS;
 	ret = handle_irq_chain(desc, irq);
 	desc->status &= ~IRQS_INPROGRESS;
 	note_interrupt(desc, irq, ret);
+}
+
+void generic_handle_irq(unsigned int irq)
+{
+	struct irq_desc *desc;
+
+	if (irq >= NR_IRQS)
+		return;
+	desc = &irq_desc[irq];
+	/* While ONESHOT threads hold the line no primary runs again: the
+	 * interrupt is remembered and replayed when they are done. */
+	if (!irq_oneshot_held(desc, irq))
+		handle_irq_event(irq);
 
 	/* The EOI comes after the handlers: for a level-triggered line the
 	 * device has now stopped asserting, so the line does not fire again

@@ -56,9 +56,11 @@ struct irqaction {
 #define IRQTF_FORCED	       0x4 /* threadirqs made this handler a thread */
 
 /* irq_desc.status bits */
-#define IRQS_SPURIOUS_DISABLED 0x1 /* "nobody cared": switched off */
-#define IRQS_INPROGRESS	       0x2 /* handlers running right now */
-#define IRQS_ONESHOT_MASKED    0x4 /* masked until ONESHOT threads finish */
+#define IRQS_SPURIOUS_DISABLED 0x1  /* "nobody cared": switched off */
+#define IRQS_INPROGRESS	       0x2  /* handlers running right now */
+#define IRQS_ONESHOT_MASKED    0x4  /* held until ONESHOT threads finish */
+#define IRQS_ONESHOT_HWMASK    0x8  /* ...and masked at the chip for it */
+#define IRQS_PENDING	       0x10 /* an edge came while held: replay */
 
 struct irq_desc {
 	struct irq_chip *chip;
@@ -79,6 +81,8 @@ struct irq_desc {
 	/* threaded IRQs */
 	unsigned long threads_oneshot; /* woken ONESHOT threads not done */
 	unsigned int threads_active;   /* woken threads not done */
+	unsigned long oneshot_held;    /* interrupts that came while held */
+	unsigned long replayed;	       /* ...of which replayed afterwards */
 };
 
 extern struct irq_desc irq_desc[NR_IRQS];
@@ -110,6 +114,16 @@ int irq_setup_thread(struct irqaction *a);
 void irq_stop_thread(struct irq_desc *desc, struct irqaction *a);
 /* Sleep until no thread of the line is woken or running. Context: task. */
 void irq_wait_for_threads(struct irq_desc *desc);
+/* An interrupt came: do ONESHOT threads hold the line? Then it is noted
+ * (an edge is replayed later) and no handler runs. Context: hard-IRQ. */
+bool irq_oneshot_held(struct irq_desc *desc, unsigned int irq);
+/* After enable_irq: open a line ONESHOT no longer holds; true if a held
+ * edge must be replayed (irq_replay, outside the lock). Desc lock held. */
+bool irq_oneshot_release(struct irq_desc *desc, unsigned int irq);
+/* Run the line's handlers again in hard-IRQ context (no EOI). */
+void irq_replay(unsigned int irq);
+/* The line's handlers without EOI (handle.c). Context: hard-IRQ. */
+void handle_irq_event(unsigned int irq);
 /* The default primary: always IRQ_WAKE_THREAD. */
 irqreturn_t irq_default_primary_handler(int irq, void *dev_id);
 

@@ -1,30 +1,36 @@
 /*
  * kernel/irq/irqthread.c - threaded interrupt handlers: the irq/N-name
- * threads, waking them, and ONESHOT unmasking. See docs/threaded-irqs.md.
+ * threads, waking them, and holding a ONESHOT line until they are done.
+ * See docs/threaded-irqs.md.
  *
  *   hard IRQ                               irq/N-name (SCHED_FIFO 50)
  *   primary handler -> IRQ_WAKE_THREAD
  *   irq_wake_thread():                      asleep in irq_thread_wait()
  *     RUNTHREAD set, threads_active++
  *     ONESHOT: bit in threads_oneshot,
- *              line masked (before EOI)
+ *              line held (level: masked,
+ *              before the EOI)
  *     wake_up_thread() ---------------->   RUNTHREAD? take it
  *   EOI, irq_exit, iret                    thread_fn(irq, dev_id)
- *                                          irq_finish_oneshot(): clear
- *                                            the bit; the last one
- *                                            unmasks (unless disabled)
+ *                                          thread_done(): clear the bit;
+ *   (an interrupt while held: no             the last one releases the
+ *    primary; irq_oneshot_held() masks       line (unless disabled) and
+ *    the line, an edge is remembered)        replays a remembered edge
  *                                          threads_active--, back to sleep
  *
  * Locking: desc->lock (IRQs off) guards threads_oneshot, threads_active,
- * the IRQS_ONESHOT_MASKED bit and the mask state; thread_flags are
- * changed with atomic operations, the primary's and the thread's.
+ * the IRQS_ONESHOT_* and IRQS_PENDING bits and the mask state;
+ * thread_flags are changed with atomic operations, the primary's and the
+ * thread's.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/arch/cpu.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/irqdesc.h"
+#include "kernel/irq/offload.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
@@ -58,15 +64,74 @@ irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
 
 /* ---- the hard-IRQ side ------------------------------------------------ */
 
-/* Keep the line shut until the ONESHOT threads are done; masking before
- * the EOI means a level-triggered device cannot fire again meanwhile. */
+/* Mask at the chip on ONESHOT's behalf (once). Desc lock held. */
+static void oneshot_hw_mask(struct irq_desc *desc, unsigned int irq)
+{
+	if (desc->status & IRQS_ONESHOT_HWMASK)
+		return;
+	desc->status |= IRQS_ONESHOT_HWMASK;
+	desc->chip->mask(irq);
+}
+
+/*
+ * Hold the line until the ONESHOT threads are done. A level line is
+ * masked at once, before the EOI, or the still-asserting device would
+ * fire again. An edge line is held lazily: masking it would lose an edge
+ * that comes meanwhile (the IOAPIC ignores edges on a masked pin), so it
+ * stays open, and an interrupt that does come is caught by
+ * irq_oneshot_held(), which masks it then and replays it afterwards.
+ */
 static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 {
 	desc->threads_oneshot |= a->thread_mask;
-	if (desc->status & IRQS_ONESHOT_MASKED)
-		return;
 	desc->status |= IRQS_ONESHOT_MASKED;
-	desc->chip->mask(a->irq);
+	if (irq_is_level(desc))
+		oneshot_hw_mask(desc, a->irq);
+}
+
+bool irq_oneshot_held(struct irq_desc *desc, unsigned int irq)
+{
+	bool held;
+
+	if (!(__atomic_load_n(&desc->status, __ATOMIC_ACQUIRE) &
+	      IRQS_ONESHOT_MASKED))
+		return false; /* the usual case, without the lock */
+	spin_lock(&desc->lock);
+	held = desc->status & IRQS_ONESHOT_MASKED;
+	if (held) {
+		desc->oneshot_held++;
+		if (!irq_is_level(desc)) /* a level device asserts again */
+			desc->status |= IRQS_PENDING;
+		oneshot_hw_mask(desc, irq);
+	}
+	spin_unlock(&desc->lock);
+	return held;
+}
+
+bool irq_oneshot_release(struct irq_desc *desc, unsigned int irq)
+{
+	bool replay = (desc->status & IRQS_PENDING) && desc->action;
+
+	if (desc->depth || (desc->status & IRQS_ONESHOT_MASKED))
+		return false; /* still disabled or held: later */
+	if ((desc->status & IRQS_ONESHOT_HWMASK) && desc->action)
+		desc->chip->unmask(irq);
+	desc->status &= ~(IRQS_ONESHOT_HWMASK | IRQS_PENDING);
+	if (replay)
+		desc->replayed++;
+	return replay;
+}
+
+static void replay_handlers(void *arg)
+{
+	handle_irq_event((unsigned int)(uintptr_t)arg);
+}
+
+/* The handlers run as if the held interrupt came now: in hard-IRQ
+ * context (irq_offload's vector). There is nothing to EOI. */
+void irq_replay(unsigned int irq)
+{
+	irq_offload(replay_handlers, (void *)(uintptr_t)irq);
 }
 
 /* No thread (yet): the scheduler was not up when the line was requested. */
@@ -137,27 +202,30 @@ static bool irq_thread_wait(struct irqaction *a)
 	}
 }
 
-/* The last ONESHOT thread of the line to finish opens it again - unless
- * disable_irq closed it meanwhile: then enable_irq will. Desc lock held. */
-static void oneshot_finish(struct irq_desc *desc, struct irqaction *a)
+/* The last ONESHOT thread of the line to finish releases it - unless
+ * disable_irq closed it meanwhile: then enable_irq will. Returns true if
+ * a held edge must be replayed. Desc lock held. */
+static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 {
 	desc->threads_oneshot &= ~a->thread_mask;
 	if (desc->threads_oneshot || !(desc->status & IRQS_ONESHOT_MASKED))
-		return;
+		return false;
 	desc->status &= ~IRQS_ONESHOT_MASKED;
-	if (!desc->depth && desc->action) /* not disabled, not freed */
-		desc->chip->unmask(a->irq);
+	return irq_oneshot_release(desc, a->irq);
 }
 
 static void thread_done(struct irq_desc *desc, struct irqaction *a)
 {
 	unsigned long flags = spin_lock_irqsave(&desc->lock);
+	bool replay = false;
 
 	if (a->flags & IRQF_ONESHOT)
-		oneshot_finish(desc, a);
+		replay = oneshot_finish(desc, a);
 	desc->threads_active--;
 	__atomic_and_fetch(&a->thread_flags, ~IRQTF_RUNNING, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&desc->lock, flags);
+	if (replay)
+		irq_replay(a->irq);
 	if (waitqueue_active(&threads_done))
 		wake_up_all(&threads_done);
 }

@@ -94,8 +94,11 @@ static int check_sharing(unsigned int irq, struct irq_desc *desc,
 		return -EBUSY;
 	}
 	if ((old->flags & IRQF_ONESHOT) != (flags & IRQF_ONESHOT)) {
-		pr_err("Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s): IRQF_ONESHOT must match\n",
-		       irq, flags, name, old->flags, old->name);
+		pr_err("Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s): IRQF_ONESHOT must match%s\n",
+		       irq, flags, name, old->flags, old->name,
+		       force_irqthreads
+			       ? " (threadirqs makes every sharer without IRQF_NO_THREAD ONESHOT)"
+			       : "");
 		return -EBUSY;
 	}
 	for (struct irqaction *a = old; a; a = a->next) {
@@ -209,6 +212,8 @@ static int attach_action(unsigned int irq, struct irq_desc *desc,
 	if (!err)
 		err = assign_oneshot_bit(irq, desc, a);
 	if (!err) {
+		if (!desc->action) /* nobody to replay an old edge to */
+			desc->status &= ~IRQS_PENDING;
 		chain_append(desc, a);
 		/* first handler: open the line, unless it is disabled or
 		 * still waiting for a ONESHOT thread of a freed handler */
@@ -292,6 +297,7 @@ const char *free_irq(unsigned int irq, void *dev_id)
 	struct irq_desc *desc;
 	struct irqaction **p, *a;
 	unsigned long flags;
+	const char *name;
 
 	if (irq >= NR_IRQS)
 		return NULL;
@@ -321,8 +327,9 @@ const char *free_irq(unsigned int irq, void *dev_id)
 		}
 		irq_stop_thread(desc, a);
 	}
+	name = a->name; /* the slot may be reused once released */
 	action_release(a);
-	return a->name;
+	return name;
 }
 
 void disable_irq_nosync(unsigned int irq)
@@ -373,6 +380,7 @@ void enable_irq(unsigned int irq)
 {
 	struct irq_desc *desc;
 	unsigned long flags;
+	bool replay = false;
 
 	if (irq >= NR_IRQS)
 		return;
@@ -386,11 +394,14 @@ void enable_irq(unsigned int irq)
 	}
 	if (--desc->depth == 0) {
 		desc->status &= ~IRQS_SPURIOUS_DISABLED;
-		/* a line a ONESHOT thread holds shut stays shut: the
-		 * thread opens it when it finishes */
+		/* a line a ONESHOT thread holds stays shut: the thread
+		 * opens it when it finishes */
 		if (desc->action && desc->chip &&
 		    !(desc->status & IRQS_ONESHOT_MASKED))
 			desc->chip->unmask(irq);
+		replay = irq_oneshot_release(desc, irq);
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
+	if (replay)
+		irq_replay(irq); /* an edge held back by ONESHOT */
 }

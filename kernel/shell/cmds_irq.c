@@ -86,6 +86,17 @@ static void print_thread(const struct irqaction *a)
 		a->thread_wakeups, a->thread_runs);
 }
 
+/* ONESHOT state: held for threads? masked at the chip? edges replayed. */
+static void print_oneshot(const struct irq_desc *desc)
+{
+	console_printf(
+		"  oneshot: %s%s%s, threads pending 0x%lx, %lu interrupts held, %lu replayed\n",
+		desc->status & IRQS_ONESHOT_MASKED ? "held" : "open",
+		desc->status & IRQS_ONESHOT_HWMASK ? ", masked" : "",
+		desc->status & IRQS_PENDING ? ", edge pending" : "",
+		desc->threads_oneshot, desc->oneshot_held, desc->replayed);
+}
+
 static int cmd_irq(int argc, char **argv)
 {
 	unsigned long irq;
@@ -118,11 +129,8 @@ static int cmd_irq(int argc, char **argv)
 		if (a->thread_fn)
 			print_thread(a);
 	}
-	if (desc->threads_oneshot || (desc->status & IRQS_ONESHOT_MASKED))
-		console_printf("  oneshot: line %s, threads pending 0x%lx\n",
-			       desc->status & IRQS_ONESHOT_MASKED ? "masked"
-								  : "open",
-			       desc->threads_oneshot);
+	if (desc->threads_oneshot || desc->oneshot_held)
+		print_oneshot(desc);
 	return 0;
 }
 SHELL_COMMAND(irq, cmd_irq, 1, 1, "irq N",

@@ -72,14 +72,25 @@ static void tirq_exit(void)
 	irq_spurious_limits = saved_limits;
 }
 
-static void fresh_line(void)
+/* A clean fake line, masked, no handlers; edge unless told "level". */
+static void fresh_line_trigger(unsigned long trigger)
 {
 	struct irq_desc *d = &irq_desc[TEST_IRQ];
 
 	memset(d, 0, sizeof(*d));
-	irq_set_chip(TEST_IRQ, &fake_chip, IRQF_TRIGGER_RISING);
+	irq_set_chip(TEST_IRQ, &fake_chip, trigger);
 	memset(&fc, 0, sizeof(fc));
 	fc.masked = true;
+}
+
+static void fresh_line(void)
+{
+	fresh_line_trigger(IRQF_TRIGGER_RISING);
+}
+
+static void fresh_level_line(void)
+{
+	fresh_line_trigger(IRQF_TRIGGER_HIGH);
 }
 
 static void fire(void *arg)
@@ -261,10 +272,11 @@ static void null_primary_needs_oneshot(struct ktest *t)
 	free_irq(TEST_IRQ, dev(1));
 }
 
-/* ONESHOT: masked from the primary until thread_fn returns. */
+/* ONESHOT on a level line: masked from the primary (before the EOI)
+ * until thread_fn returns. */
 static void oneshot_masked_while_thread_sleeps(struct ktest *t)
 {
-	fresh_line();
+	fresh_level_line();
 	tdevs_reset();
 	ASSERT_EQ(t,
 		  request_threaded_irq(TEST_IRQ, primary, thread_fn,
@@ -289,7 +301,7 @@ static void oneshot_masked_while_thread_sleeps(struct ktest *t)
  * open a disabled line; enable_irq opens it. */
 static void oneshot_respects_disable_depth(struct ktest *t)
 {
-	fresh_line();
+	fresh_level_line();
 	tdevs_reset();
 	ASSERT_EQ(t,
 		  request_threaded_irq(TEST_IRQ, primary, thread_fn,
@@ -321,13 +333,69 @@ static void oneshot_respects_disable_depth(struct ktest *t)
 	free_irq(TEST_IRQ, dev(1));
 }
 
+/* ONESHOT on an edge line: held lazily. The line stays open (masking it
+ * would lose edges on the IOAPIC); an interrupt that comes while the
+ * thread runs reaches no primary, masks the line and is replayed once
+ * thread_fn has returned - or, if the line was disabled meanwhile, at
+ * enable_irq. */
+static void oneshot_edge_holds_and_replays(struct ktest *t)
+{
+	struct irq_desc *d = &irq_desc[TEST_IRQ];
+
+	fresh_line();
+	tdevs_reset();
+	ASSERT_EQ(t,
+		  request_threaded_irq(TEST_IRQ, primary, thread_fn,
+				       IRQF_ONESHOT, "edge", dev(1)),
+		  0);
+	tdevs[1].gated = true;
+	irq_offload(fire, NULL);
+	ASSERT_TRUE(t, waited(&tdevs[1].started));
+	EXPECT_TRUE(t, d->status & IRQS_ONESHOT_MASKED); /* held... */
+	EXPECT_FALSE(t, fc.masked);			 /* ...but open */
+	irq_offload(fire, NULL); /* a second edge while thread_fn sleeps */
+	EXPECT_EQ(t, tdevs[1].primaries, 1); /* no primary for it */
+	EXPECT_TRUE(t, fc.masked);	     /* now masked */
+	EXPECT_TRUE(t, d->status & IRQS_PENDING);
+	tdevs[1].gated = false;
+	complete(&tdevs[1].release);
+	ASSERT_TRUE(t, waited(&tdevs[1].finished));
+	synchronize_irq(TEST_IRQ);
+	EXPECT_EQ(t, tdevs[1].primaries, 2); /* replayed after the thread */
+	EXPECT_EQ(t, tdevs[1].runs, 2);	     /* which woke it again */
+	EXPECT_EQ(t, d->replayed, 1);
+	EXPECT_FALSE(t, fc.masked);
+	EXPECT_EQ(t, kstat_irqs(TEST_IRQ), 2);
+
+	/* held edge, then disable_irq: the replay waits for enable_irq */
+	tdevs_reset();
+	tdevs[1].gated = true;
+	irq_offload(fire, NULL);
+	ASSERT_TRUE(t, waited(&tdevs[1].started));
+	irq_offload(fire, NULL);
+	disable_irq_nosync(TEST_IRQ);
+	tdevs[1].gated = false;
+	complete(&tdevs[1].release);
+	synchronize_irq(TEST_IRQ);
+	EXPECT_EQ(t, tdevs[1].primaries, 1);
+	EXPECT_TRUE(t, fc.masked);
+	EXPECT_TRUE(t, d->status & IRQS_PENDING);
+	enable_irq(TEST_IRQ);
+	synchronize_irq(TEST_IRQ);
+	EXPECT_EQ(t, tdevs[1].primaries, 2); /* replayed at enable_irq */
+	EXPECT_EQ(t, tdevs[1].runs, 2);
+	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, d->status & (IRQS_PENDING | IRQS_ONESHOT_MASKED));
+	free_irq(TEST_IRQ, dev(1));
+}
+
 /* Two ONESHOT sharers: each woken thread holds a bit; the line opens
  * only when both have returned. */
 static void two_oneshot_sharers(struct ktest *t)
 {
 	const unsigned long flags = IRQF_SHARED | IRQF_ONESHOT;
 
-	fresh_line();
+	fresh_level_line();
 	tdevs_reset();
 	ASSERT_EQ(t,
 		  request_threaded_irq(TEST_IRQ, primary, thread_fn, flags,
@@ -472,7 +540,7 @@ static void forced_threading(struct ktest *t)
 	struct irqaction *a;
 	int err;
 
-	fresh_line();
+	fresh_level_line();
 	tdevs_reset();
 	force_irqthreads = true;
 	err = request_irq(TEST_IRQ, plain_handler, IRQF_SHARED, "forced",
@@ -609,6 +677,7 @@ KTEST_SUITE_FULL(threaded_irq, tirq_init, tirq_exit,
 		 KTEST_CASE(null_primary_needs_oneshot),
 		 KTEST_CASE(oneshot_masked_while_thread_sleeps),
 		 KTEST_CASE(oneshot_respects_disable_depth),
+		 KTEST_CASE(oneshot_edge_holds_and_replays),
 		 KTEST_CASE(two_oneshot_sharers),
 		 KTEST_CASE(oneshot_must_match_among_sharers),
 		 KTEST_CASE(free_irq_waits_for_running_thread),

@@ -14,7 +14,7 @@ from harness.shell import Shell
 APPEND = ""
 SERIAL_PORTS = 4
 MONITOR = True
-VARIANTS = [("apic", ""), ("noapic", "noapic")]
+VARIANTS = [("apic", ""), ("noapic", "noapic"), ("threadirqs", "threadirqs")]
 
 PROMPT_TIMEOUT = 30
 KEY_TIMEOUT = 10        # seconds for pressed keys to show up in `kbd`

@@ -20,7 +20,7 @@ from harness.shell import Shell
 
 APPEND = ""
 SERIAL_PORTS = 4
-VARIANTS = [("apic", ""), ("noapic", "noapic")]
+VARIANTS = [("apic", ""), ("noapic", "noapic"), ("threadirqs", "threadirqs")]
 
 PROMPT_TIMEOUT = 30
 TOTAL = 1 << 20          # bytes streamed into COM3

@@ -85,8 +85,11 @@ def test_kbd_read_while_com3_streams(m):
     sender.start()
     _type_keys(m, TEXT)
     _sendkey(m, "ret")
+    sent_while_typing = state["sent"]
     sh.expect(rf'kbd read: "{TEXT}" \(Enter\)', timeout=30)
     sh.wait_prompt()
+    m.note(f"COM3 had been sent {sent_while_typing} of {STREAM} bytes when Enter was "
+           f"pressed ({len(TEXT) + 1} keys typed meanwhile)")
 
     deadline = time.monotonic() + STREAM_TIMEOUT
     while True:
