@@ -51,6 +51,7 @@ USER_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pie -fno-pic \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib \
 	-std=gnu11 -Wall -Wextra -Werror -g -O2 -I. -MMD -MP
 USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.c))))
+USER_PROGS += badelf # hello.elf cut short: the loader must refuse it
 USER_ELFS := $(patsubst %,$(B)/user/%.elf,$(USER_PROGS))
 USER_RT := $(patsubst %,$(B)/uobj/%.o,user/lib/crt0 user/lib/user \
 	lib/string lib/vsnprintf lib/errno)
@@ -69,6 +70,9 @@ $(B)/uobj/%.o: %.c
 $(B)/uobj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(B)/user/badelf.elf: $(B)/user/hello.elf
+	head -c 300 $< > $@
 
 $(B)/user/%.elf: $(B)/uobj/user/%.o $(USER_RT) user/user.ld
 	@mkdir -p $(dir $@)

@@ -74,9 +74,10 @@ int proc_ioperm(struct process *p, uint32_t from, uint32_t num, bool on)
 	if (!num || from > 0xffff || num > 0x10000 - from)
 		return -EINVAL;
 	if (on && !uio_ports_allowed(&p->uio, from, num)) {
-		pr_err("ioperm: %s (pid %d): ports 0x%lx-0x%lx belong to no line it holds; refused\n",
-		       p->name, p->pid, (unsigned long)from,
-		       (unsigned long)(from + num - 1));
+		if (uio_may_complain(&p->uio))
+			pr_err("ioperm: %s (pid %d): ports 0x%lx-0x%lx belong to no line it holds; refused\n",
+			       p->name, p->pid, (unsigned long)from,
+			       (unsigned long)(from + num - 1));
 		return -EPERM;
 	}
 	flags = local_irq_save(); /* the bitmap is the running process's */

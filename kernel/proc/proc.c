@@ -178,6 +178,7 @@ static struct process *proc_alloc(const char *name,
 	init_waitqueue_head(&p->exit_wait);
 	p->exit_notify = exit_notify;
 	p->state = PROC_RUNNING;
+	p->in_syscall = -1;
 	return p;
 }
 
@@ -276,6 +277,11 @@ void proc_exit(int code, const char *why)
 	 * reap p while this thread still uses it. */
 	local_irq_disable();
 	p->state = PROC_ZOMBIE;
+	if (p->detached) {
+		proc_table_del(p);
+		kfree(p);
+		kthread_exit(code);
+	}
 	wake_up_all(&p->exit_wait);
 	if (p->exit_notify)
 		wake_up_all(p->exit_notify);
@@ -296,6 +302,18 @@ int proc_reap(struct process *p)
 	proc_table_del(p);
 	proc_free(p);
 	return code;
+}
+
+void proc_detach(struct process *p)
+{
+	unsigned long flags = local_irq_save();
+	bool ended = proc_exited(p);
+
+	p->detached = true;
+	p->exit_notify = NULL;
+	local_irq_restore(flags);
+	if (ended) /* too late to free itself: do it here */
+		proc_reap(p);
 }
 
 void proc_kill(struct process *p, const char *why)
@@ -441,7 +459,8 @@ static unsigned int irqs_held(const struct process *p, char *buf, size_t n)
 
 void proc_print_table(void)
 {
-	console_printf("  PID  TID NAME             STATE    SYSCALLS IRQS\n");
+	console_printf(
+		"  PID  TID NAME             STATE    SYSCALLS IN          IRQS\n");
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct process *p = procs[i];
 		char irqs[24];
@@ -449,9 +468,9 @@ void proc_print_table(void)
 		if (!p)
 			continue;
 		irqs_held(p, irqs, sizeof(irqs));
-		console_printf("%5d %4d %-16s %-8s %8lu %s\n", p->pid,
+		console_printf("%5d %4d %-16s %-8s %8lu %-11s %s\n", p->pid,
 			       p->thread ? p->thread->tid : 0, p->name,
 			       p->state == PROC_RUNNING ? "running" : "exited",
-			       p->syscalls, irqs);
+			       p->syscalls, syscall_name(p->in_syscall), irqs);
 	}
 }

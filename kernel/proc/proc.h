@@ -64,6 +64,7 @@ struct process {
 	uint32_t *pgdir;
 	uint32_t entry, user_sp;
 	int exit_code;
+	bool detached;		/* background: frees itself at exit */
 	const char *end_reason; /* "exit", "killed by Ctrl-C", a fault... */
 
 	volatile bool killed; /* end at the next return to ring 3 */
@@ -80,6 +81,7 @@ struct process {
 	struct wait_queue_head *exit_notify; /* woken too when it ends */
 
 	unsigned long syscalls, faults;
+	int in_syscall; /* the call it is in now, or -1 (for ps) */
 };
 
 void proc_init(void);
@@ -90,6 +92,8 @@ void proc_init(void);
 struct process *proc_spawn(const char *name, int argc, char **argv,
 			   struct wait_queue_head *exit_notify, int *err);
 bool proc_exited(const struct process *p);
+/* A background process: nobody will reap it; it frees itself at exit. */
+void proc_detach(struct process *p);
 /* Wait for the end (if not yet), free the process; its exit code. */
 int proc_reap(struct process *p);
 void proc_kill(struct process *p, const char *why);
@@ -113,5 +117,6 @@ void ioperm_load(struct process *p);
 void ioperm_unload(struct process *p);
 
 void syscall_init(void);
+const char *syscall_name(int nr);
 
 #endif

@@ -171,6 +171,28 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_irq_info] = sys_irq_info,
 };
 
+static const char *const syscall_names[NR_SYSCALLS] = {
+	[SYS_exit] = "exit",
+	[SYS_write] = "write",
+	[SYS_read] = "read",
+	[SYS_getpid] = "getpid",
+	[SYS_sleep_ms] = "sleep_ms",
+	[SYS_yield] = "yield",
+	[SYS_irq_attach] = "irq_attach",
+	[SYS_irq_wait] = "irq_wait",
+	[SYS_irq_ack] = "irq_ack",
+	[SYS_irq_detach] = "irq_detach",
+	[SYS_ioperm] = "ioperm",
+	[SYS_irq_info] = "irq_info",
+};
+
+const char *syscall_name(int nr)
+{
+	if (nr < 0)
+		return "-";
+	return nr < NR_SYSCALLS && syscall_names[nr] ? syscall_names[nr] : "?";
+}
+
 static void syscall_trap(struct trap_frame *f)
 {
 	struct process *p = current_process();
@@ -184,11 +206,14 @@ static void syscall_trap(struct trap_frame *f)
 	}
 	p->syscalls++;
 	local_irq_enable();
-	if (nr < NR_SYSCALLS && syscall_table[nr])
+	if (nr < NR_SYSCALLS && syscall_table[nr]) {
+		p->in_syscall = (int)nr;
 		f->eax = (uint32_t)syscall_table[nr](p, f->ebx, f->ecx, f->edx);
-	else
+	} else {
 		f->eax = (uint32_t)-ENOSYS;
+	}
 	local_irq_disable();
+	p->in_syscall = -1;
 }
 
 void syscall_init(void)

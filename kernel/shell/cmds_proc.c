@@ -5,7 +5,8 @@
  * in this command, sleeping on the console's receive queue, until the
  * process ends. Bytes typed meanwhile go to the process's read(); Ctrl-C
  * kills it. The process's exit wakes the same queue, so one wait covers
- * both events.
+ * both events. `run NAME ... &` leaves it running in the background
+ * (no input, no Ctrl-C: `kill TID` ends it) and frees it when it ends.
  */
 #include "drivers/tty/uart16550.h"
 #include "kernel/console.h"
@@ -13,6 +14,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/shell/shell.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 #define CTRL_C 0x03
 
@@ -41,9 +43,12 @@ static void feed_foreground(struct process *p)
 static int cmd_run(int argc, char **argv)
 {
 	struct uart_port *con = console_port();
+	bool background = !strcmp(argv[argc - 1], "&");
 	struct process *p;
 	int err, code, pid;
 
+	if (background)
+		argc--;
 	p = proc_spawn(argv[1], argc - 1, argv + 1, &con->rx_wait, &err);
 	if (!p) {
 		console_printf("run: cannot start %s: %s\n", argv[1],
@@ -51,6 +56,13 @@ static int cmd_run(int argc, char **argv)
 		return err;
 	}
 	pid = p->pid;
+	if (background) {
+		console_printf(
+			"[%s: pid %d, tid %d, in the background; 'kill %d' ends it]\n",
+			p->name, pid, p->thread->tid, p->thread->tid);
+		proc_detach(p);
+		return 0;
+	}
 	for (;;) {
 		wait_event(con->rx_wait, !uart_rx_empty(con) || proc_exited(p));
 		if (proc_exited(p))

@@ -33,6 +33,17 @@ static struct uio_line lines[NR_IRQS];
 static struct uio_releasable *releasables[UIO_RELEASABLE_MAX];
 static DEFINE_MUTEX(uio_mutex); /* attach/detach, the tables above */
 
+bool uio_may_complain(struct uio_client *c)
+{
+	if (c->complaints < UIO_COMPLAINTS_MAX) {
+		c->complaints++;
+		return true;
+	}
+	if (c->complaints++ == UIO_COMPLAINTS_MAX)
+		pr_err("uio: %s: more refusals; no longer logged\n", c->name);
+	return false;
+}
+
 /* Lines the kernel never gives away: the tick and the PIC cascade. */
 static bool kernel_only_line(unsigned int irq)
 {
@@ -74,7 +85,10 @@ static irqreturn_t uio_top_half(int irq, void *dev_id)
 {
 	struct uio_line *l = dev_id;
 
-	if (!(l->flags & IRQ_ATTACH_NOMASK)) {
+	/* Mask once per ack: an interrupt already on its way to the CPU when
+	 * the line was masked (in the local APIC's IRR) still arrives and runs
+	 * this again; a second disable would need a second ack. */
+	if (!(l->flags & IRQ_ATTACH_NOMASK) && !l->masked) {
 		disable_irq_nosync((unsigned int)irq);
 		l->masked = true;
 	}
@@ -102,7 +116,7 @@ static void reclaim_line(struct uio_line *l)
  * one that cannot (not releasable, or refusing now) keeps the line, and
  * those already released get it back.
  */
-static int release_kernel_handlers(struct uio_line *l, const char *who)
+static int release_kernel_handlers(struct uio_line *l, struct uio_client *c)
 {
 	struct irq_desc *desc = &irq_desc[l->irq];
 	struct irqaction *a;
@@ -112,21 +126,23 @@ static int release_kernel_handlers(struct uio_line *l, const char *who)
 		int err;
 
 		if (!r || l->nr_released == UIO_LINE_RELEASED) {
-			pr_err("uio: irq %u stays with the kernel: %s cannot release it (asked by %s)\n",
-			       l->irq, a->name, who);
+			if (uio_may_complain(c))
+				pr_err("uio: irq %u stays with the kernel: %s cannot release it (asked by %s)\n",
+				       l->irq, a->name, c->name);
 			reclaim_line(l);
 			return -EBUSY;
 		}
 		err = r->release(r->dev_id);
 		if (err) {
-			pr_err("uio: irq %u: %s refuses to release it (%d) for %s\n",
-			       l->irq, r->name, err, who);
+			if (uio_may_complain(c))
+				pr_err("uio: irq %u: %s refuses to release it (%d) for %s\n",
+				       l->irq, r->name, err, c->name);
 			reclaim_line(l);
 			return -EBUSY;
 		}
 		l->released[l->nr_released++] = r;
 		pr_info("uio: irq %u: %s released for %s\n", l->irq, r->name,
-			who);
+			c->name);
 	}
 	return 0;
 }
@@ -143,24 +159,28 @@ static int check_attach(struct uio_client *c, unsigned int irq,
 			unsigned int flags)
 {
 	if (irq >= NR_IRQS || !irq_desc[irq].chip) {
-		pr_err("uio: %s: no interrupt line %u\n", c->name, irq);
+		if (uio_may_complain(c))
+			pr_err("uio: %s: no interrupt line %u\n", c->name, irq);
 		return -EINVAL;
 	}
 	if (flags & ~IRQ_ATTACH_NOMASK)
 		return -EINVAL;
 	if (kernel_only_line(irq)) {
-		pr_err("uio: %s: irq %u is the kernel's own; refused\n",
-		       c->name, irq);
+		if (uio_may_complain(c))
+			pr_err("uio: %s: irq %u is the kernel's own; refused\n",
+			       c->name, irq);
 		return -EPERM;
 	}
 	if ((flags & IRQ_ATTACH_NOMASK) && irq_is_level(&irq_desc[irq])) {
-		pr_err("uio: %s: irq %u is level-triggered: it must stay masked until the ack (no NOMASK)\n",
-		       c->name, irq);
+		if (uio_may_complain(c))
+			pr_err("uio: %s: irq %u is level-triggered: it must stay masked until the ack (no NOMASK)\n",
+			       c->name, irq);
 		return -EINVAL;
 	}
 	if (lines[irq].owner) {
-		pr_err("uio: %s: irq %u is already owned by %s\n", c->name, irq,
-		       lines[irq].owner->name);
+		if (uio_may_complain(c))
+			pr_err("uio: %s: irq %u is already owned by %s\n",
+			       c->name, irq, lines[irq].owner->name);
 		return -EBUSY;
 	}
 	if (free_handle(c) < 0)
@@ -181,7 +201,7 @@ int uio_attach(struct uio_client *c, unsigned int irq, unsigned int flags)
 	l = &lines[irq];
 	l->irq = irq;
 	l->nr_released = 0;
-	err = release_kernel_handlers(l, c->name);
+	err = release_kernel_handlers(l, c);
 	if (err)
 		goto out_unlock;
 	snprintf(l->action_name, sizeof(l->action_name), "uio:%s", c->name);

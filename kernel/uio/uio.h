@@ -48,7 +48,14 @@ struct uio_client {
 	char name[UIO_NAME_LEN];
 	struct uio_line *lines[UIO_HANDLES]; /* handle -> line */
 	volatile bool *interrupted;	     /* waits end with -EINTR */
+	unsigned int complaints;	     /* refusals logged so far */
 };
+
+/* Log a refusal caused by client c; after UIO_COMPLAINTS_MAX of them, one
+ * last line says the rest are not logged (a fuzzer would flood the log).
+ * The caller still gets its error code every time. */
+#define UIO_COMPLAINTS_MAX 8
+bool uio_may_complain(struct uio_client *c);
 
 /* A kernel driver that can hand its line over to user space. */
 struct uio_releasable {
