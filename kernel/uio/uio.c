@@ -85,6 +85,7 @@ static irqreturn_t uio_top_half(int irq, void *dev_id)
 {
 	struct uio_line *l = dev_id;
 
+	l->last_tsc = rdtsc(); /* first: the uio_wakeup benchmark starts here */
 	/* Mask once per ack: an interrupt already on its way to the CPU when
 	 * the line was masked (in the local APIC's IRR) still arrives and runs
 	 * this again; a second disable would need a second ack. */
@@ -92,7 +93,6 @@ static irqreturn_t uio_top_half(int irq, void *dev_id)
 		disable_irq_nosync((unsigned int)irq);
 		l->masked = true;
 	}
-	l->last_tsc = rdtsc();
 	l->events++;
 	wake_up_all(&l->wait);
 	return IRQ_HANDLED;
