@@ -116,8 +116,11 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();
 	uart_register_releasable();
-	if (!i8042_init())
+	if (!i8042_init()) {
 		hotkey_init();
+		i8042_register_releasable();
+		hotkey_register_releasable();
+	}
 	sched_init();
 	proc_init();
 	local_irq_enable();

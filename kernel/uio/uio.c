@@ -100,15 +100,18 @@ static irqreturn_t uio_top_half(int irq, void *dev_id)
 
 /* ---- attaching ------------------------------------------------------ */
 
+/* Give the line back in the order it was released, so the kernel's
+ * chain keeps its order (the hotkey must run after i8042). */
 static void reclaim_line(struct uio_line *l)
 {
-	while (l->nr_released > 0) {
-		struct uio_releasable *r = l->released[--l->nr_released];
+	for (int i = 0; i < l->nr_released; i++) {
+		struct uio_releasable *r = l->released[i];
 
 		r->reclaim(r->dev_id);
 		pr_info("uio: irq %u: %s is the kernel's again\n", l->irq,
 			r->name);
 	}
+	l->nr_released = 0;
 }
 
 /*

@@ -239,8 +239,9 @@ static void policy_refusals(struct ktest *t)
 	fresh(IRQF_TRIGGER_RISING);
 	EXPECT_EQ(t, uio_attach(&client, 0, 0), -EPERM);	/* the tick */
 	EXPECT_EQ(t, uio_attach(&client, NR_IRQS, 0), -EINVAL); /* no line */
-	EXPECT_EQ(t, uio_attach(&client, 1, 0), -EBUSY); /* i8042 keeps it */
-	EXPECT_TRUE(t, irq_desc[1].action != NULL);	 /* untouched */
+	/* the console's line: ttyS0 is not releasable */
+	EXPECT_EQ(t, uio_attach(&client, 4, 0), -EBUSY);
+	EXPECT_TRUE(t, irq_desc[4].action != NULL); /* untouched */
 	h = uio_attach(&client, TEST_IRQ, 0);
 	ASSERT_EQ(t, h, 0);
 	memset(&other, 0, sizeof(other));

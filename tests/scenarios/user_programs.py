@@ -10,6 +10,7 @@ import re
 
 from harness import kstats
 from harness.shell import Shell
+from harness.suites import boot_options
 
 APPEND = ""
 PROMPT_TIMEOUT = 30
@@ -31,6 +32,12 @@ def _run(sh, line, timeout=RUN_TIMEOUT):
     end = _ENDED.search(out)
     assert end, f"'run {line}' printed no '[NAME (pid N): WHY, exit code N]' line:\n{out}"
     return out, end["why"], int(end["code"])
+
+
+def _names(sh, irq):
+    """The handler names on a line (empty if `irqs` has no row for it)."""
+    row = kstats.irqs(sh).rows.get(irq)
+    return row.names if row else []
 
 
 def _alive(sh):
@@ -141,3 +148,24 @@ def test_irqstat_counts_and_missed_events(m):
                 describe="IRQ 8 to lose its uio handler after the kill")
     detail = kstats.irq_detail(sh, 8)
     assert detail.depth == 0 and not detail.actions, f"irq 8 after detach: {detail.text}"
+
+
+@boot_options(monitor=True)
+def test_userkbd_second_device(m):
+    """The keyboard driven from ring 3: userkbd attaches IRQ 1 (i8042 and
+    the hotkey step aside), prints the keys pressed through the QEMU
+    monitor, ends on Esc, and the kernel's handlers come back in order."""
+    sh = _shell(m)
+    before = kstats.irqs(sh).row(1).names
+    out = kstats.command(sh, "run userkbd &")
+    assert "in the background" in out, out
+    kstats.poll(lambda: _names(sh, 1) == ["uio:userkbd"], timeout=10,
+                describe="IRQ 1 to show uio:userkbd")
+    for key in ("a", "b", "1", "esc"):
+        assert m.monitor(f"sendkey {key}").strip() == ""
+    sh.expect(r"userkbd: key 0x1e 'a'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: key 0x30 'b'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: key 0x02 '1'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: (\d+) events, (\d+) bytes, 4 key presses", timeout=RUN_TIMEOUT)
+    kstats.poll(lambda: _names(sh, 1) == before, timeout=10,
+                describe=f"IRQ 1 back to {before}")

@@ -30,6 +30,12 @@ def _shell(m):
     return sh
 
 
+def _names(sh, irq):
+    """The handler names on a line (empty if `irqs` has no row for it)."""
+    row = kstats.irqs(sh).rows.get(irq)
+    return row.names if row else []
+
+
 def _start(sh, args=""):
     sh.type(f"run userserial {args}\r".replace("  ", " "))
     sh.expect(r"userserial: COM2 is mine \(irq 3, handle \d+\)", timeout=20)
@@ -94,12 +100,12 @@ def test_ctrl_c_kills_and_line_free_again(m):
 
     out = kstats.command(sh, "run userserial &")
     tid = int(re.search(r"tid (\d+), in the background", out)[1])
-    kstats.poll(lambda: kstats.irqs(sh).row(3).names == ["uio:userserial"], timeout=10,
+    kstats.poll(lambda: _names(sh, 3) == ["uio:userserial"], timeout=10,
                 describe="IRQ 3 to show uio:userserial")
     m.port(2).send(b"again")
     m.port(2).expect(r"AGAIN", timeout=20)
     kstats.command(sh, f"kill {tid}")
-    kstats.poll(lambda: kstats.irqs(sh).row(3).names == KERNEL_IRQ3, timeout=10,
+    kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
                 describe="IRQ 3 back with the kernel's ttyS1")
 
 
@@ -109,11 +115,11 @@ def test_second_owner_refused(m):
     sh = _shell(m)
     out = kstats.command(sh, "run userserial &")
     tid = int(re.search(r"tid (\d+), in the background", out)[1])
-    kstats.poll(lambda: kstats.irqs(sh).row(3).names == ["uio:userserial"], timeout=10,
+    kstats.poll(lambda: _names(sh, 3) == ["uio:userserial"], timeout=10,
                 describe="IRQ 3 to show uio:userserial")
     out = kstats.command(sh, "run userserial")
     assert "uio: userserial: irq 3 is already owned by userserial" in out, out
     assert "irq_attach(3): EBUSY" in out, out
     kstats.command(sh, f"kill {tid}")
-    kstats.poll(lambda: kstats.irqs(sh).row(3).names == KERNEL_IRQ3, timeout=10,
+    kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
                 describe="IRQ 3 back with the kernel's ttyS1")
