@@ -45,12 +45,39 @@ KSRCS := $(filter-out $(SELFTEST_SRC), \
 		-name '*.c' -o -name '*.S' | sort))
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KSRCS)))
 
+# User programs (ring 3): one per user/*.c, each a static ELF linked at
+# USER_BASE with the runtime in user/lib and the formatter from lib/.
+USER_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pie -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib \
+	-std=gnu11 -Wall -Wextra -Werror -g -O2 -I. -MMD -MP
+USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.c))))
+USER_PROGS += badelf # hello.elf cut short: the loader must refuse it
+USER_ELFS := $(patsubst %,$(B)/user/%.elf,$(USER_PROGS))
+USER_RT := $(patsubst %,$(B)/uobj/%.o,user/lib/crt0 user/lib/user \
+	lib/string lib/vsnprintf lib/errno)
+
 ELF := $(B)/interlude.elf
 ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
 .PHONY: all run debug test bench check format clean host-tests FORCE
-all: $(ELF) $(ISO)
+all: $(ELF) $(ISO) $(USER_ELFS)
+
+$(B)/uobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(B)/uobj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(B)/user/badelf.elf: $(B)/user/hello.elf
+	head -c 300 $< > $@
+
+$(B)/user/%.elf: $(B)/uobj/user/%.o $(USER_RT) user/user.ld
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -nostdlib -no-pie -static -Wl,--build-id=none \
+		-Wl,-z,max-page-size=4096 -T user/user.ld -o $@ $< $(USER_RT) -lgcc
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,11 +110,18 @@ $(B)/args.txt: FORCE
 	@mkdir -p $(B)
 	@echo '$(ARGS)' | cmp -s - $@ || echo '$(ARGS)' > $@
 
-$(ISO): $(ELF) iso/boot/grub/grub.cfg $(B)/args.txt
+# Each user program is a GRUB "module" line: loaded beside the kernel,
+# named by its file name (kernel/multiboot.c).
+$(ISO): $(ELF) $(USER_ELFS) iso/boot/grub/grub.cfg $(B)/args.txt
 	rm -rf $(B)/isodir
-	mkdir -p $(B)/isodir/boot/grub
+	mkdir -p $(B)/isodir/boot/grub $(B)/isodir/boot/user
 	cp $(ELF) $(B)/isodir/boot/interlude.elf
-	sed 's|@ARGS@|$(ARGS)|' iso/boot/grub/grub.cfg > $(B)/isodir/boot/grub/grub.cfg
+	cp $(USER_ELFS) $(B)/isodir/boot/user/
+	for p in $(USER_PROGS); do \
+		printf '\tmodule /boot/user/%s.elf %s\n' $$p $$p; \
+	done > $(B)/modules.cfg
+	sed -e 's|@ARGS@|$(ARGS)|' -e '/@MODULES@/{r $(B)/modules.cfg' -e 'd}' \
+		iso/boot/grub/grub.cfg > $(B)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/isodir \
 		--install-modules="multiboot normal part_msdos iso9660 biosdisk configfile" \
 		--fonts= --locales= --themes= --compress=xz 2>$(B)/grub-mkrescue.log \
@@ -108,7 +142,7 @@ debug: $(ISO)
 
 include tests/host/host.mk
 
-test: $(ELF) $(ISO) $(SELFTEST_ELF) host-tests
+test: $(ELF) $(ISO) $(USER_ELFS) $(SELFTEST_ELF) host-tests
 	$(PYTHON) tests/run_tests.py --elf $(ELF) --iso $(ISO) \
 		--host-dir $(B)/host --selftest-elf $(SELFTEST_ELF)
 
@@ -116,7 +150,7 @@ C_FILES = $(shell find boot kernel drivers lib tests/kernel tests/host user \
 	-name '*.[ch]' 2>/dev/null)
 
 # Warnings are errors in every build, so "all" checks the compiler's part.
-bench: $(ELF)
+bench: $(ELF) $(USER_ELFS)
 	$(PYTHON) tests/bench.py --elf $(ELF)
 
 check: all host-tests
@@ -128,4 +162,4 @@ format:
 clean:
 	rm -rf $(B)
 
--include $(KOBJS:.o=.d) $(B)/obj/tests/kernel/selftest_fail.d
+-include $(KOBJS:.o=.d) $(wildcard $(B)/uobj/*/*.d $(B)/uobj/*/*/*.d) $(B)/obj/tests/kernel/selftest_fail.d

@@ -32,9 +32,19 @@ struct gdt_pointer {
 
 #define EFLAGS_RESERVED 0x2 /* bit 1 is always 1 */
 
+/* The main TSS with its I/O permission bitmap right behind it: one bit
+ * per port, 0 = ring 3 may use it. The CPU reads one byte past the last
+ * port's byte, which must be all ones and inside the limit (SDM vol. 1,
+ * 19.5.2). */
+struct tss_with_iomap {
+	struct tss tss;
+	uint8_t iomap[TSS_IOMAP_BYTES];
+	uint8_t iomap_end; /* 0xff */
+} __attribute__((packed));
+
 static struct gdt_entry gdt[7];
-static struct tss tss;	  /* the main task: everything but #DF */
-static struct tss df_tss; /* the double-fault task */
+static struct tss_with_iomap main_tss; /* everything but #DF */
+static struct tss df_tss;	       /* the double-fault task */
 
 static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 		    uint8_t flags)
@@ -78,11 +88,14 @@ void gdt_init(void)
 	gdt_set(4, 0, 0xfffff,
 		ACC_PRESENT | ACC_DPL(3) | ACC_SEGMENT | ACC_DATA, kflags);
 
-	tss.ss0 = GDT_KERNEL_DATA;
-	/* An I/O map base beyond the TSS limit means "no I/O bitmap": ring 3
-	 * gets no ports until the user-driver work adds one. */
-	tss.iomap_base = sizeof(tss);
-	gdt_set(5, (uint32_t)&tss, sizeof(tss) - 1, ACC_PRESENT | ACC_TSS32, 0);
+	main_tss.tss.ss0 = GDT_KERNEL_DATA;
+	/* Every port denied until ioperm() grants some (kernel/proc/ioperm.c). */
+	for (unsigned int i = 0; i < TSS_IOMAP_BYTES; i++)
+		main_tss.iomap[i] = 0xff;
+	main_tss.iomap_end = 0xff;
+	main_tss.tss.iomap_base = sizeof(struct tss);
+	gdt_set(5, (uint32_t)&main_tss, sizeof(main_tss) - 1,
+		ACC_PRESENT | ACC_TSS32, 0);
 
 	/* The double-fault task runs in ring 0 with IRQs off; its EIP, ESP
 	 * and CR3 are filled in once paging is on. */
@@ -101,12 +114,12 @@ void gdt_init(void)
 
 void tss_set_kernel_stack(uint32_t esp0)
 {
-	tss.esp0 = esp0;
+	main_tss.tss.esp0 = esp0;
 }
 
 void tss_set_cr3(uint32_t cr3)
 {
-	tss.cr3 = cr3;
+	main_tss.tss.cr3 = cr3;
 	df_tss.cr3 = cr3;
 }
 
@@ -116,7 +129,12 @@ void tss_set_double_fault_task(uint32_t eip, uint32_t esp)
 	df_tss.esp = esp;
 }
 
+uint8_t *tss_io_bitmap(void)
+{
+	return main_tss.iomap;
+}
+
 struct tss *tss_main(void)
 {
-	return &tss;
+	return &main_tss.tss;
 }

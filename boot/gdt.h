@@ -5,7 +5,9 @@
  * 4 GiB address space: every segment here has base 0 and limit 4 GiB, and
  * only the privilege level differs. The TSS is needed for one thing: when
  * an interrupt arrives in ring 3 the CPU loads the kernel stack from
- * tss.esp0. Ring 3 arrives with the user-space issue; the room is made now.
+ * tss.esp0 - the top of the running thread's kernel stack, switched on
+ * every context switch - and ring 3's I/O permission bitmap lives at its
+ * end (one bit per port; ioperm() clears the bits of granted ports).
  *
  * A second TSS belongs to the double-fault task (kernel/mm/double_fault.c):
  * vector 8 is a task gate, so a double fault - typically a kernel stack
@@ -40,7 +42,11 @@ struct tss {
 	uint16_t trap, iomap_base;
 } __attribute__((packed));
 
+#define TSS_IOMAP_BYTES 8192 /* 65536 ports, one bit each */
+
 void gdt_init(void);
+/* The I/O permission bitmap of the main TSS (bit set = port denied). */
+uint8_t *tss_io_bitmap(void);
 void tss_set_kernel_stack(uint32_t esp0);
 /* The page directory a task switch loads, in both TSSes. */
 void tss_set_cr3(uint32_t cr3);

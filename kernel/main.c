@@ -33,6 +33,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
+#include "kernel/proc/proc.h"
 #include "kernel/printk.h"
 #include "kernel/sched/hrtimer.h"
 #include "kernel/sched/stats.h"
@@ -130,9 +131,14 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();
-	if (!i8042_init())
+	uart_register_releasable();
+	if (!i8042_init()) {
 		hotkey_init();
+		i8042_register_releasable();
+		hotkey_register_releasable();
+	}
 	sched_init();
+	proc_init();
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
 

@@ -11,6 +11,8 @@ static char boot_cmdline[CMDLINE_MAX];
 static char loader_name[48];
 static struct mem_region regions[MEM_REGIONS_MAX];
 static unsigned int nr_regions;
+static struct boot_module modules[MODULES_MAX];
+static unsigned int nr_modules;
 
 static void copy_mmap(const struct multiboot_info *info)
 {
@@ -38,6 +40,50 @@ static void basic_mmap(const struct multiboot_info *info)
 	nr_regions = 2;
 }
 
+/* "/boot/user/hello.elf args" -> "hello" */
+static void module_name(char *dst, const char *cmdline)
+{
+	const char *start = cmdline, *end;
+	size_t len;
+
+	while (*start == ' ')
+		start++;
+	end = start;
+	while (*end && *end != ' ')
+		end++;
+	for (const char *p = start; p < end; p++)
+		if (*p == '/')
+			start = p + 1;
+	len = end - start;
+	if (len > 4 && !strncmp(end - 4, ".elf", 4))
+		len -= 4;
+	if (len >= MODULE_NAME_LEN)
+		len = MODULE_NAME_LEN - 1;
+	memcpy(dst, start, len);
+	dst[len] = '\0';
+}
+
+static void copy_modules(const struct multiboot_info *info)
+{
+	const struct multiboot_mod_entry *m =
+		(const struct multiboot_mod_entry *)info->mods_addr;
+
+	for (uint32_t i = 0; i < info->mods_count; i++) {
+		struct boot_module *bm = &modules[nr_modules];
+
+		if (nr_modules == MODULES_MAX) {
+			pr_warn("multiboot: more than %d modules; the rest are ignored\n",
+				MODULES_MAX);
+			break;
+		}
+		bm->start = m[i].mod_start;
+		bm->end = m[i].mod_end;
+		module_name(bm->name,
+			    m[i].cmdline ? (const char *)m[i].cmdline : "?");
+		nr_modules++;
+	}
+}
+
 int multiboot_init(uint32_t magic, const struct multiboot_info *info)
 {
 	if (magic != MULTIBOOT_LOADER_MAGIC || !info)
@@ -52,6 +98,8 @@ int multiboot_init(uint32_t magic, const struct multiboot_info *info)
 		copy_mmap(info);
 	else if (info->flags & MB_INFO_MEMORY)
 		basic_mmap(info);
+	if (info->flags & MB_INFO_MODS)
+		copy_modules(info);
 	return 0;
 }
 
@@ -83,4 +131,22 @@ uint64_t mem_usable_bytes(void)
 		if (regions[i].type == MB_MEMORY_AVAILABLE)
 			sum += regions[i].length;
 	return sum;
+}
+
+unsigned int boot_module_count(void)
+{
+	return nr_modules;
+}
+
+const struct boot_module *boot_module(unsigned int i)
+{
+	return i < nr_modules ? &modules[i] : NULL;
+}
+
+const struct boot_module *boot_module_find(const char *name)
+{
+	for (unsigned int i = 0; i < nr_modules; i++)
+		if (!strcmp(modules[i].name, name))
+			return &modules[i];
+	return NULL;
 }

@@ -3,8 +3,10 @@
  * section 3.3 "Boot information format").
  *
  * The loader leaves a struct multiboot_info in low memory; multiboot_init()
- * copies out what Interlude needs (command line, memory map, loader name)
- * before anything can overwrite it.
+ * copies out what Interlude needs (command line, memory map, loader name,
+ * the list of boot modules) before anything can overwrite it. The modules'
+ * contents stay where the loader put them: page_alloc_init() reserves
+ * their pages so the allocator never hands them out.
  *
  * Context: multiboot_init() once at boot; the getters anywhere.
  */
@@ -52,6 +54,22 @@ struct mem_region {
 
 #define MEM_REGIONS_MAX 32
 
+/* A boot module (Multiboot 3.3 "mods"): a file the loader put in memory
+ * beside the kernel - here, the user programs. The name is the first word
+ * of the module's command line without directories and ".elf". */
+struct multiboot_mod_entry {
+	uint32_t mod_start, mod_end, cmdline, reserved;
+} __attribute__((packed));
+
+#define MODULES_MAX	16
+#define MODULE_NAME_LEN 24
+#define MODULE_ARGS_LEN 64
+
+struct boot_module {
+	uint32_t start, end; /* physical [start, end) */
+	char name[MODULE_NAME_LEN];
+};
+
 /* Returns 0, or -1 if the magic is not a Multiboot loader's. */
 int multiboot_init(uint32_t magic, const struct multiboot_info *info);
 const char *multiboot_cmdline(void);
@@ -59,5 +77,8 @@ const char *multiboot_loader_name(void);
 unsigned int mem_region_count(void);
 const struct mem_region *mem_region(unsigned int i);
 uint64_t mem_usable_bytes(void);
+unsigned int boot_module_count(void);
+const struct boot_module *boot_module(unsigned int i);
+const struct boot_module *boot_module_find(const char *name);
 
 #endif

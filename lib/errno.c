@@ -18,6 +18,8 @@ static const struct errno_entry errno_table[] = {
 	{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
 	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 	{ ENOSYS, "ENOSYS" }, { ETIMEDOUT, "ETIMEDOUT" },
+	{ ESRCH, "ESRCH" },   { ENOEXEC, "ENOEXEC" },
+	{ EBADF, "EBADF" },
 };
 
 const char *errno_name(int err)

@@ -17,9 +17,12 @@
 
 #define EPERM	  1   /* operation not permitted */
 #define ENOENT	  2   /* no such file or entry */
+#define ESRCH	  3   /* no such process */
 #define EINTR	  4   /* interrupted (e.g. by a signal) */
 #define EIO	  5   /* hardware or I/O error */
 #define E2BIG	  7   /* argument list too long */
+#define ENOEXEC	  8   /* not an executable this kernel can run */
+#define EBADF	  9   /* bad file descriptor or handle */
 #define EAGAIN	  11  /* try again later (nothing ready yet) */
 #define ENOMEM	  12  /* out of memory */
 #define EFAULT	  14  /* bad address */

@@ -14,16 +14,19 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.qemu import initrd_args  # noqa: E402
+
 QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
         "-display", "none", "-nodefaults", "-no-reboot", "-m", "128M",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-        "-serial", "stdio"]
+        "-serial", "stdio", "-rtc", "clock=vm"]
 LINE = re.compile(r"^BENCH (\S+) (\d+) (.*)$")
 TIMEOUT = 300
 
 
 def run_once(elf, select):
-    cmd = QEMU + ["-kernel", elf, "-append", f"bench={select}"]
+    cmd = QEMU + ["-kernel", elf, "-append", f"bench={select}"] + initrd_args(elf)
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                           timeout=TIMEOUT)
     out = proc.stdout.decode("ascii", "replace").replace("\r", "")

@@ -16,6 +16,7 @@
 #include "drivers/input/i8042.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/printk.h"
+#include "kernel/uio/uio.h"
 #include "lib/printf.h"
 
 struct hotkey {
@@ -67,6 +68,29 @@ int hotkey_init(void)
 void hotkey_exit(void)
 {
 	free_irq(I8042_IRQ, &hotkey);
+}
+
+static int hotkey_release(void *dev_id)
+{
+	(void)dev_id;
+	hotkey_exit();
+	return 0;
+}
+
+static void hotkey_reclaim(void *dev_id)
+{
+	(void)dev_id;
+	hotkey_init();
+}
+
+static struct uio_releasable hotkey_releasable = { I8042_IRQ, &hotkey, "hotkey",
+						   hotkey_release,
+						   hotkey_reclaim };
+
+/* It only reads what i8042's handler took: it goes wherever i8042 goes. */
+void hotkey_register_releasable(void)
+{
+	uio_register_releasable(&hotkey_releasable);
 }
 
 unsigned long hotkey_fired(void)

@@ -9,6 +9,7 @@
 
 int hotkey_init(void);
 void hotkey_exit(void);
+void hotkey_register_releasable(void); /* with i8042's, for kernel/uio */
 unsigned long hotkey_fired(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include "kernel/bh/workqueue.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
+#include "kernel/uio/uio.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/wait.h"
 #include "lib/ringbuf.h"
@@ -249,4 +250,29 @@ int i8042_init(void)
 out_no_controller:
 	pr_warn("i8042: controller does not answer; no keyboard\n");
 	return -1;
+}
+
+/* ---- handing the keyboard to user space (kernel/uio) ------------------ */
+
+static int i8042_release(void *dev_id)
+{
+	free_irq(I8042_IRQ, dev_id);
+	return 0;
+}
+
+/* Take the keyboard back: whatever the user driver left unread would
+ * hold the controller's output buffer (and the line) forever. */
+static void i8042_reclaim(void *dev_id)
+{
+	flush_output();
+	request_irq(I8042_IRQ, i8042_interrupt, IRQF_SHARED, "i8042", dev_id);
+}
+
+static struct uio_releasable i8042_releasable = { I8042_IRQ, &i8042_dev,
+						  "i8042", i8042_release,
+						  i8042_reclaim };
+
+void i8042_register_releasable(void)
+{
+	uio_register_releasable(&i8042_releasable);
 }

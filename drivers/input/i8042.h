@@ -41,6 +41,9 @@ int i8042_init(void);
 int i8042_process(void);
 /* The most recent key presses, oldest first; returns how many. */
 int i8042_recent(struct key_event *out, int max);
+/* Let a user-space driver take IRQ1 (kernel/uio): the kernel driver
+ * frees its handler and gets it back when the user detaches. */
+void i8042_register_releasable(void);
 /* The byte taken in the current interrupt, and its sequence number. */
 uint8_t i8042_last_scancode(unsigned long *seq);
 

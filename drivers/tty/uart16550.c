@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/thread.h"
+#include "kernel/uio/uio.h"
 #include "lib/crc32.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -116,7 +117,8 @@ static void uart_setup(struct uart_port *port)
 struct uart_port *uart_find(const char *name)
 {
 	for (int i = 0; i < UART_NR_PORTS; i++)
-		if (uart_ports[i].present && !strcmp(uart_ports[i].name, name))
+		if (uart_ports[i].present && !uart_ports[i].user_owned &&
+		    !strcmp(uart_ports[i].name, name))
 			return &uart_ports[i];
 	return NULL;
 }
@@ -326,32 +328,79 @@ static void uart_rx_deliver(struct tasklet *t)
 		queue_work(system_wq, &sink_work); /* may sleep: a kworker */
 }
 
+static int uart_port_irq_on(struct uart_port *port)
+{
+	unsigned long flags;
+	int err = request_irq(port->irq, uart_interrupt, IRQF_SHARED,
+			      port->name, port);
+
+	if (err) {
+		pr_err("serial: %s: cannot get irq %u (%d); stays polled\n",
+		       port->name, port->irq, err);
+		return err;
+	}
+	tasklet_register(&port->rx_tasklet);
+	flags = spin_lock_irqsave(&port->lock);
+	port->irq_mode = true;
+	uart_set_ier(port, IER_RDI | IER_RLSI);
+	spin_unlock_irqrestore(&port->lock, flags);
+	return 0;
+}
+
 int uart_irq_init(void)
 {
 	int failed = 0;
 
-	for (int i = 0; i < UART_NR_PORTS; i++) {
+	for (int i = 0; i < UART_NR_PORTS; i++)
+		if (uart_ports[i].present && uart_port_irq_on(&uart_ports[i]))
+			failed++;
+	return failed ? -1 : 0;
+}
+
+/* ---- handing a port to user space ------------------------------------ */
+
+static int uart_release(void *dev_id)
+{
+	struct uart_port *port = dev_id;
+	unsigned long flags;
+
+	if (port->loopback || port->sink.on)
+		return -EBUSY; /* a test or "serial sink" is using it */
+	flags = spin_lock_irqsave(&port->lock);
+	uart_set_ier(port, 0);
+	port->irq_mode = false;
+	port->user_owned = true;
+	spin_unlock_irqrestore(&port->lock, flags);
+	free_irq(port->irq, port);
+	return 0;
+}
+
+static void uart_reclaim(void *dev_id)
+{
+	struct uart_port *port = dev_id;
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	port->rx_stalled = false;
+	uart_setup(port); /* the user driver may have changed anything */
+	port->user_owned = false;
+	spin_unlock_irqrestore(&port->lock, flags);
+	uart_port_irq_on(port);
+}
+
+static struct uio_releasable uart_releasable[UART_NR_PORTS];
+
+void uart_register_releasable(void)
+{
+	for (int i = 1; i < UART_NR_PORTS; i++) { /* ttyS0 is the console */
 		struct uart_port *port = &uart_ports[i];
-		unsigned long flags;
-		int err;
 
 		if (!port->present)
 			continue;
-		err = request_irq(port->irq, uart_interrupt, IRQF_SHARED,
-				  port->name, port);
-		if (err) {
-			pr_err("serial: %s: cannot get irq %u (%d); stays polled\n",
-			       port->name, port->irq, err);
-			failed++;
-			continue;
-		}
-		tasklet_register(&port->rx_tasklet);
-		flags = spin_lock_irqsave(&port->lock);
-		port->irq_mode = true;
-		uart_set_ier(port, IER_RDI | IER_RLSI);
-		spin_unlock_irqrestore(&port->lock, flags);
+		uart_releasable[i] =
+			(struct uio_releasable){ port->irq, port, port->name,
+						 uart_release, uart_reclaim };
+		uio_register_releasable(&uart_releasable[i]);
 	}
-	return failed ? -1 : 0;
 }
 
 /* ---- readers ---------------------------------------------------------- */

@@ -63,7 +63,8 @@ struct uart_port {
 	bool irq_mode; /* interrupt-driven (else polled) */
 	uint8_t ier;   /* what we last wrote to IER */
 	bool rx_stalled;
-	bool loopback; /* diagnostic mode, for tests */
+	bool loopback;	 /* diagnostic mode, for tests */
+	bool user_owned; /* released to a user driver (kernel/uio) */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];
@@ -102,5 +103,14 @@ bool uart_sinks_pending(void); /* a sink port has bytes waiting */
 int uart_wait_rx(struct uart_port *port);
 
 irqreturn_t uart_interrupt(int irq, void *dev_id);
+
+/*
+ * Handing a port to a user-space driver (kernel/uio): every port but the
+ * console is registered as releasable. Release frees its IRQ handler and
+ * stops using the port (uart_find no longer finds it); reclaim sets it up
+ * again from scratch and takes the IRQ back. A port in loopback (a test
+ * is using it) or with a sink running refuses with -EBUSY.
+ */
+void uart_register_releasable(void);
 
 #endif

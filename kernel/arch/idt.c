@@ -2,8 +2,9 @@
  * kernel/arch/idt.c - the interrupt descriptor table (SDM vol. 3, 6.11).
  *
  * All 256 gates are 32-bit interrupt gates (the CPU clears IF on entry),
- * pointing at the stubs generated in entry.S. Ring 3 may not raise any of
- * them with "int n" yet (DPL 0); the syscall vector will open one.
+ * pointing at the stubs generated in entry.S. Ring 3 may raise only the
+ * gates opened with idt_set_user_gate() (DPL 3: the system call vector,
+ * int 0x80); "int n" on any other vector is a #GP.
  *
  * One exception: once paging is on, the double fault (vector 8) becomes a
  * task gate (idt_set_task_gate), so it runs on its own stack even when the
@@ -30,6 +31,7 @@ struct idt_pointer {
 #define GATE_PRESENT	 0x80
 #define GATE_INTERRUPT32 0x0e
 #define GATE_TASK	 0x05
+#define GATE_DPL3	 0x60
 
 extern const uint32_t trap_stub_table[256];
 static struct idt_gate idt[256];
@@ -59,4 +61,10 @@ void idt_set_task_gate(unsigned vector, uint16_t tss_selector)
 	idt[vector].zero = 0;
 	idt[vector].type_attr = GATE_PRESENT | GATE_TASK;
 	idt[vector].offset_high = 0;
+}
+
+void idt_set_user_gate(unsigned vector)
+{
+	if (vector < 256)
+		idt[vector].type_attr |= GATE_DPL3;
 }

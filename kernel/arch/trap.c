@@ -13,6 +13,18 @@
 static trap_handler_t trap_handlers[256];
 static void (*trap_exit_hook)(struct trap_frame *f);
 static void (*trap_fault_hook)(struct trap_frame *f);
+static void (*trap_user_fault_hook)(struct trap_frame *f);
+static void (*trap_user_return_hook)(struct trap_frame *f);
+
+void trap_set_user_fault_hook(void (*hook)(struct trap_frame *f))
+{
+	trap_user_fault_hook = hook;
+}
+
+void trap_set_user_return_hook(void (*hook)(struct trap_frame *f))
+{
+	trap_user_return_hook = hook;
+}
 
 void trap_set_exit_hook(void (*hook)(struct trap_frame *f))
 {
@@ -131,6 +143,8 @@ void trap_exception_default(struct trap_frame *f)
 
 	if (tc && tc->vector == f->vector)
 		resume_caught(tc, f);
+	if ((f->cs & 3) && trap_user_fault_hook)
+		trap_user_fault_hook(f); /* kills the process: no return */
 	report_exception(f, "");
 	if (trap_fault_hook)
 		trap_fault_hook(f); /* returns only if it cannot recover */
@@ -156,4 +170,6 @@ void trap_dispatch(struct trap_frame *f)
 	softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0);
 	if (trap_exit_hook)
 		trap_exit_hook(f);
+	if ((f->cs & 3) && trap_user_return_hook)
+		trap_user_return_hook(f);
 }

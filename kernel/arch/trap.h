@@ -30,6 +30,7 @@
 /* Vectors Interlude assigns. */
 #define IRQ_VECTOR_BASE	   0x20 /* 8259 lines 0-15 */
 #define IOAPIC_VECTOR_BASE 0x30 /* IOAPIC: irq N on 0x30 + N */
+#define SYSCALL_VECTOR	   0x80 /* int 0x80 from ring 3 (DPL 3 gate) */
 #define IRQ_OFFLOAD_VECTOR 0xf0 /* run a function in hard-IRQ context */
 #define SPURIOUS_VECTOR	   0xff /* local APIC spurious vector */
 
@@ -53,6 +54,8 @@ typedef void (*trap_handler_t)(struct trap_frame *f);
 void idt_init(void);
 /* Make a vector a task gate to the given TSS (the double fault). */
 void idt_set_task_gate(unsigned vector, uint16_t tss_selector);
+/* Let ring 3 raise this vector with "int n" (the syscall gate). */
+void idt_set_user_gate(unsigned vector);
 void trap_set_handler(unsigned vector, trap_handler_t handler);
 void trap_dispatch(struct trap_frame *f);
 
@@ -66,6 +69,17 @@ void trap_dispatch(struct trap_frame *f);
  */
 void trap_set_exit_hook(void (*hook)(struct trap_frame *f));
 void trap_set_fault_hook(void (*hook)(struct trap_frame *f));
+/*
+ * Hooks for user space (kernel/proc), for traps that came from ring 3:
+ *  - the user-fault hook runs for an unexpected exception in ring 3
+ *    instead of the kernel's report: it kills the process and does not
+ *    return;
+ *  - the user-return hook runs last, just before the iret back to ring 3
+ *    (after the exit hook, so after any preemption): a process that was
+ *    killed meanwhile ends there instead of going back.
+ */
+void trap_set_user_fault_hook(void (*hook)(struct trap_frame *f));
+void trap_set_user_return_hook(void (*hook)(struct trap_frame *f));
 
 const char *exception_name(unsigned vector);
 void trap_dump_frame(const struct trap_frame *f);

@@ -4,8 +4,9 @@
  * A work item (struct work_struct) is a function to call later. Queued on
  * a work queue, it is run by a worker thread, kworker/N:M, taken from a
  * per-CPU pool: in task context, so it may sleep, take mutexes, allocate.
- * Each CPU has two pools: normal (SCHED_NORMAL workers, kworker/0:M) and
- * high priority (SCHED_FIFO priority 1 workers, kworker/0:MH). A work
+ * Each CPU has two pools of threads: normal (SCHED_NORMAL workers,
+ * kworker/0:M) and high priority (SCHED_FIFO priority 1, kworker/0:MH),
+ * and two BH pools without threads (below). A work
  * queue is a name, flags and a limit (max_active); its items go to the
  * pool of the CPU that queues them.
  *
@@ -29,7 +30,9 @@
  *    goes on with the others (flushers of that item are released).
  *
  * BH work queues (WQ_BH): items run in softirq context on the queueing
- * CPU, in queueing order, one after the other (see docs/workqueues.md).
+ * CPU, in queueing order, one after the other: each BH pool's list is
+ * drained by a tasklet (TASKLET_SOFTIRQ; HI_SOFTIRQ with WQ_HIGHPRI).
+ * Flush and cancel work as for the other queues (docs/workqueues.md).
  *
  * Context: queue_work, queue_delayed_work, mod_delayed_work,
  * schedule_work from any context; flush_*, cancel_*_sync,

@@ -46,7 +46,8 @@ void page_fault_report(const struct trap_frame *f)
 
 static void page_fault(struct trap_frame *f)
 {
-	page_fault_report(f);
+	if (!(f->cs & 3)) /* ring 3's faults get a one-line report */
+		page_fault_report(f);
 	trap_exception_default(f);
 }
 

@@ -44,11 +44,23 @@ static uint32_t find_ram_end(void)
 	return page_align_down((uint32_t)end);
 }
 
-/* Room for the bitmaps: usable RAM above 1 MiB that is not the kernel. */
+/* The end of whatever the loader put above the kernel (boot modules). */
+static uint32_t modules_end(void)
+{
+	uint32_t end = page_align_up((uint32_t)__kernel_end);
+
+	for (unsigned int i = 0; i < boot_module_count(); i++)
+		if (boot_module(i)->end > end)
+			end = page_align_up(boot_module(i)->end);
+	return end;
+}
+
+/* Room for the bitmaps: usable RAM above 1 MiB that is not the kernel
+ * nor a boot module (the modules are loaded right after the kernel). */
 static uint32_t find_bitmap_home(uint32_t size, uint32_t ram_end)
 {
 	uint32_t kstart = (uint32_t)__kernel_start;
-	uint32_t kend = page_align_up((uint32_t)__kernel_end);
+	uint32_t kend = modules_end();
 
 	for (unsigned int i = 0; i < mem_region_count(); i++) {
 		const struct mem_region *r = mem_region(i);
@@ -145,6 +157,13 @@ void page_alloc_init(void)
 	reserve_frames((uint32_t)__kernel_start,
 		       (uint32_t)__kernel_end - (uint32_t)__kernel_start);
 	reserve_frames(home, 2 * map_bytes);
+	for (unsigned int i = 0; i < boot_module_count(); i++) {
+		const struct boot_module *m = boot_module(i);
+
+		reserve_frames(m->start, m->end - m->start);
+		pr_info("mm: module %s at 0x%08lx-0x%08lx reserved\n", m->name,
+			(unsigned long)m->start, (unsigned long)m->end - 1);
+	}
 	pr_info("mm: %lu pages of RAM up to 0x%08lx, %lu reserved (low 1 MiB, kernel 0x%08lx-0x%08lx, bitmaps at 0x%08lx)\n",
 		total_pages, (unsigned long)ram_end, reserved_pages,
 		(unsigned long)__kernel_start, (unsigned long)__kernel_end - 1,

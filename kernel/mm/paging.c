@@ -24,6 +24,24 @@ static bool paging_on;
 static unsigned long nr_page_tables;
 static DEFINE_SPINLOCK(paging_lock);
 
+/* Every process page directory, so a new kernel page table reaches all. */
+#define PGDIRS_MAX 64
+static uint32_t *pgdirs[PGDIRS_MAX];
+static unsigned long nr_pgdirs;
+
+static bool is_user_pde(unsigned int i)
+{
+	return i >= PD_INDEX(USER_BASE) && i < PD_INDEX(USER_END);
+}
+
+/* A kernel page directory entry changed: copy it into every space. */
+static void share_kernel_pde(unsigned int i)
+{
+	for (int n = 0; n < PGDIRS_MAX; n++)
+		if (pgdirs[n])
+			pgdirs[n][i] = page_dir[i];
+}
+
 static inline void write_cr3(uint32_t v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
@@ -63,6 +81,7 @@ static uint32_t *page_table(uint32_t va, bool create)
 		return NULL;
 	nr_page_tables++;
 	*pde = (uint32_t)pt | PTE_PRESENT | PTE_WRITE;
+	share_kernel_pde(PD_INDEX(va));
 	return pt;
 }
 
@@ -152,6 +171,12 @@ void *ioremap(uint32_t phys, uint32_t len)
 {
 	uint64_t end = (uint64_t)phys + len;
 
+	if (end > USER_BASE && phys < USER_END) {
+		pr_err("ioremap: 0x%08lx+0x%lx overlaps user space; refused\n",
+		       (unsigned long)phys, (unsigned long)len);
+		return NULL;
+	}
+
 	for (uint64_t a = phys & PAGE_MASK; a < end; a += PAGE_SIZE)
 		if (map_page((uint32_t)a, (uint32_t)a, PAGE_KERNEL_IO))
 			return NULL;
@@ -232,4 +257,102 @@ uint32_t kernel_page_directory(void)
 unsigned long paging_nr_tables(void)
 {
 	return nr_page_tables;
+}
+
+/* ---- address spaces ----------------------------------------------------- */
+
+uint32_t *pgdir_create(void)
+{
+	uint32_t *pd = page_zalloc();
+	unsigned long irqf;
+	int slot = -1;
+
+	if (!pd)
+		return NULL;
+	irqf = spin_lock_irqsave(&paging_lock);
+	for (int n = 0; n < PGDIRS_MAX && slot < 0; n++)
+		if (!pgdirs[n])
+			slot = n;
+	if (slot >= 0) {
+		for (unsigned int i = 0; i < 1024; i++)
+			if (!is_user_pde(i))
+				pd[i] = page_dir[i];
+		pgdirs[slot] = pd;
+		nr_pgdirs++;
+	}
+	spin_unlock_irqrestore(&paging_lock, irqf);
+	if (slot < 0) {
+		pr_err("mm: more than %d address spaces\n", PGDIRS_MAX);
+		page_free(pd);
+		return NULL;
+	}
+	return pd;
+}
+
+static void free_user_table(uint32_t *pt)
+{
+	for (unsigned int i = 0; i < 1024; i++)
+		if ((pt[i] & PTE_PRESENT) && (pt[i] & PTE_OWNED))
+			page_free((void *)(pt[i] & PTE_ADDR_MASK));
+	page_free(pt);
+}
+
+void pgdir_destroy(uint32_t *pd)
+{
+	unsigned long irqf = spin_lock_irqsave(&paging_lock);
+
+	for (int n = 0; n < PGDIRS_MAX; n++)
+		if (pgdirs[n] == pd) {
+			pgdirs[n] = NULL;
+			nr_pgdirs--;
+		}
+	spin_unlock_irqrestore(&paging_lock, irqf);
+	for (unsigned int i = PD_INDEX(USER_BASE); i < PD_INDEX(USER_END); i++)
+		if (pd[i] & PTE_PRESENT)
+			free_user_table((uint32_t *)(pd[i] & PTE_ADDR_MASK));
+	page_free(pd);
+}
+
+int pgdir_map(uint32_t *pd, uint32_t virt, uint32_t phys, uint32_t flags)
+{
+	uint32_t *pde = &pd[PD_INDEX(virt)];
+	uint32_t *pt;
+
+	if (virt < USER_BASE || virt >= USER_END)
+		return -EINVAL;
+	if (!(*pde & PTE_PRESENT)) {
+		pt = page_zalloc();
+		if (!pt)
+			return -ENOMEM;
+		*pde = (uint32_t)pt | PTE_PRESENT | PTE_WRITE | PTE_USER;
+	}
+	pt = (uint32_t *)(*pde & PTE_ADDR_MASK);
+	pt[PT_INDEX(virt)] = (phys & PTE_ADDR_MASK) | flags;
+	if (paging_on)
+		invlpg(virt);
+	return 0;
+}
+
+uint32_t pgdir_lookup(const uint32_t *pd, uint32_t virt)
+{
+	uint32_t pde = pd[PD_INDEX(virt)];
+
+	if (!(pde & PTE_PRESENT))
+		return 0;
+	return ((const uint32_t *)(pde & PTE_ADDR_MASK))[PT_INDEX(virt)];
+}
+
+void pgdir_activate(uint32_t *pd)
+{
+	uint32_t want = (uint32_t)(pd ? pd : page_dir);
+	uint32_t now;
+
+	asm volatile("mov %%cr3, %0" : "=r"(now));
+	if (now != want)
+		write_cr3(want);
+}
+
+unsigned long pgdir_count(void)
+{
+	return nr_pgdirs;
 }

@@ -14,6 +14,7 @@
  *                         the kernel too)
  *   ACPI/BIOS regions     identity, as the Multiboot map lists them
  *   0xd0000000            kernel stacks with guard pages (kstack.h)
+ *   0xe0000000-0xefffffff user space: per process, pages with the U bit
  *   0xfec00000-0xffffffff IOAPIC, HPET, local APIC: identity, uncached
  *
  * Rules:
@@ -21,8 +22,15 @@
  *    mapped, so a page table is reached through its physical address.
  *  - map_page() replaces whatever was mapped at virt; it allocates the
  *    page table if there is none. Page tables are never freed.
- *  - The page directory entries are supervisor read/write; the page table
- *    entry alone decides. Nothing has the user bit (U/S) set yet.
+ *  - The kernel's page directory entries are supervisor read/write; the
+ *    page table entry alone decides.
+ *
+ * Address spaces (one per process): a page directory whose kernel
+ * entries are copies of the kernel's - every process sees the kernel
+ * exactly as the kernel does, supervisor-only - plus entries of its own
+ * for [USER_BASE, USER_END), whose page tables and pages carry the U bit.
+ * A page table the kernel adds later (ioremap) is copied into every
+ * address space at once, so the kernel part never differs.
  *
  * Context: paging_init() once, from mm_init(), IRQs off. The others: any
  * context; they never sleep (a spinlock, IRQs off). Before paging_init()
@@ -56,6 +64,15 @@
 #define IO_WINDOW_BASE 0xfec00000u /* IOAPIC 0xfec00000, LAPIC 0xfee00000 */
 #define IO_WINDOW_END  0xff000000u
 
+/* The user part of every address space (docs/memory.md). Neither the
+ * identity map (RAM below PAGE_RAM_LIMIT), the kernel stack area nor the
+ * I/O window reaches into it. */
+#define USER_BASE      0xe0000000u
+#define USER_END       0xf0000000u
+#define PAGE_USER_RW   (PTE_PRESENT | PTE_WRITE | PTE_USER)
+#define PAGE_USER_RO   (PTE_PRESENT | PTE_USER)
+#define PTE_OWNED      (1u << 9) /* software bit: free the page with the space */
+
 /* Build the page directory from the memory map and turn paging on. */
 void paging_init(void);
 bool paging_enabled(void);
@@ -76,6 +93,19 @@ bool virt_to_phys(uint32_t virt, uint32_t *phys);
  * later never needs memory (and every future address space that copies
  * the kernel's directory entries sees them). 0 or -ENOMEM. */
 int paging_prealloc_tables(uint32_t virt, uint32_t len);
+
+/* Address spaces. pgdir_create: a new directory sharing the kernel part,
+ * NULL without memory. pgdir_destroy frees its user page tables and the
+ * pages mapped PTE_OWNED; never the active one. pgdir_map: map one user
+ * page (flags should include PTE_USER); 0 or -ENOMEM/-EINVAL.
+ * pgdir_lookup: the PTE for virt, 0 if none. pgdir_activate(NULL) loads
+ * the kernel's own directory. */
+uint32_t *pgdir_create(void);
+void pgdir_destroy(uint32_t *pd);
+int pgdir_map(uint32_t *pd, uint32_t virt, uint32_t phys, uint32_t flags);
+uint32_t pgdir_lookup(const uint32_t *pd, uint32_t virt);
+void pgdir_activate(uint32_t *pd);
+unsigned long pgdir_count(void);
 
 /* Map device registers: identity, uncached. NULL on failure. */
 void *ioremap(uint32_t phys, uint32_t len);

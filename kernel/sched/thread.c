@@ -38,6 +38,13 @@ static LIST_HEAD(all_threads);
 static DEFINE_SPINLOCK(sched_lock); /* runqueues, states, thread list */
 static int next_tid;
 static struct thread idle_thread;
+static void (*switch_hook)(struct thread *prev, struct thread *next);
+
+void sched_set_switch_hook(void (*hook)(struct thread *prev,
+					struct thread *next))
+{
+	switch_hook = hook;
+}
 
 extern char boot_stack_bottom[], boot_stack_top[];
 
@@ -178,7 +185,10 @@ static void __schedule(bool preempt)
 		account(prev, next);
 		rq->switches++;
 		current_on[smp_processor_id()] = next;
+		/* traps from ring 3 land on the top of next's kernel stack */
 		tss_set_kernel_stack(next->stack_top);
+		if (switch_hook)
+			switch_hook(prev, next); /* address space, I/O bitmap */
 		switch_to(prev, next);
 		/* ...we are back: some thread switched to us again */
 		finish_switch();

@@ -76,6 +76,11 @@ struct thread {
 
 	struct worker *worker; /* a kworker's pool slot (kernel/bh/workqueue.c) */
 
+	/* A process's thread (kernel/proc): its address space, loaded into
+	 * CR3 when it is switched in. NULL for kernel threads. */
+	struct process *proc;
+	uint32_t *pgdir;
+
 	struct list_head run_node; /* on a runqueue while READY */
 	struct list_head all_node; /* on the list of all threads */
 };
@@ -90,7 +95,14 @@ struct runqueue {
 	unsigned long switches;
 };
 
+struct process;
+
 struct thread *current_thread(void);
+
+/* Called on every switch, before the stacks change (IRQs off): user
+ * space loads the next address space and I/O bitmap there. */
+void sched_set_switch_hook(void (*hook)(struct thread *prev,
+					struct thread *next));
 
 void sched_init(void); /* the boot context becomes the idle thread */
 void sched_start_idle(void) __attribute__((noreturn));

@@ -2,6 +2,7 @@
  * kernel/shell/cmds_threads.c - threads from the shell: ps, spawn, kill.
  */
 #include "kernel/console.h"
+#include "kernel/proc/proc.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
@@ -65,10 +66,15 @@ static int cmd_ps(int argc, char **argv)
 			       (unsigned long)(tsc_to_ns(r->cycles) / 1000000),
 			       r->stack_used, r->stack_size);
 	}
+	if (proc_count()) {
+		console_printf("\n");
+		proc_print_table();
+	}
 	return 0;
 }
-SHELL_COMMAND(ps, cmd_ps, 0, 0, "ps",
-	      "threads: id, name, state, class/priority, CPU time, stack use");
+SHELL_COMMAND(
+	ps, cmd_ps, 0, 0, "ps",
+	"threads (id, name, state, class/priority, CPU time, stack use), then processes");
 
 /* ---- demo threads ---------------------------------------------------- */
 
@@ -158,6 +164,12 @@ static int cmd_kill(int argc, char **argv)
 		return 0;
 	}
 	t = find_thread(tid);
+	if (t && t->proc) {
+		console_printf("kill: %s (tid %lu) is process %d: killed\n",
+			       t->name, tid, t->proc->pid);
+		proc_kill(t->proc, "killed by the kill command");
+		return 0;
+	}
 	if (t)
 		console_printf(
 			"kill: %s (tid %lu) does not stop on request; only spawned threads can be killed\n",
@@ -166,5 +178,6 @@ static int cmd_kill(int argc, char **argv)
 		console_printf("kill: no thread %lu\n", tid);
 	return -EPERM;
 }
-SHELL_COMMAND(kill, cmd_kill, 1, 1, "kill TID",
-	      "stop a thread started with spawn (kthread_stop)");
+SHELL_COMMAND(
+	kill, cmd_kill, 1, 1, "kill TID",
+	"stop a thread started with spawn (kthread_stop), or kill a process's thread");

@@ -70,6 +70,21 @@ def describe_exit(status):
     return f"status {status}: QEMU itself failed"
 
 
+def user_programs(elf):
+    """The user programs built beside a kernel ELF (build/user/*.elf)."""
+    import glob
+    folder = os.path.join(os.path.dirname(os.path.abspath(elf)), "user")
+    return sorted(glob.glob(os.path.join(folder, "*.elf")))
+
+
+def initrd_args(elf):
+    """QEMU's Multiboot loader takes modules as one comma-separated
+    -initrd list; each module's command line is its path, whose file name
+    is the program's name for `run`."""
+    progs = user_programs(elf)
+    return ["-initrd", ",".join(progs)] if progs else []
+
+
 class MachineError(Exception):
     """The machine did not do what the test expected."""
 
@@ -232,8 +247,9 @@ class Machine:
 
     @classmethod
     def boot_elf(cls, elf, append="", extra_args=(), **kwargs):
-        """Boot a Multiboot ELF directly (-kernel), with a command line."""
-        args = ["-kernel", elf]
+        """Boot a Multiboot ELF directly (-kernel), with a command line,
+        and the user programs built beside it as Multiboot modules."""
+        args = ["-kernel", elf] + initrd_args(elf)
         if append:
             args += ["-append", append]
         return cls(args + list(extra_args), **kwargs)

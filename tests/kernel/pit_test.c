@@ -49,8 +49,11 @@ static void jiffies_mark(void *arg)
 /*
  * jiffies advance at HZ: channel 0's ticks are counted inside windows
  * timed by channel 2 (the same PIT, the same clock), not by the TSC,
- * whose rate drifts on a loaded virtual host. The median of WINDOWS
- * windows must be within 25% (and one tick) of HZ * window.
+ * whose rate drifts on a loaded virtual host. On a very loaded host
+ * QEMU delivers some channel-0 interrupts late, so a window can come up
+ * short (never long): the best window must reach HZ * window within 25%
+ * (and one tick), and the smallest must not exceed it. A wrong divisor
+ * fails both ways in every window.
  */
 #define WINDOW_MS 50
 #define WINDOWS	  5
@@ -68,8 +71,8 @@ static void tick_rate_matches_hz(struct ktest *t)
 		counts[i] = j;
 	}
 	sort_u64(counts, WINDOWS);
-	EXPECT_GE(t, counts[WINDOWS / 2] + slack, expected);
-	EXPECT_LE(t, counts[WINDOWS / 2], expected + slack);
+	EXPECT_GE(t, counts[WINDOWS - 1] + slack, expected);
+	EXPECT_LE(t, counts[0], expected + slack);
 }
 
 /* Every tick went through the IRQ0 handler. */

@@ -1,0 +1,54 @@
+/*
+ * kernel/proc/abi.h - the system call interface, shared by the kernel and
+ * the user programs in user/ (the one header both sides include).
+ *
+ * A call is "int $0x80" with the number in EAX and up to five arguments
+ * in EBX, ECX, EDX, ESI, EDI; the result comes back in EAX: >= 0 on
+ * success, a negative Linux errno on failure (-ENOSYS for an unknown
+ * number, -EFAULT for a pointer that is not the caller's own memory).
+ *
+ * Context: user space (ring 3). In the kernel, kernel/proc/syscall.c.
+ */
+#ifndef KERNEL_PROC_ABI_H
+#define KERNEL_PROC_ABI_H
+
+#include <stdint.h>
+
+enum syscall_nr {
+	SYS_exit = 0,	    /* exit(code): never returns */
+	SYS_write = 1,	    /* write(fd 1|2, buf, len): to the console */
+	SYS_read = 2,	    /* read(fd 0, buf, len): console input, blocks */
+	SYS_getpid = 3,	    /* getpid() */
+	SYS_sleep_ms = 4,   /* sleep_ms(ms): at most SLEEP_MS_MAX */
+	SYS_yield = 5,	    /* yield() */
+	SYS_irq_attach = 6, /* irq_attach(irq, flags): a handle */
+	SYS_irq_wait = 7,   /* irq_wait(handle, flags): the event count */
+	SYS_irq_ack = 8,    /* irq_ack(handle): unmask the line */
+	SYS_irq_detach = 9, /* irq_detach(handle) */
+	SYS_ioperm = 10,    /* ioperm(from, num, on) */
+	SYS_irq_info = 11,  /* irq_info(handle, struct irq_info *) */
+	NR_SYSCALLS
+};
+
+#define SLEEP_MS_MAX	  60000
+
+/* irq_attach flags */
+#define IRQ_ATTACH_NOMASK 0x1 /* count only, never mask (edge lines only) */
+
+/* irq_wait flags */
+#define IRQ_WAIT_NONBLOCK 0x1 /* -EAGAIN instead of blocking */
+
+/* What irq_info reports about an attached line. */
+struct irq_info {
+	uint32_t irq;
+	uint32_t events;   /* interrupts the kernel's top half saw */
+	uint32_t acks;	   /* irq_ack calls that unmasked the line */
+	uint32_t masked;   /* 1 while the line waits for an ack */
+	uint64_t last_tsc; /* TSC when the top half last ran */
+	uint32_t level;	   /* 1 for a level-triggered line */
+	uint32_t reserved;
+};
+
+#define SYSCALL_VECTOR_NR 0x80
+
+#endif

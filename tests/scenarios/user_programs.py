@@ -1,0 +1,171 @@
+"""User programs (ring 3) from the shell: run, faults, bad pointers, the
+fuzzer, irqstat on the RTC, ps and the process table.
+
+The programs are built from user/*.c and passed as Multiboot modules
+(-initrd for -kernel boots). What each test proves is in its docstring;
+every wait is for the shell's prompt or a line, bounded.
+"""
+
+import re
+
+from harness import kstats
+from harness.shell import Shell
+from harness.suites import boot_options
+
+APPEND = ""
+PROMPT_TIMEOUT = 30
+RUN_TIMEOUT = 30
+
+_ENDED = re.compile(r"^\[(?P<name>\S+) \(pid (?P<pid>\d+)\): (?P<why>[^,]+), exit code (?P<code>-?\d+)\]$",
+                    re.MULTILINE)
+
+
+def _shell(m):
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    return sh
+
+
+def _run(sh, line, timeout=RUN_TIMEOUT):
+    """Run a program in the foreground; return (output, why, exit code)."""
+    out = kstats.command(sh, "run " + line, timeout=timeout)
+    end = _ENDED.search(out)
+    assert end, f"'run {line}' printed no '[NAME (pid N): WHY, exit code N]' line:\n{out}"
+    return out, end["why"], int(end["code"])
+
+
+def _names(sh, irq):
+    """The handler names on a line (empty if `irqs` has no row for it)."""
+    row = kstats.irqs(sh).rows.get(irq)
+    return row.names if row else []
+
+
+def _alive(sh):
+    out = kstats.command(sh, "uptime")
+    assert re.search(r"^up \d+\.\d+ s", out, re.MULTILINE), f"uptime did not answer:\n{out}"
+
+
+def test_hello_args_and_exit_code(m):
+    """A program prints its pid and argv through write(), and its return
+    value from main becomes the exit code the shell reports."""
+    sh = _shell(m)
+    progs = kstats.command(sh, "programs")
+    for name in ("hello", "userserial", "irqstat", "fuzz", "badport"):
+        assert re.search(rf"^{name}\s+\d+ bytes", progs, re.MULTILINE), \
+            f"'programs' does not list {name}:\n{progs}"
+    out, why, code = _run(sh, "hello one two")
+    assert re.search(r"^hello from ring 3: pid \d+, 3 args: hello one two$", out, re.MULTILINE), out
+    assert (why, code) == ("exit", 7), out
+
+
+def test_malformed_elf_refused(m):
+    """A module that is a truncated ELF is refused by the loader with a
+    message naming the broken rule; nothing runs, the shell goes on."""
+    sh = _shell(m)
+    out = kstats.command(sh, "run badelf")
+    assert "elf: badelf: segment bytes outside the file; refused" in out, out
+    assert "run: cannot start badelf: ENOEXEC" in out, out
+    _alive(sh)
+
+
+def test_faulting_programs_killed_with_one_line(m):
+    """An un-granted port (#GP on out), a read of kernel memory (#PF,
+    supervisor page) and a privileged instruction (cli, #GP) each kill
+    only the program, with one line naming it, the fault and the address."""
+    sh = _shell(m)
+    cases = [
+        ("badport", r"badport\[\d+\]: killed: #13 general protection fault: I/O port 0x3f8 not granted, at eip 0xe[0-9a-f]{7}"),
+        ("readkern", r"readkern\[\d+\]: killed: #14 page fault: read at 0x00100000 \(kernel memory, protection violation\), at eip 0xe[0-9a-f]{7}"),
+        ("privileged", r"privileged\[\d+\]: killed: #13 general protection fault: privileged instruction or bad selector, at eip 0xe[0-9a-f]{7}"),
+    ]
+    for prog, report in cases:
+        out, why, code = _run(sh, prog)
+        assert re.search(report, out), f"no one-line fault report for {prog}:\n{out}"
+        assert code == -14 and "fault" in why, out
+        assert "BUG" not in out, out
+        assert "Oops" not in out and "TRAP:" not in out, f"kernel-style report for a user fault:\n{out}"
+    out = kstats.command(sh, "run badport")
+    assert "badport: ioperm(0x3f8, 8) -> EPERM" in out, out
+    _alive(sh)
+
+
+def test_bad_pointers_refused_with_efault(m):
+    """NULL, kernel addresses, a buffer spanning the user/kernel boundary,
+    one wrapping around 4 GiB, an unmapped page and a read-only page are
+    all -EFAULT; an unknown call number is -ENOSYS; the process goes on."""
+    sh = _shell(m)
+    out, why, code = _run(sh, "badptr")
+    assert "badptr: write(spanning the user/kernel boundary 0xeffffff8) -> EFAULT" in out, out
+    assert "badptr: all refused" in out and (why, code) == ("exit", 0), out
+
+
+def test_fuzzer_finishes_kernel_alive(m):
+    """3000 random system calls with hostile arguments: the fuzzer ends by
+    itself, refusals are logged at most a few times, the kernel answers."""
+    sh = _shell(m)
+    out, why, code = _run(sh, "fuzz 3000 4242", timeout=120)
+    assert re.search(r"^fuzz: done: 3000 calls, \d+ refused with an error$", out, re.MULTILINE), out
+    assert (why, code) == ("exit", 0), out
+    assert "Oops" not in out and "TRAP:" not in out, out
+    _alive(sh)
+    procs = kstats.command(sh, "ps")
+    assert "fuzz" not in procs, f"the fuzzer is still in the process table:\n{procs}"
+
+
+def test_spinning_program_killed_by_ctrl_c(m):
+    """A program that never makes a system call ends on Ctrl-C: the kill
+    is noticed on the way back to ring 3 from the timer interrupt."""
+    sh = _shell(m)
+    sh.type("run spin\r")
+    sh.expect(r"spin: spinning in user mode", timeout=RUN_TIMEOUT)
+    sh.type("\x03")
+    sh.expect(r"\[spin \(pid \d+\): killed by Ctrl-C, exit code -4\]", timeout=RUN_TIMEOUT)
+    sh.wait_prompt()
+    _alive(sh)
+
+
+def test_irqstat_counts_and_missed_events(m):
+    """irqstat on the RTC (IRQ 8): masked until each ack, every wait sees
+    one more event; with -slow (count-only mode) the count runs on while
+    it sleeps and the jumps are reported as missed. `irqs` names the
+    user owner while it runs; afterwards the line has no handler."""
+    sh = _shell(m)
+    out, why, code = _run(sh, "irqstat -n 5")
+    assert "irqstat: 5 events seen, 0 missed while masked until each ack" in out, out
+    out, why, code = _run(sh, "irqstat -n 5 -slow 30")
+    got = re.search(r"irqstat: (\d+) events seen, (\d+) missed while sleeping", out)
+    assert got and int(got[2]) > 0, f"no missed events counted with -slow:\n{out}"
+    sh.type("run irqstat -q -n 1000000 &\r")
+    sh.expect(r"\[irqstat: pid \d+, tid (\d+), in the background")
+    tid = int(sh.port.text[sh.port.cursor - 200:].split("tid ")[-1].split(",")[0])
+    sh.wait_prompt()
+    row = kstats.irqs(sh).row(8)
+    assert row.names == ["uio:irqstat"], f"irqs does not show the user owner: {row.line}"
+    procs = kstats.command(sh, "ps")
+    assert re.search(r"^\s+\d+\s+\d+ irqstat\s+running\s+\d+ \S+\s+8$", procs, re.MULTILINE), procs
+    kstats.command(sh, f"kill {tid}")
+    kstats.poll(lambda: 8 not in kstats.irqs(sh).rows, timeout=10,
+                describe="IRQ 8 to lose its uio handler after the kill")
+    detail = kstats.irq_detail(sh, 8)
+    assert detail.depth == 0 and not detail.actions, f"irq 8 after detach: {detail.text}"
+
+
+@boot_options(monitor=True)
+def test_userkbd_second_device(m):
+    """The keyboard driven from ring 3: userkbd attaches IRQ 1 (i8042 and
+    the hotkey step aside), prints the keys pressed through the QEMU
+    monitor, ends on Esc, and the kernel's handlers come back in order."""
+    sh = _shell(m)
+    before = kstats.irqs(sh).row(1).names
+    out = kstats.command(sh, "run userkbd &")
+    assert "in the background" in out, out
+    kstats.poll(lambda: _names(sh, 1) == ["uio:userkbd"], timeout=10,
+                describe="IRQ 1 to show uio:userkbd")
+    for key in ("a", "b", "1", "esc"):
+        assert m.monitor(f"sendkey {key}").strip() == ""
+    sh.expect(r"userkbd: key 0x1e 'a'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: key 0x30 'b'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: key 0x02 '1'", timeout=RUN_TIMEOUT)
+    sh.expect(r"userkbd: (\d+) events, (\d+) bytes, 4 key presses", timeout=RUN_TIMEOUT)
+    kstats.poll(lambda: _names(sh, 1) == before, timeout=10,
+                describe=f"IRQ 1 back to {before}")

@@ -1,0 +1,125 @@
+"""userserial: a ring-3 driver for COM2 (IRQ 3), driven through COM2's own
+chardev. Runs with the IOAPIC and with `noapic`.
+
+The kernel's 16550 driver releases COM2 and COM4 (IRQ 3's sharers) when
+userserial attaches the line, and takes them back when it detaches.
+"""
+
+import random
+import re
+import threading
+
+from harness import kstats
+from harness.shell import Shell
+
+APPEND = ""
+SERIAL_PORTS = 2
+VARIANTS = [("apic", ""), ("noapic", "noapic")]
+
+PROMPT_TIMEOUT = 30
+TOTAL = 64 * 1024
+CHUNK = 1024
+ECHO_TIMEOUT = 120
+SEND_TIMEOUT = 60
+KERNEL_IRQ3 = ["ttyS1"]   # COM4 is absent (two serial ports): COM2 alone
+
+
+def _shell(m):
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    return sh
+
+
+def _names(sh, irq):
+    """The handler names on a line (empty if `irqs` has no row for it)."""
+    row = kstats.irqs(sh).rows.get(irq)
+    return row.names if row else []
+
+
+def _start(sh, args=""):
+    sh.type(f"run userserial {args}\r".replace("  ", " "))
+    sh.expect(r"userserial: COM2 is mine \(irq 3, handle \d+\)", timeout=20)
+
+
+def _send(port, data, state):
+    try:
+        for off in range(0, len(data), CHUNK):
+            port.send(data[off:off + CHUNK], timeout=SEND_TIMEOUT)
+    except Exception as e:      # reported by the main thread
+        state["error"] = e
+
+
+def test_echo_64k_byte_exact(m):
+    """64 KiB of printable bytes into COM2: every byte comes back from the
+    user driver, letters uppercased, in order, none lost or added; then it
+    exits by itself and reports its counts; COM2 is the kernel's again."""
+    sh = _shell(m)
+    rng = random.Random(7)
+    alphabet = bytes(range(0x20, 0x7f))
+    data = bytes(rng.choice(alphabet) for _ in range(TOTAL))
+    expected = data.upper()
+    _start(sh, f"-n {TOTAL}")
+    com2 = m.port(2)
+    start = com2.raw_length
+    state = {}
+    sender = threading.Thread(target=_send, args=(com2, data, state), daemon=True)
+    sender.start()
+    com2.expect_bytes(expected[-64:], start=start + TOTAL - 64, timeout=ECHO_TIMEOUT)
+    sender.join(SEND_TIMEOUT)
+    assert "error" not in state, f"sending into COM2 failed: {state['error']}"
+    got = bytes(com2.raw[start:start + TOTAL])
+    assert len(com2.raw) - start == TOTAL, f"COM2 echoed {len(com2.raw) - start} bytes, sent {TOTAL}"
+    if got != expected:
+        bad = next(i for i in range(TOTAL) if got[i] != expected[i])
+        raise AssertionError(f"echo differs at byte {bad} of {TOTAL}: got {got[bad:bad+16]!r}, "
+                             f"want {expected[bad:bad+16]!r}")
+    done = sh.expect(r"userserial: (\d+) bytes echoed, (\d+) events, (\d+) wakeups, (\d+) missed",
+                     timeout=30)
+    assert int(done[1]) == TOTAL, done[0]
+    sh.wait_prompt()
+    row = kstats.irqs(sh).row(3)
+    assert row.names == KERNEL_IRQ3, f"IRQ 3 not back with the kernel driver: {row.line}"
+    return f"{TOTAL} bytes echoed; {done[2]} events, {done[3]} wakeups"
+
+
+def test_ctrl_c_kills_and_line_free_again(m):
+    """Ctrl-C kills the foreground driver blocked in irq_wait; the line is
+    detached (no uio handler, depth 0) and the kernel driver has it back;
+    a second userserial can attach it at once, `irqs` names it, and
+    `kill` ends that one too."""
+    sh = _shell(m)
+    _start(sh)
+    m.port(2).send(b"abc")
+    m.port(2).expect(r"ABC", timeout=20)
+    sh.type("\x03")
+    sh.expect(r"\[userserial \(pid \d+\): killed by Ctrl-C, exit code -4\]", timeout=20)
+    sh.wait_prompt()
+    detail = kstats.irq_detail(sh, 3)
+    assert detail.depth == 0, f"IRQ 3 left disabled after the kill: {detail.text}"
+    assert list(detail.actions) == KERNEL_IRQ3, f"IRQ 3 after the kill: {detail.text}"
+
+    out = kstats.command(sh, "run userserial &")
+    tid = int(re.search(r"tid (\d+), in the background", out)[1])
+    kstats.poll(lambda: _names(sh, 3) == ["uio:userserial"], timeout=10,
+                describe="IRQ 3 to show uio:userserial")
+    m.port(2).send(b"again")
+    m.port(2).expect(r"AGAIN", timeout=20)
+    kstats.command(sh, f"kill {tid}")
+    kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
+                describe="IRQ 3 back with the kernel's ttyS1")
+
+
+def test_second_owner_refused(m):
+    """While userserial holds IRQ 3, a second attach is refused (-EBUSY)
+    with a message naming the owner; the console's IRQ 4 is never given."""
+    sh = _shell(m)
+    out = kstats.command(sh, "run userserial &")
+    tid = int(re.search(r"tid (\d+), in the background", out)[1])
+    kstats.poll(lambda: _names(sh, 3) == ["uio:userserial"], timeout=10,
+                describe="IRQ 3 to show uio:userserial")
+    out = kstats.command(sh, "run userserial")
+    assert "uio: userserial: irq 3 is already owned by userserial" in out, out
+    assert "irq_attach(3): EBUSY" in out, out
+    kstats.command(sh, f"kill {tid}")
+    kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
+                describe="IRQ 3 back with the kernel's ttyS1")

@@ -1,0 +1,61 @@
+/*
+ * user/lib/user.h - the tiny C runtime of Interlude's user programs:
+ * system call wrappers (one per call in kernel/proc/abi.h), port I/O for
+ * drivers that ioperm() granted, and printf through lib/'s formatter.
+ *
+ * Errors come back as negative errno values, as from the kernel (no
+ * global errno).
+ */
+#ifndef USER_LIB_USER_H
+#define USER_LIB_USER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/proc/abi.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+long syscall3(long nr, long a1, long a2, long a3);
+
+void exit(int code) __attribute__((noreturn));
+long write(int fd, const void *buf, size_t len);
+long read(int fd, void *buf, size_t len);
+int getpid(void);
+int sleep_ms(unsigned int ms);
+int yield(void);
+int irq_attach(unsigned int irq, unsigned int flags);
+long irq_wait(int handle, unsigned int flags);
+int irq_ack(int handle);
+int irq_detach(int handle);
+int irq_info(int handle, struct irq_info *info);
+int ioperm(unsigned int from, unsigned int num, int on);
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int puts(const char *s);
+const char *strerror(long err);	  /* "EINVAL" for -22 */
+uint32_t rand32(uint32_t *state); /* xorshift */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t val)
+{
+	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t val;
+
+	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+#endif
