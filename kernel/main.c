@@ -18,11 +18,16 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/timer/lapic_timer.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/demo.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/bh/tasklet.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
@@ -30,8 +35,11 @@
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 #include "kernel/printk.h"
+#include "kernel/sched/hrtimer.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
 #include "kernel/shell/shell.h"
 #include "kernel/test/bench.h"
 #include "kernel/test/ktest.h"
@@ -76,8 +84,10 @@ static int ktest_thread(void *arg)
 /* The first threads: the drivers' bottom halves, then tests or the shell. */
 static void start_threads(void)
 {
+	ksoftirqd_start();
+	workqueue_init();
+	irq_start_threads(); /* irq/N-name for lines requested above */
 	uart_start_threads();
-	i8042_start_thread();
 	if (bench_boot_requested())
 		kthread_run(bench_thread, NULL, "bench");
 	else if (ktest_boot_requested())
@@ -110,8 +120,15 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	print_uarts();
 	mm_init();
 
+	tasklets_init();
+	timers_init();
+	workqueue_init_early();
+	bh_demos_init();
+	sched_stats_init();
+	hrtimers_init();
 	irqchip_init();
 	irq_offload_init();
+	lapic_timer_init(); /* APIC mode only: else hrtimers use the tick */
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();

@@ -29,6 +29,7 @@ struct cpu {
 	void *offload_arg;
 
 	volatile bool need_resched; /* schedule() at the next chance */
+	uint32_t softirq_pending;   /* raised softirqs, bit = slot */
 
 	struct trap_catch *trap_catch;	/* armed by a test, or NULL */
 	unsigned long unexpected_traps; /* vectors nobody handles */

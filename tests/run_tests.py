@@ -57,6 +57,9 @@ KTEST_BOOTS = [
     ("ktest", "ktest=all", COM2_NULL),
     ("ktest-noapic", "ktest=all noapic", COM2_NULL),
     ("ktest-q35", "ktest=all", ["-machine", "q35"] + COM2_NULL),
+    # Forced threading: every ordinary handler in an irq/N-name thread
+    # (irq_core switches forcing off for its fake-line cases).
+    ("ktest-threadirqs", "ktest=all threadirqs", COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

@@ -6,6 +6,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/io.h"
+#include "kernel/bh/tasklet.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/uio/uio.h"
@@ -46,7 +47,8 @@ static struct key_event recent[KBD_RECENT];
 static unsigned int recent_count; /* total presses recorded */
 static DEFINE_SPINLOCK(i8042_lock);
 static int i8042_dev; /* our dev_id: its address */
-static DECLARE_WAIT_QUEUE_HEAD(kbd_wait);
+static void kbd_tasklet_fn(struct tasklet *t);
+static DECLARE_TASKLET(kbd_tasklet, kbd_tasklet_fn);
 
 /* ---- top half ------------------------------------------------------- */
 
@@ -70,7 +72,7 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 	last_seq++;
 	if (!ringbuf_put(&scancodes, byte))
 		i8042_stats.overruns++;
-	wake_up(&kbd_wait); /* the decoder thread has work */
+	tasklet_schedule(&kbd_tasklet); /* decoding is the bottom half's */
 	return IRQ_HANDLED;
 }
 
@@ -80,12 +82,15 @@ uint8_t i8042_last_scancode(unsigned long *seq)
 	return last_scancode;
 }
 
-/* ---- bottom half: decoding, in task context ------------------------ */
+/* ---- bottom half: decoding, in the tasklet -------------------------- */
+
+static void queue_for_readers(const struct key_event *ev);
 
 static void remember(const struct key_event *ev)
 {
 	recent[recent_count % KBD_RECENT] = *ev;
 	recent_count++;
+	queue_for_readers(ev);
 }
 
 int i8042_process(void)
@@ -124,22 +129,60 @@ int i8042_recent(struct key_event *out, int max)
 }
 
 /*
- * The decoder thread: the keyboard's bottom half, a kernel thread started
- * with the driver and asleep until the top half queues a scancode.
+ * The bottom half: a tasklet, scheduled by the top half for every byte
+ * and run once for however many bytes arrived meanwhile (softirq
+ * context, right after the interrupt returns).
  */
-static int kbd_thread(void *arg)
+static void kbd_tasklet_fn(struct tasklet *t)
 {
-	(void)arg;
-	for (;;) {
-		wait_event(kbd_wait, !ringbuf_empty(&scancodes));
-		i8042_process();
-	}
-	return 0;
+	(void)t;
+	i8042_process();
 }
 
-int i8042_start_thread(void)
+/* ---- readers: a queue of key presses --------------------------------- */
+
+struct kbd_queue_stats kbd_queue_stats;
+static struct key_event key_queue[KBD_QUEUE];
+static unsigned int key_head, key_tail; /* free-running; i8042_lock */
+static DECLARE_WAIT_QUEUE_HEAD(key_readers);
+
+/* From the decoder, i8042_lock held. */
+static void queue_for_readers(const struct key_event *ev)
 {
-	return kthread_run(kbd_thread, NULL, "kbd") ? 0 : -1;
+	if (key_head - key_tail >= KBD_QUEUE) {
+		kbd_queue_stats.dropped++;
+		return;
+	}
+	key_queue[key_head % KBD_QUEUE] = *ev;
+	key_head++;
+	kbd_queue_stats.queued++;
+	wake_up(&key_readers); /* takes only the wait queue's own lock */
+}
+
+static bool take_key(struct key_event *out)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+	bool got = key_head != key_tail;
+
+	if (got)
+		*out = key_queue[key_tail++ % KBD_QUEUE];
+	spin_unlock_irqrestore(&i8042_lock, flags);
+	return got;
+}
+
+int i8042_read_key(struct key_event *out, long ticks)
+{
+	if (might_sleep())
+		return -EINVAL;
+	return wait_event_timeout(key_readers, take_key(out), ticks) ? 1 : 0;
+}
+
+void i8042_flush_keys(void)
+{
+	unsigned long flags = spin_lock_irqsave(&i8042_lock);
+
+	key_tail = key_head;
+	spin_unlock_irqrestore(&i8042_lock, flags);
 }
 
 /* ---- set-up ---------------------------------------------------------- */
@@ -198,6 +241,7 @@ int i8042_init(void)
 		goto out_no_controller;
 	pr_info("i8042: keyboard on irq %d (config 0x%02x)\n", I8042_IRQ,
 		config);
+	tasklet_register(&kbd_tasklet);
 	return request_irq(I8042_IRQ, i8042_interrupt, IRQF_SHARED, "i8042",
 			   &i8042_dev);
 

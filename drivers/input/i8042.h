@@ -4,15 +4,16 @@
  * Top half (i8042_interrupt, IRQ1, name "i8042"): if the controller's
  * status says a byte is waiting, take it off port 0x60 - reading it is
  * what lets the controller deliver the next one - and put it in a ring of
- * scancodes and wake the decoder. That is all. Decoding the bytes into
- * key events happens later, in the "kbd" kernel thread (i8042_process).
+ * scancodes and schedule the decoder. That is all. Decoding the bytes
+ * into key events happens later, in a tasklet ("kbd_tasklet", softirq
+ * context, right after the interrupt returns) that runs i8042_process.
  *
  * A second, independent handler may share IRQ1 (the hotkey): it reads the
  * scancode this interrupt brought through i8042_last_scancode(), since
  * the byte can be taken from the controller only once.
  *
  * Context: i8042_init at boot; i8042_process and the getters from task
- * context; i8042_last_scancode from the same interrupt (hard-IRQ).
+ * or softirq context; i8042_last_scancode from the same interrupt (hard-IRQ).
  */
 #ifndef DRIVERS_INPUT_I8042_H
 #define DRIVERS_INPUT_I8042_H
@@ -35,7 +36,6 @@ struct i8042_stats {
 extern struct i8042_stats i8042_stats;
 
 int i8042_init(void);
-int i8042_start_thread(void); /* the decoder thread (needs the scheduler) */
 /* Decode waiting scancodes into key events; returns how many events. */
 int i8042_process(void);
 /* The most recent key presses, oldest first; returns how many. */
@@ -45,5 +45,25 @@ int i8042_recent(struct key_event *out, int max);
 void i8042_register_releasable(void);
 /* The byte taken in the current interrupt, and its sequence number. */
 uint8_t i8042_last_scancode(unsigned long *seq);
+
+/*
+ * Readers ("kbd read"): every key press goes into a queue of KBD_QUEUE
+ * presses that readers take in order (Ctrl+letter arrives as ascii 1-26,
+ * so Ctrl-C is 3). A
+ * press that finds the queue full is counted in kbd_queue_stats.dropped
+ * (readers see the count), never lost silently.
+ * Context: task (i8042_read_key sleeps).
+ */
+#define KBD_QUEUE 64
+
+struct kbd_queue_stats {
+	unsigned long queued, dropped;
+};
+extern struct kbd_queue_stats kbd_queue_stats;
+
+/* Wait up to ticks jiffies for a press: 1 and *out, or 0 on timeout,
+ * or -EINVAL from atomic context. */
+int i8042_read_key(struct key_event *out, long ticks);
+void i8042_flush_keys(void); /* forget presses nobody read */
 
 #endif

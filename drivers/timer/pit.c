@@ -133,6 +133,9 @@ int pit_init(unsigned int rate)
 	outb(PIT_CH0, divisor >> 8);
 	pr_info("pit: channel 0 at %u Hz (divisor %lu)\n", rate,
 		(unsigned long)divisor);
-	return request_irq(PIT_IRQ, pit_interrupt, IRQF_TRIGGER_RISING, "timer",
+	/* The tick stays in hard-IRQ context even with "threadirqs": it
+	 * drives the scheduler that would run the thread. */
+	return request_irq(PIT_IRQ, pit_interrupt,
+			   IRQF_TRIGGER_RISING | IRQF_NO_THREAD, "timer",
 			   &ticks);
 }

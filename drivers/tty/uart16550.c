@@ -58,10 +58,13 @@
 #define PORT(n, b, i, idx)                                                \
 	{                                                                 \
 		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n), \
-		.rx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].rx_wait)  \
+		.rx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].rx_wait), \
+		.rx_tasklet = TASKLET_INIT(uart_ports[idx].rx_tasklet,    \
+					   uart_rx_deliver, n "-rx")      \
 	}
 
 static DECLARE_WAIT_QUEUE_HEAD(sink_wait);
+static void uart_rx_deliver(struct tasklet *t);
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
 	PORT("ttyS0", 0x3f8, 4, 0),
@@ -306,12 +309,21 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 	if (rounds == UART_MAX_ROUNDS)
 		uart_retrigger(port); /* come back soon, don't hog the CPU */
 	spin_unlock(&port->lock);
-	if (port->stats.rx_bytes != rx_before) {
-		wake_up_all(&port->rx_wait); /* readers: data is here */
-		if (port->sink.on)
-			wake_up(&sink_wait);
-	}
+	if (port->stats.rx_bytes != rx_before)
+		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
 	return IRQ_HANDLED;
+}
+
+/* The bottom half of receiving: tell the readers (a sleeping shell, the
+ * sink thread) that bytes are in the ring. A tasklet per port: ports on
+ * one line are delivered independently, each at most once per burst. */
+static void uart_rx_deliver(struct tasklet *t)
+{
+	struct uart_port *port = container_of(t, struct uart_port, rx_tasklet);
+
+	wake_up_all(&port->rx_wait);
+	if (port->sink.on)
+		wake_up(&sink_wait);
 }
 
 static int uart_port_irq_on(struct uart_port *port)
@@ -325,6 +337,7 @@ static int uart_port_irq_on(struct uart_port *port)
 		       port->name, port->irq, err);
 		return err;
 	}
+	tasklet_register(&port->rx_tasklet);
 	flags = spin_lock_irqsave(&port->lock);
 	port->irq_mode = true;
 	uart_set_ier(port, IER_RDI | IER_RLSI);
@@ -357,6 +370,7 @@ static int uart_release(void *dev_id)
 	port->user_owned = true;
 	spin_unlock_irqrestore(&port->lock, flags);
 	free_irq(port->irq, port);
+	tasklet_kill(&port->rx_tasklet); /* a delivery may still be queued */
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/bh/tasklet.h"
 #include "kernel/irq/irq.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/wait.h"
@@ -70,6 +71,7 @@ struct uart_port {
 	struct uart_stats stats;
 	struct uart_sink sink;
 	struct wait_queue_head rx_wait; /* readers sleep here */
+	struct tasklet rx_tasklet;	/* delivers received bytes to them */
 };
 
 extern struct uart_port uart_ports[UART_NR_PORTS];

@@ -5,6 +5,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/backtrace.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -164,6 +165,9 @@ void trap_dispatch(struct trap_frame *f)
 		printk(KERN_WARNING "trap: unexpected vector %lu ignored\n",
 		       (unsigned long)f->vector);
 	}
+	/* Exceptions and software interrupts do not pass irq_exit(): run
+	 * what they raised here (a no-op after a hardware IRQ's irq_exit). */
+	softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0);
 	if (trap_exit_hook)
 		trap_exit_hook(f);
 	if ((f->cs & 3) && trap_user_return_hook)

@@ -6,6 +6,7 @@
  * irq_exit(), with interrupts off.
  */
 #include "kernel/irq/irqdesc.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/sched/preempt.h"
 
 struct irq_desc irq_desc[NR_IRQS];
@@ -21,12 +22,15 @@ void irq_enter(void)
 	preempt_count_add(HARDIRQ_OFFSET);
 }
 
+/* Leaving the outermost interrupt is where raised softirqs run. */
 void irq_exit(void)
 {
 	preempt_count_sub(HARDIRQ_OFFSET);
+	invoke_softirq();
 }
 
-/* Call every handler on the chain; the line's result is their OR. */
+/* Call every handler on the chain; the line's result is their OR.
+ * IRQ_WAKE_THREAD wakes the action's irq/N-name thread (irqthread.c). */
 static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 {
 	irqreturn_t ret = IRQ_NONE;
@@ -34,6 +38,8 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 	for (struct irqaction *a = desc->action; a; a = a->next) {
 		irqreturn_t r = a->handler((int)irq, a->dev_id);
 
+		if (r & IRQ_WAKE_THREAD)
+			irq_wake_thread(desc, a);
 		if (r != IRQ_NONE)
 			a->count++;
 		ret |= r;

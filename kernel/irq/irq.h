@@ -12,12 +12,13 @@
  * is attached and masked again when the last one leaves.
  *
  * Context: request_irq/free_irq from task context with IRQs on (they may
- * later sleep); handlers run in hard-IRQ context with IRQs off and must not
+ * sleep); primary handlers run in hard-IRQ context with IRQs off and must not
  * sleep. irq_enter/irq_exit bracket every hardware interrupt.
  */
 #ifndef KERNEL_IRQ_IRQ_H
 #define KERNEL_IRQ_IRQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* What a handler returns: values from Linux, ORed over a shared chain. */
@@ -37,13 +38,36 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 #define IRQF_TRIGGER_LOW     0x00000008
 #define IRQF_TRIGGER_MASK    0x0000000f
 #define IRQF_SHARED	     0x00000080
-#define IRQF_ONESHOT	     0x00002000 /* for threaded IRQs */
+#define IRQF_ONESHOT	     0x00002000 /* masked until thread_fn returns */
+#define IRQF_NO_THREAD	     0x00010000 /* never force-threaded (threadirqs) */
 
 #define NR_IRQS		     24 /* ISA lines 0-15; IOAPIC pins up to 23 */
 
 int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 		const char *name, void *dev_id);
-/* Removes the handler registered with dev_id; returns its name or NULL. */
+
+/*
+ * Threaded IRQs (docs/threaded-irqs.md). handler is the primary: it runs
+ * in hard-IRQ context and returns IRQ_WAKE_THREAD to have thread_fn run
+ * in the action's own kernel thread "irq/N-name" (SCHED_FIFO 50), where
+ * it may sleep. handler == NULL means "always wake the thread" and then
+ * IRQF_ONESHOT is required (-EINVAL): with IRQF_ONESHOT the line stays
+ * masked from the primary until every woken ONESHOT thread_fn on the line
+ * has returned. request_irq() is the thread_fn == NULL case.
+ * Context: task context (creates a thread: may sleep).
+ */
+int request_threaded_irq(unsigned int irq, irq_handler_t handler,
+			 irq_handler_t thread_fn, unsigned long flags,
+			 const char *name, void *dev_id);
+/* True when booted with "threadirqs": ordinary handlers are threaded. */
+extern bool force_irqthreads;
+/* Make the threads of lines requested before the scheduler ran; from
+ * then on request_threaded_irq makes them at once. Context: task, once. */
+void irq_start_threads(void);
+extern bool irq_threads_ready;
+/* Removes the handler registered with dev_id; returns its name or NULL.
+ * A threaded action's thread is stopped after any running (or already
+ * woken) thread_fn has returned: free_irq waits for it. */
 const char *free_irq(unsigned int irq, void *dev_id);
 
 /*
@@ -56,7 +80,8 @@ const char *free_irq(unsigned int irq, void *dev_id);
 void disable_irq(unsigned int irq);
 void disable_irq_nosync(unsigned int irq);
 void enable_irq(unsigned int irq);
-void synchronize_irq(unsigned int irq);
+void synchronize_irq(unsigned int irq);	    /* primaries and threads */
+void synchronize_hardirq(unsigned int irq); /* primaries only */
 
 /* Called by the interrupt controller drivers' vector handlers. */
 void irq_enter(void);

@@ -30,6 +30,8 @@ struct irq_chip {
 	int (*set_type)(unsigned int irq, unsigned long flow);
 };
 
+struct thread;
+
 struct irqaction {
 	irq_handler_t handler;
 	void *dev_id;
@@ -37,11 +39,26 @@ struct irqaction {
 	unsigned long flags;
 	unsigned long count; /* times this handler said "mine" */
 	struct irqaction *next;
+
+	/* threaded IRQs (kernel/irq/irqthread.c); all 0 for plain ones */
+	irq_handler_t thread_fn; /* runs in thread, may sleep */
+	struct thread *thread;	 /* "irq/N-name" */
+	unsigned int irq;
+	unsigned long thread_flags;   /* IRQTF_* */
+	unsigned long thread_mask;    /* its bit in desc->threads_oneshot */
+	unsigned long thread_runs;    /* times thread_fn was called */
+	unsigned long thread_wakeups; /* times the primary woke it */
 };
+
+/* irqaction.thread_flags bits */
+#define IRQTF_RUNTHREAD	       0x1 /* woken: thread_fn should run */
+#define IRQTF_RUNNING	       0x2 /* thread_fn is running now */
+#define IRQTF_FORCED	       0x4 /* threadirqs made this handler a thread */
 
 /* irq_desc.status bits */
 #define IRQS_SPURIOUS_DISABLED 0x1 /* "nobody cared": switched off */
 #define IRQS_INPROGRESS	       0x2 /* handlers running right now */
+#define IRQS_ONESHOT_MASKED    0x4 /* masked until ONESHOT threads finish */
 
 struct irq_desc {
 	struct irq_chip *chip;
@@ -58,6 +75,10 @@ struct irq_desc {
 	unsigned long window_unhandled; /* of which unclaimed */
 	unsigned long last_unhandled;	/* jiffies of the last unclaimed */
 	struct spinlock lock;
+
+	/* threaded IRQs */
+	unsigned long threads_oneshot; /* woken ONESHOT threads not done */
+	unsigned int threads_active;   /* woken threads not done */
 };
 
 extern struct irq_desc irq_desc[NR_IRQS];
@@ -78,5 +99,18 @@ bool irq_is_level(const struct irq_desc *desc);
 
 void irq_set_chip(unsigned int irq, struct irq_chip *chip,
 		  unsigned long trigger);
+
+/* kernel/irq/irqthread.c: the threaded half, for manage.c and handle.c */
+/* The primary said IRQ_WAKE_THREAD: mark, mask if ONESHOT, wake.
+ * Context: hard-IRQ, from the dispatcher. */
+void irq_wake_thread(struct irq_desc *desc, struct irqaction *a);
+/* Create (and start, asleep) the action's thread. Context: task. */
+int irq_setup_thread(struct irqaction *a);
+/* Wait for woken threads to finish, then stop the thread. Context: task. */
+void irq_stop_thread(struct irq_desc *desc, struct irqaction *a);
+/* Sleep until no thread of the line is woken or running. Context: task. */
+void irq_wait_for_threads(struct irq_desc *desc);
+/* The default primary: always IRQ_WAKE_THREAD. */
+irqreturn_t irq_default_primary_handler(int irq, void *dev_id);
 
 #endif

@@ -16,12 +16,14 @@
 #include "boot/gdt.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
+#include "kernel/bh/workqueue.h"
 #include "kernel/mm/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/might_sleep.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "lib/errno.h"
@@ -194,9 +196,17 @@ static void __schedule(bool preempt)
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
+/* A kworker that blocks tells its pool, which may wake another worker
+ * (workqueue concurrency management); and again when it runs. */
 void schedule(void)
 {
+	struct thread *me = current_thread();
+
+	if (me->worker && me->state != THREAD_RUNNING)
+		wq_worker_sleeping(me);
 	__schedule(false);
+	if (me->worker)
+		wq_worker_running(me);
 }
 
 void yield(void)
@@ -288,6 +298,8 @@ void scheduler_tick(void)
 
 	if (!cur)
 		return;
+	sched_stats_tick(cur == this_rq()->idle,
+			 this_rq()->nr_ready + (cur != this_rq()->idle));
 	if (cur == this_rq()->idle) {
 		if (this_rq()->nr_ready)
 			resched_current();

@@ -36,6 +36,8 @@
 #include "kernel/percpu.h"
 #include "lib/list.h"
 
+struct worker;
+
 #define THREAD_NAME_LEN	   24
 #define TIMESLICE_MS	   20
 #define MAX_RT_PRIO	   99
@@ -71,6 +73,8 @@ struct thread {
 	uint64_t cpu_cycles;	/* TSC cycles spent running */
 	uint64_t switched_in;	/* TSC when it last got the CPU */
 	unsigned long switches; /* times it was switched to */
+
+	struct worker *worker; /* a kworker's pool slot (kernel/bh/workqueue.c) */
 
 	/* A process's thread (kernel/proc): its address space, loaded into
 	 * CR3 when it is switched in. NULL for kernel threads. */

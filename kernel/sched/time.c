@@ -2,7 +2,9 @@
 #include "kernel/sched/time.h"
 
 #include "kernel/arch/cpu.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/cmdline.h"
+#include "kernel/sched/hrtimer.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
 #include "lib/string.h"
@@ -21,7 +23,9 @@ void time_init_tsc(uint32_t khz)
 void jiffies_tick(void)
 {
 	jiffies++;
-	run_timers();
+	if (timers_due())
+		raise_softirq_irqoff(TIMER_SOFTIRQ);
+	hrtimer_tick();
 	scheduler_tick();
 }
 

@@ -1,11 +1,18 @@
 /* kernel/sched/timer.c - see timer.h. */
 #include "kernel/sched/timer.h"
 
+#include "kernel/arch/cpu.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 
 static LIST_HEAD(pending);
 static DEFINE_SPINLOCK(timer_lock);
+/* The timer whose function runs now (per CPU on SMP: one base per CPU). */
+static struct timer_list *volatile running_timer;
+unsigned long timers_run_count;
 
 static bool time_after_eq(unsigned long a, unsigned long b)
 {
@@ -68,7 +75,50 @@ bool del_timer(struct timer_list *t)
 	return was;
 }
 
-void run_timers(void)
+/* Wait until t's function is not running; the caller already took it off
+ * the list, so it cannot start again unless it re-arms itself. */
+bool del_timer_sync(struct timer_list *t)
+{
+	bool was;
+
+	if (in_interrupt() && !in_serving_softirq()) {
+		pr_err("timer: del_timer_sync from hard IRQ context\n");
+		return del_timer(t);
+	}
+	if (running_timer == t && in_serving_softirq()) {
+		pr_err("timer: del_timer_sync from its own function\n");
+		return del_timer(t);
+	}
+	for (was = false;;) {
+		was |= del_timer(t);
+		if (running_timer != t)
+			return was;
+		/* Running on another CPU (or, in the test, pretending to). */
+		if (preempt_count() == 0)
+			yield();
+		else
+			cpu_relax();
+	}
+}
+
+void timer_test_set_running(struct timer_list *t)
+{
+	running_timer = t;
+}
+
+/* The head of the sorted list is all a tick needs to look at. */
+bool timers_due(void)
+{
+	struct timer_list *first;
+
+	if (list_empty(&pending))
+		return false;
+	first = list_first_entry(&pending, struct timer_list, entry);
+	return time_after_eq(jiffies, first->expires);
+}
+
+/* TIMER_SOFTIRQ: run everything that is due, in expiry order. */
+static void run_timers(void)
 {
 	unsigned long flags = spin_lock_irqsave(&timer_lock);
 
@@ -80,11 +130,19 @@ void run_timers(void)
 			break;
 		list_del(&t->entry);
 		/* Unlocked while it runs: it may re-arm itself. */
+		running_timer = t;
 		spin_unlock_irqrestore(&timer_lock, flags);
 		t->function(t);
+		timers_run_count++;
 		flags = spin_lock_irqsave(&timer_lock);
+		running_timer = NULL;
 	}
 	spin_unlock_irqrestore(&timer_lock, flags);
+}
+
+void timers_init(void)
+{
+	open_softirq(TIMER_SOFTIRQ, run_timers);
 }
 
 unsigned int timers_pending_count(void)
@@ -94,4 +152,15 @@ unsigned int timers_pending_count(void)
 
 	spin_unlock_irqrestore(&timer_lock, flags);
 	return n;
+}
+
+void for_each_timer(void (*fn)(const struct timer_list *t, void *arg),
+		    void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&timer_lock);
+	struct timer_list *t;
+
+	list_for_each_entry (t, &pending, entry)
+		fn(t, arg);
+	spin_unlock_irqrestore(&timer_lock, flags);
 }

@@ -7,11 +7,13 @@
  * timers (adding one walks the list: fine for tens of timers; the
  * softirq step may bring a timer wheel).
  *
- * Today expired timers run from the timer interrupt itself (hard-IRQ
- * context); the softirq step moves them to TIMER_SOFTIRQ.
+ * The tick (hard IRQ) only checks the head and raises TIMER_SOFTIRQ;
+ * expired timers run from that softirq, in expiry order.
  *
- * Context: mod_timer/add_timer/del_timer from any context. Timer
- * functions run in interrupt context: they must not sleep.
+ * Context: mod_timer/add_timer/del_timer from any context;
+ * del_timer_sync from task or softirq context, never from the timer's own
+ * function (it would wait for itself). Timer functions run in softirq
+ * context: they must not sleep.
  */
 #ifndef KERNEL_SCHED_TIMER_H
 #define KERNEL_SCHED_TIMER_H
@@ -31,8 +33,19 @@ void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t));
 bool mod_timer(struct timer_list *t, unsigned long expires);
 void add_timer(struct timer_list *t); /* arm at t->expires */
 bool del_timer(struct timer_list *t); /* true if it was pending */
+/* del_timer, then wait until its function is not running anywhere. */
+bool del_timer_sync(struct timer_list *t);
 bool timer_pending(const struct timer_list *t);
-void run_timers(void); /* from the tick: run everything due */
+bool timers_due(void);	/* from the tick: is the first one due? */
+void timers_init(void); /* opens TIMER_SOFTIRQ */
 unsigned int timers_pending_count(void);
+/* Walk the pending timers (for the `timers` command), lock held. */
+void for_each_timer(void (*fn)(const struct timer_list *t, void *arg),
+		    void *arg);
+
+extern unsigned long timers_run_count;
+/* Tests only: pretend t's function is running on another CPU (NULL ends
+ * the pretence), to watch del_timer_sync wait. */
+void timer_test_set_running(struct timer_list *t);
 
 #endif

@@ -6,6 +6,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/sched/stats.h"
 #include "kernel/sched/time.h"
 #include "kernel/shell/shell.h"
 #include "kernel/test/ktest.h"
@@ -69,6 +70,26 @@ static int cmd_echo(int argc, char **argv)
 SHELL_COMMAND(echo, cmd_echo, 0, -1, "echo [WORD...]",
 	      "print the words, separated by spaces");
 
+/* Load averages as Linux prints them: fixed point to two decimals. */
+static void print_load(unsigned long load)
+{
+	unsigned long centi = (load * 100 + FIXED_1 / 2) >> FSHIFT;
+
+	console_printf("%lu.%02lu", centi / 100, centi % 100);
+}
+
+static void print_sched_stats(const struct sched_stats *st)
+{
+	console_printf("load average: ");
+	for (int i = 0; i < 3; i++) {
+		print_load(st->avenrun[i]);
+		console_printf(i < 2 ? ", " : "");
+	}
+	console_printf("; ticks in task %lu, idle %lu, softirq %lu, irq %lu\n",
+		       st->ticks[CPUTIME_TASK], st->ticks[CPUTIME_IDLE],
+		       st->ticks[CPUTIME_SOFTIRQ], st->ticks[CPUTIME_IRQ]);
+}
+
 static int cmd_uptime(int argc, char **argv)
 {
 	uint64_t us = ktime_get_ns() / 1000;
@@ -78,6 +99,7 @@ static int cmd_uptime(int argc, char **argv)
 	console_printf("up %lu.%06lu s, %lu jiffies, HZ=%u\n",
 		       (unsigned long)(us / 1000000),
 		       (unsigned long)(us % 1000000), jiffies, hz);
+	print_sched_stats(sched_stats(smp_processor_id()));
 	return 0;
 }
 SHELL_COMMAND(uptime, cmd_uptime, 0, 0, "uptime",

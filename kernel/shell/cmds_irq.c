@@ -3,11 +3,14 @@
  *
  * "irqs" is shaped like Linux's /proc/interrupts: for every line with a
  * handler, its count per CPU, the controller, the controller's own pin
- * number and trigger, and the names of every handler sharing the line.
+ * number and trigger, and the names of every handler sharing the line;
+ * a threaded handler's name is followed by its thread's, in brackets:
+ * "ttyS0 [irq/4-ttyS0]".
  */
 #include "kernel/console.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/percpu.h"
+#include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -27,8 +30,12 @@ static void print_line(unsigned int irq, const struct irq_desc *desc)
 		console_printf("%10lu ", desc->count[c]);
 	snprintf(hw, sizeof(hw), "%u-%s", desc->hwirq, trigger_name(desc));
 	console_printf(" %-8s %-10s  ", desc->chip->name, hw);
-	for (struct irqaction *a = desc->action; a; a = a->next)
-		console_printf("%s%s", a->name, a->next ? ", " : "");
+	for (struct irqaction *a = desc->action; a; a = a->next) {
+		console_printf("%s", a->name);
+		if (a->thread)
+			console_printf(" [%s]", a->thread->name);
+		console_printf("%s", a->next ? ", " : "");
+	}
 	console_printf("%s\n", desc->status & IRQS_SPURIOUS_DISABLED
 				       ? " (disabled: nobody cared)"
 				       : "");
@@ -61,6 +68,24 @@ static int cmd_irqs(int argc, char **argv)
 SHELL_COMMAND(irqs, cmd_irqs, 0, 0, "irqs",
 	      "interrupt counts per line, like /proc/interrupts");
 
+/* The second line of a threaded action: its thread and what it did. */
+static void print_thread(const struct irqaction *a)
+{
+	const struct thread *t = a->thread;
+
+	if (!t) {
+		console_printf("    thread: not started yet\n");
+		return;
+	}
+	console_printf(
+		"    thread %s (tid %d, %s %d, %s)%s%s, woken %lu, ran %lu\n",
+		t->name, t->tid, t->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
+		t->rt_priority, thread_state_name(t->state),
+		a->flags & IRQF_ONESHOT ? ", oneshot" : "",
+		a->thread_flags & IRQTF_FORCED ? ", forced" : "",
+		a->thread_wakeups, a->thread_runs);
+}
+
 static int cmd_irq(int argc, char **argv)
 {
 	unsigned long irq;
@@ -87,9 +112,17 @@ static int cmd_irq(int argc, char **argv)
 			: "");
 	if (!desc->action)
 		console_printf("  no handlers\n");
-	for (const struct irqaction *a = desc->action; a; a = a->next)
+	for (const struct irqaction *a = desc->action; a; a = a->next) {
 		console_printf("  %-10s dev_id %p  flags 0x%08lx  count %lu\n",
 			       a->name, a->dev_id, a->flags, a->count);
+		if (a->thread_fn)
+			print_thread(a);
+	}
+	if (desc->threads_oneshot || (desc->status & IRQS_ONESHOT_MASKED))
+		console_printf("  oneshot: line %s, threads pending 0x%lx\n",
+			       desc->status & IRQS_ONESHOT_MASKED ? "masked"
+								  : "open",
+			       desc->threads_oneshot);
 	return 0;
 }
 SHELL_COMMAND(irq, cmd_irq, 1, 1, "irq N",

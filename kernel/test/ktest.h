@@ -32,6 +32,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/sched/time.h"
+#include "kernel/sched/wait.h"
+
+/* Wait for an event: re-check cond every millisecond, give up after two
+ * seconds (generous on a loaded host). Evaluates to whether cond became
+ * true. For tests in task context. */
+#define KTEST_WAIT_FOR(cond)                                            \
+	({                                                              \
+		unsigned long __end = jiffies + 2 * hz;                 \
+		bool __ok;                                              \
+		while (!(__ok = (cond)) && (long)(jiffies - __end) < 0) \
+			msleep(1);                                      \
+		__ok;                                                   \
+	})
+
 struct ktest {
 	const char *name;
 	int failures;

@@ -213,7 +213,9 @@ int uio_attach(struct uio_client *c, unsigned int irq, unsigned int flags)
 	l->masked = false;
 	l->last_tsc = 0;
 	init_waitqueue_head(&l->wait);
-	err = request_irq(irq, uio_top_half, 0, l->action_name, l);
+	/* Never force-threaded (threadirqs): masking must happen in the
+	 * interrupt itself, and it is only a few instructions. */
+	err = request_irq(irq, uio_top_half, IRQF_NO_THREAD, l->action_name, l);
 	if (err) {
 		reclaim_line(l);
 		goto out_unlock;

@@ -50,6 +50,7 @@ class IrqRow:
     trigger: str
     names: list            # handler names, in the order printed
     line: str
+    threads: dict = field(default_factory=dict)   # name -> "irq/N-name"
 
 
 @dataclass
@@ -70,8 +71,16 @@ def parse_irqs(text):
     rows = {}
     for m in _IRQS_ROW.finditer(text):
         names = [n.strip() for n in (m.group("names") or "").split(",") if n.strip()]
+        # a threaded handler is printed "name [irq/N-name]"
+        threads = {}
+        for i, n in enumerate(names):
+            t = re.fullmatch(r"(\S+) \[(\S+)\]", n)
+            if t:
+                names[i] = t.group(1)
+                threads[t.group(1)] = t.group(2)
         row = IrqRow(int(m.group("irq")), int(m.group("count")), m.group("chip"),
-                     int(m.group("hwirq")), m.group("trigger"), names, m.group(0).strip())
+                     int(m.group("hwirq")), m.group("trigger"), names, m.group(0).strip(),
+                     threads)
         assert row.irq not in rows, f"'irqs' has two rows for IRQ {row.irq}:\n{text}"
         rows[row.irq] = row
     spu, unh = _IRQS_SPU.search(text), _IRQS_UNH.search(text)

@@ -59,11 +59,16 @@ static struct irq_chip fake_chip = {
 
 static struct irq_desc saved_desc;
 static struct irq_spurious_limits saved_limits;
+static bool saved_force_threads;
 
+/* These cases test the hard-IRQ chain itself: with "threadirqs" their
+ * handlers would become threads, so forcing is off for the suite. */
 static int irq_core_init(void)
 {
 	saved_desc = irq_desc[TEST_IRQ];
 	saved_limits = irq_spurious_limits;
+	saved_force_threads = force_irqthreads;
+	force_irqthreads = false;
 	return 0;
 }
 
@@ -71,6 +76,7 @@ static void irq_core_exit(void)
 {
 	irq_desc[TEST_IRQ] = saved_desc;
 	irq_spurious_limits = saved_limits;
+	force_irqthreads = saved_force_threads;
 }
 
 /* A clean fake line for each case: masked, no handlers, edge. */

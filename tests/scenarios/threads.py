@@ -33,7 +33,7 @@ BOOT_THREADS = {       # name -> states it may be in when `ps` runs
     "idle": {"ready", "running"},
     "shell": {"running"},            # it is the one running `ps`
     "serial-sink": {"sleeping"},     # asleep until a sink port has data
-    "kbd": {"sleeping"},             # asleep until a scancode arrives
+    "ksoftirqd/0": {"sleeping", "ready"},  # woken only by a softirq storm
 }
 
 _PS_HEADER = re.compile(r"^\s*TID\s+NAME\s+STATE\s+CLASS\s+PRIO\s+CPU\(ms\)\s+STACK\s*$",

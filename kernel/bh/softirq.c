@@ -1,0 +1,285 @@
+/* kernel/bh/softirq.c - see softirq.h. */
+#include "kernel/bh/softirq.h"
+
+#include <stddef.h>
+
+#include "kernel/arch/cpu.h"
+#include "kernel/printk.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
+#include "lib/string.h"
+
+static const char *const softirq_names[NR_SOFTIRQS] = {
+	"HI",	 "TIMER",   "NET_TX", "NET_RX",
+	"BLOCK", "TASKLET", "SCHED",  "HRTIMER",
+};
+
+static void (*softirq_vec[NR_SOFTIRQS])(void);
+
+/* Per-CPU state of this file (the pending mask itself is in struct cpu,
+ * where irq_exit looks at it). */
+struct softirq_cpu {
+	struct softirq_stat stat[NR_SOFTIRQS];
+	struct softirq_loop_stat loop;
+	struct thread *ksoftirqd;
+};
+
+static struct softirq_cpu softirq_cpus[MAX_CPUS];
+
+unsigned int softirq_max_restart = MAX_SOFTIRQ_RESTART;
+unsigned int softirq_max_time_us = MAX_SOFTIRQ_TIME_US;
+
+static struct softirq_cpu *this_softirq_cpu(void)
+{
+	return &softirq_cpus[smp_processor_id()];
+}
+
+const char *softirq_name(unsigned int nr)
+{
+	return nr < NR_SOFTIRQS ? softirq_names[nr] : "?";
+}
+
+int softirq_by_name(const char *name)
+{
+	for (int nr = 0; nr < NR_SOFTIRQS; nr++)
+		if (!strcmp(name, softirq_names[nr]))
+			return nr;
+	return -1;
+}
+
+void open_softirq(unsigned int nr, void (*action)(void))
+{
+	if (nr >= NR_SOFTIRQS || softirq_vec[nr]) {
+		pr_err("softirq: cannot open slot %u (%s)\n", nr,
+		       nr < NR_SOFTIRQS ? "already open" : "no such slot");
+		return;
+	}
+	softirq_vec[nr] = action;
+}
+
+void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void)
+{
+	void (*old)(void) = softirq_vec[nr];
+
+	softirq_vec[nr] = fn;
+	return old;
+}
+
+/* ---- ksoftirqd ------------------------------------------------------------ */
+
+bool ksoftirqd_busy(void)
+{
+	struct thread *t = this_softirq_cpu()->ksoftirqd;
+
+	return t && t->state != THREAD_SLEEPING;
+}
+
+static void wakeup_ksoftirqd(void)
+{
+	struct softirq_cpu *sc = this_softirq_cpu();
+
+	if (sc->ksoftirqd && wake_up_thread(sc->ksoftirqd))
+		sc->loop.wakeups++;
+}
+
+/* ---- raising -------------------------------------------------------------- */
+
+void raise_softirq_irqoff(unsigned int nr)
+{
+	if (nr >= NR_SOFTIRQS)
+		return;
+	this_cpu()->softirq_pending |= 1u << nr;
+	this_softirq_cpu()->stat[nr].raises++;
+	/* From task context nobody will pass irq_exit soon: let the
+	 * thread run it. Inside an interrupt or a BH-disabled section, the
+	 * exit from that section runs it. */
+	if (!in_interrupt())
+		wakeup_ksoftirqd();
+}
+
+void raise_softirq(unsigned int nr)
+{
+	unsigned long flags = local_irq_save();
+
+	raise_softirq_irqoff(nr);
+	local_irq_restore(flags);
+}
+
+/* ---- the run loop --------------------------------------------------------- */
+
+static void run_action(struct softirq_cpu *sc, unsigned int nr)
+{
+	struct softirq_stat *st = &sc->stat[nr];
+	uint64_t t0 = rdtsc(), dt;
+
+	st->runs++;
+	if (softirq_vec[nr])
+		softirq_vec[nr]();
+	dt = rdtsc() - t0;
+	st->cycles += dt;
+	if (dt > st->max_cycles)
+		st->max_cycles = dt;
+}
+
+/* One pass: take the pending mask, run its bits lowest first with IRQs
+ * on. Called and returns with IRQs off. */
+static void softirq_pass(struct softirq_cpu *sc)
+{
+	uint32_t pending = this_cpu()->softirq_pending;
+
+	this_cpu()->softirq_pending = 0;
+	local_irq_enable();
+	for (unsigned int nr = 0; pending; nr++, pending >>= 1)
+		if (pending & 1)
+			run_action(sc, nr);
+	local_irq_disable();
+	sc->loop.passes++;
+}
+
+/* Why the loop must stop now, or NULL to go round again. */
+static unsigned long *stop_reason(struct softirq_cpu *sc, unsigned int pass,
+				  uint64_t deadline)
+{
+	if (pass >= softirq_max_restart)
+		return &sc->loop.budget_passes;
+	if (rdtsc() >= deadline)
+		return &sc->loop.budget_time;
+	if (this_cpu()->need_resched)
+		return &sc->loop.budget_resched;
+	return NULL;
+}
+
+/*
+ * The loop proper: pass after pass while work is pending, within the
+ * budget; what is left over goes to ksoftirqd. IRQs off on entry and exit.
+ */
+static void handle_softirqs(void)
+{
+	struct softirq_cpu *sc = this_softirq_cpu();
+	uint64_t deadline =
+		rdtsc() + ns_to_tsc((uint64_t)softirq_max_time_us * 1000);
+	unsigned int pass = 0;
+
+	preempt_count_add(SOFTIRQ_OFFSET);
+	sc->loop.loops++;
+	for (;;) {
+		unsigned long *reason;
+
+		softirq_pass(sc);
+		pass++;
+		if (!this_cpu()->softirq_pending)
+			break;
+		reason = stop_reason(sc, pass, deadline);
+		if (reason) {
+			(*reason)++;
+			wakeup_ksoftirqd();
+			break;
+		}
+		sc->loop.restarts++;
+	}
+	preempt_count_sub(SOFTIRQ_OFFSET);
+}
+
+void do_softirq(void)
+{
+	unsigned long flags;
+
+	if (in_interrupt())
+		return;
+	flags = local_irq_save();
+	if (this_cpu()->softirq_pending)
+		handle_softirqs();
+	local_irq_restore(flags);
+}
+
+/*
+ * Even while ksoftirqd works through a storm, each irq_exit runs the loop
+ * (within its budget) rather than leaving everything to the thread: the
+ * softirqs raised by this interrupt - a timer, a received byte - run now,
+ * not when ksoftirqd next gets the CPU. Linux went back to this in 2023
+ * after trying the other way (docs/softirq.md).
+ */
+void invoke_softirq(void)
+{
+	if (in_interrupt() || !this_cpu()->softirq_pending)
+		return;
+	handle_softirqs();
+}
+
+void softirq_on_trap_return(bool irqs_were_on)
+{
+	/* Only where the interrupted code could have been interrupted by a
+	 * hardware IRQ anyway: IRQs on, nothing atomic. */
+	if (irqs_were_on && preempt_count() == 0 && this_cpu()->softirq_pending)
+		handle_softirqs(); /* even if the raise woke ksoftirqd */
+}
+
+/* ---- bottom-half disabling ------------------------------------------------ */
+
+void local_bh_disable(void)
+{
+	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+}
+
+void local_bh_enable(void)
+{
+	if (in_hardirq())
+		pr_warn("softirq: local_bh_enable in hard IRQ context\n");
+	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+	if (!in_interrupt() && this_cpu()->softirq_pending)
+		do_softirq();
+	/* Leaving the section is a preemption point, as preempt_enable. */
+	if (this_cpu()->need_resched && preempt_count() == 0 &&
+	    !irqs_disabled())
+		preempt_schedule();
+}
+
+/* ---- ksoftirqd ------------------------------------------------------------ */
+
+/*
+ * ksoftirqd/N: sleeps until woken, then runs the pending softirqs one pass
+ * at a time, yielding in between so that other threads get the CPU even
+ * while a storm keeps re-raising work.
+ */
+static int ksoftirqd_thread(void *arg)
+{
+	struct softirq_cpu *sc = arg;
+
+	for (;;) {
+		local_irq_disable();
+		if (!this_cpu()->softirq_pending) {
+			set_current_state(THREAD_SLEEPING);
+			local_irq_enable();
+			schedule();
+			continue;
+		}
+		preempt_count_add(SOFTIRQ_OFFSET);
+		softirq_pass(sc);
+		sc->loop.ksoftirqd_passes++;
+		preempt_count_sub(SOFTIRQ_OFFSET);
+		local_irq_enable();
+		yield();
+	}
+	return 0;
+}
+
+void ksoftirqd_start(void)
+{
+	struct softirq_cpu *sc = this_softirq_cpu();
+
+	sc->ksoftirqd = kthread_run(ksoftirqd_thread, sc, "ksoftirqd/%u",
+				    smp_processor_id());
+	if (!sc->ksoftirqd)
+		pr_err("softirq: cannot start ksoftirqd\n");
+}
+
+const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr)
+{
+	return cpu < MAX_CPUS && nr < NR_SOFTIRQS ? &softirq_cpus[cpu].stat[nr]
+						  : NULL;
+}
+
+const struct softirq_loop_stat *softirq_loop_stat(unsigned int cpu)
+{
+	return cpu < MAX_CPUS ? &softirq_cpus[cpu].loop : NULL;
+}

@@ -1,0 +1,174 @@
+/*
+ * kernel/bh/workqueue.h - work queues: deferred work in process context.
+ *
+ * A work item (struct work_struct) is a function to call later. Queued on
+ * a work queue, it is run by a worker thread, kworker/N:M, taken from a
+ * per-CPU pool: in task context, so it may sleep, take mutexes, allocate.
+ * Each CPU has two pools: normal (SCHED_NORMAL workers, kworker/0:M) and
+ * high priority (SCHED_FIFO priority 1 workers, kworker/0:MH). A work
+ * queue is a name, flags and a limit (max_active); its items go to the
+ * pool of the CPU that queues them.
+ *
+ * Concurrency management: a pool keeps one worker running while it has
+ * work. When that worker sleeps inside a work function (the scheduler
+ * tells us: wq_worker_sleeping) and more work is queued, the pool wakes
+ * an idle worker, and a worker about to start work first makes sure an
+ * idle one exists, up to WQ_MAX_WORKERS. Idle workers beyond
+ * WQ_MAX_IDLE exit after wq_idle_timeout_ms.
+ *
+ * Guarantees:
+ *  - queue_work() on a pending item does nothing and returns false: an
+ *    item queued twice before it runs, runs once;
+ *  - an item queued while it runs is run again after (never twice at
+ *    once on the same pool);
+ *  - flush_work() returns when the last queueing of the item has run;
+ *    cancel_work_sync() returns with the item neither pending nor running;
+ *  - flush_workqueue() waits for every item queued before the call;
+ *  - a work function may free its own work_struct;
+ *  - a work function that faults is an oops: its worker dies, the pool
+ *    goes on with the others (flushers of that item are released).
+ *
+ * BH work queues (WQ_BH): items run in softirq context on the queueing
+ * CPU, in queueing order, one after the other (see docs/workqueues.md).
+ *
+ * Context: queue_work, queue_delayed_work, mod_delayed_work,
+ * schedule_work from any context; flush_*, cancel_*_sync,
+ * alloc_workqueue and destroy_workqueue sleep (task context only).
+ * Work functions run in task context (WQ_BH: softirq context) with IRQs
+ * on and the preempt count at 0; they must return with it at 0.
+ */
+#ifndef KERNEL_BH_WORKQUEUE_H
+#define KERNEL_BH_WORKQUEUE_H
+
+#include <stdbool.h>
+
+#include "kernel/sched/timer.h"
+#include "lib/list.h"
+
+struct work_struct;
+struct pool_workqueue;
+typedef void (*work_func_t)(struct work_struct *work);
+
+/* work_struct.flags */
+enum {
+	WORK_PENDING = 1 << 0,	 /* queued (or its delay timer is armed) */
+	WORK_INACTIVE = 1 << 1,	 /* waiting for max_active room */
+	WORK_CANCELING = 1 << 2, /* cancel_work_sync is at work */
+	WORK_COLOR = 1 << 3,	 /* flush color at queueing (0 or 1) */
+};
+
+struct work_struct {
+	struct list_head entry; /* on a worklist while pending */
+	work_func_t func;
+	unsigned int flags;
+	struct pool_workqueue *pwq; /* where it was last queued */
+};
+
+struct delayed_work {
+	struct work_struct work;
+	struct timer_list timer;
+	struct workqueue_struct *wq; /* the queue it goes to when due */
+};
+
+static inline void INIT_WORK(struct work_struct *work, work_func_t func)
+{
+	INIT_LIST_HEAD(&work->entry);
+	work->func = func;
+	work->flags = 0;
+	work->pwq = 0;
+}
+
+void delayed_work_timer_fn(struct timer_list *t);
+
+static inline void INIT_DELAYED_WORK(struct delayed_work *dwork,
+				     work_func_t func)
+{
+	INIT_WORK(&dwork->work, func);
+	timer_setup(&dwork->timer, delayed_work_timer_fn);
+	dwork->wq = 0;
+}
+
+static inline struct delayed_work *to_delayed_work(struct work_struct *work)
+{
+	return container_of(work, struct delayed_work, work);
+}
+
+static inline bool work_pending(const struct work_struct *work)
+{
+	return __atomic_load_n(&work->flags, __ATOMIC_RELAXED) & WORK_PENDING;
+}
+
+/* alloc_workqueue flags */
+enum {
+	WQ_HIGHPRI = 1 << 0, /* the high-priority pool (FIFO workers) */
+	WQ_BH = 1 << 1,	     /* run in softirq context, not in a worker */
+};
+
+#define WQ_NAME_LEN	   24
+#define WQ_DFL_ACTIVE	   256 /* max_active 0 means this */
+#define WQ_MAX_WORKERS	   16  /* per pool */
+#define WQ_MAX_IDLE	   2   /* idle workers kept without a timeout */
+#define WQ_HIGHPRI_PRIO	   1   /* SCHED_FIFO priority of H workers */
+#define WQ_IDLE_TIMEOUT_MS 5000
+
+struct workqueue_struct;
+
+extern struct workqueue_struct *system_wq;	   /* "events" */
+extern struct workqueue_struct *system_highpri_wq; /* "events_highpri" */
+extern struct workqueue_struct *system_bh_wq;	   /* "events_bh" */
+extern struct workqueue_struct *system_bh_highpri_wq;
+
+extern unsigned int wq_idle_timeout_ms; /* tests shorten it */
+
+void workqueue_init_early(void); /* pools, system queues: after mm_init */
+void workqueue_init(void);	 /* the pools' first workers: task context */
+
+struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
+					 int max_active);
+void destroy_workqueue(struct workqueue_struct *wq);
+
+bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+			unsigned long delay);
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+		      unsigned long delay);
+bool flush_work(struct work_struct *work);
+void flush_workqueue(struct workqueue_struct *wq);
+bool cancel_work_sync(struct work_struct *work);
+bool cancel_delayed_work_sync(struct delayed_work *dwork);
+
+static inline bool schedule_work(struct work_struct *work)
+{
+	return queue_work(system_wq, work);
+}
+
+static inline bool schedule_delayed_work(struct delayed_work *dwork,
+					 unsigned long delay)
+{
+	return queue_delayed_work(system_wq, dwork, delay);
+}
+
+/* A pool's worker counts right now (tests). */
+struct wq_pool_info {
+	unsigned int nr_workers, nr_idle, nr_running, nr_busy, max_busy;
+};
+void wq_get_pool_info(unsigned int cpu, bool highpri, struct wq_pool_info *i);
+
+/* Tests only: hold a BH pool's tasklet (disabled: items stay queued,
+ * in order) and let it go again. Task context. */
+void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold);
+
+/* Is the running thread a kworker? (tests, the defer demo) */
+bool current_is_workqueue_worker(void);
+
+/* The scheduler's hooks (kernel/sched/thread.c, schedule()): a worker
+ * thread is about to block (or die), and is running again. */
+struct thread;
+void wq_worker_sleeping(struct thread *t);
+void wq_worker_running(struct thread *t);
+
+/* For the wq shell command: format queues, pools and items into buf
+ * (taken under the locks, printed by the caller afterwards). */
+unsigned int wq_snprint(char *buf, unsigned int size);
+
+#endif

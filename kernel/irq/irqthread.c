@@ -1,0 +1,243 @@
+/*
+ * kernel/irq/irqthread.c - threaded interrupt handlers: the irq/N-name
+ * threads, waking them, and ONESHOT unmasking. See docs/threaded-irqs.md.
+ *
+ *   hard IRQ                               irq/N-name (SCHED_FIFO 50)
+ *   primary handler -> IRQ_WAKE_THREAD
+ *   irq_wake_thread():                      asleep in irq_thread_wait()
+ *     RUNTHREAD set, threads_active++
+ *     ONESHOT: bit in threads_oneshot,
+ *              line masked (before EOI)
+ *     wake_up_thread() ---------------->   RUNTHREAD? take it
+ *   EOI, irq_exit, iret                    thread_fn(irq, dev_id)
+ *                                          irq_finish_oneshot(): clear
+ *                                            the bit; the last one
+ *                                            unmasks (unless disabled)
+ *                                          threads_active--, back to sleep
+ *
+ * Locking: desc->lock (IRQs off) guards threads_oneshot, threads_active,
+ * the IRQS_ONESHOT_MASKED bit and the mask state; thread_flags are
+ * changed with atomic operations, the primary's and the thread's.
+ */
+#include <stddef.h>
+
+#include "kernel/arch/cpu.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/cmdline.h"
+#include "kernel/irq/irqdesc.h"
+#include "kernel/printk.h"
+#include "kernel/sched/preempt.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/wait.h"
+#include "lib/errno.h"
+
+#define IRQ_THREAD_PRIO 50 /* Linux's MAX_RT_PRIO / 2 */
+
+bool force_irqthreads;
+
+/* "threadirqs": thread every handler that does not forbid it. */
+static int threadirqs_param(const char *val)
+{
+	if (*val)
+		return -EINVAL; /* a bare flag */
+	force_irqthreads = true;
+	return 0;
+}
+KERNEL_PARAM(threadirqs, threadirqs_param,
+	     "run ordinary IRQ handlers in irq/N-name threads");
+
+/* free_irq and synchronize_irq sleep here until a line's threads are done. */
+static DECLARE_WAIT_QUEUE_HEAD(threads_done);
+
+irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	return IRQ_WAKE_THREAD;
+}
+
+/* ---- the hard-IRQ side ------------------------------------------------ */
+
+/* Keep the line shut until the ONESHOT threads are done; masking before
+ * the EOI means a level-triggered device cannot fire again meanwhile. */
+static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
+{
+	desc->threads_oneshot |= a->thread_mask;
+	if (desc->status & IRQS_ONESHOT_MASKED)
+		return;
+	desc->status |= IRQS_ONESHOT_MASKED;
+	desc->chip->mask(a->irq);
+}
+
+/* No thread (yet): the scheduler was not up when the line was requested. */
+static void wake_without_thread(struct irqaction *a)
+{
+	static bool warned;
+
+	if (a->thread_flags & IRQTF_FORCED) {
+		a->thread_fn((int)a->irq, a->dev_id); /* as it was written */
+		return;
+	}
+	if (a->thread_fn)
+		return; /* the thread will find RUNTHREAD when it starts */
+	if (!warned)
+		pr_warn("irq %u: %s returned IRQ_WAKE_THREAD but has no thread; counted as handled\n",
+			a->irq, a->name);
+	warned = true;
+}
+
+void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
+{
+	struct thread *t = a->thread;
+
+	if (!t && (a->thread_flags & IRQTF_FORCED || !a->thread_fn)) {
+		wake_without_thread(a);
+		return;
+	}
+	spin_lock(&desc->lock);
+	/* Woken again before it ran: one run serves both interrupts. */
+	if (!(__atomic_fetch_or(&a->thread_flags, IRQTF_RUNTHREAD,
+				__ATOMIC_ACQ_REL) &
+	      IRQTF_RUNTHREAD)) {
+		desc->threads_active++;
+		a->thread_wakeups++;
+	}
+	if (a->flags & IRQF_ONESHOT)
+		oneshot_mask(desc, a);
+	spin_unlock(&desc->lock);
+	if (t)
+		wake_up_thread(t);
+	else
+		wake_without_thread(a);
+}
+
+/* ---- the thread ------------------------------------------------------- */
+
+/* Sleep until woken with work (true) or told to stop with none (false).
+ * RUNNING is set before RUNTHREAD is cleared: whoever waits for the
+ * action to be idle never sees a gap between "woken" and "running". */
+static bool irq_thread_wait(struct irqaction *a)
+{
+	for (;;) {
+		set_current_state(THREAD_SLEEPING);
+		if (__atomic_load_n(&a->thread_flags, __ATOMIC_ACQUIRE) &
+		    IRQTF_RUNTHREAD) {
+			set_current_state(THREAD_RUNNING);
+			__atomic_or_fetch(&a->thread_flags, IRQTF_RUNNING,
+					  __ATOMIC_ACQ_REL);
+			__atomic_and_fetch(&a->thread_flags, ~IRQTF_RUNTHREAD,
+					   __ATOMIC_ACQ_REL);
+			return true;
+		}
+		if (kthread_should_stop()) {
+			set_current_state(THREAD_RUNNING);
+			return false;
+		}
+		schedule();
+	}
+}
+
+/* The last ONESHOT thread of the line to finish opens it again - unless
+ * disable_irq closed it meanwhile: then enable_irq will. Desc lock held. */
+static void oneshot_finish(struct irq_desc *desc, struct irqaction *a)
+{
+	desc->threads_oneshot &= ~a->thread_mask;
+	if (desc->threads_oneshot || !(desc->status & IRQS_ONESHOT_MASKED))
+		return;
+	desc->status &= ~IRQS_ONESHOT_MASKED;
+	if (!desc->depth && desc->action) /* not disabled, not freed */
+		desc->chip->unmask(a->irq);
+}
+
+static void thread_done(struct irq_desc *desc, struct irqaction *a)
+{
+	unsigned long flags = spin_lock_irqsave(&desc->lock);
+
+	if (a->flags & IRQF_ONESHOT)
+		oneshot_finish(desc, a);
+	desc->threads_active--;
+	__atomic_and_fetch(&a->thread_flags, ~IRQTF_RUNNING, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&desc->lock, flags);
+	if (waitqueue_active(&threads_done))
+		wake_up_all(&threads_done);
+}
+
+/*
+ * A forced-threaded handler was written for hard-IRQ context: it takes
+ * its locks with plain spin_lock, counting on IRQs being off, and may
+ * raise softirqs expecting them to run right after it. So it runs with
+ * bottom halves disabled (raised softirqs run at local_bh_enable) and,
+ * as Linux does outside PREEMPT_RT, with IRQs off.
+ */
+static irqreturn_t run_forced(struct irqaction *a)
+{
+	irqreturn_t ret;
+
+	local_bh_disable();
+	local_irq_disable();
+	ret = a->thread_fn((int)a->irq, a->dev_id);
+	local_irq_enable();
+	local_bh_enable();
+	return ret;
+}
+
+static int irq_thread(void *arg)
+{
+	struct irqaction *a = arg;
+	struct irq_desc *desc = &irq_desc[a->irq];
+
+	while (irq_thread_wait(a)) {
+		a->thread_runs++;
+		if (a->thread_flags & IRQTF_FORCED)
+			run_forced(a);
+		else
+			a->thread_fn((int)a->irq, a->dev_id);
+		thread_done(desc, a);
+	}
+	return 0;
+}
+
+int irq_setup_thread(struct irqaction *a)
+{
+	struct thread *t;
+
+	t = kthread_create(irq_thread, a, "irq/%u-%s", a->irq, a->name);
+	if (!t) {
+		pr_err("request_irq: irq %u: no thread for %s\n", a->irq,
+		       a->name);
+		return -ENOMEM;
+	}
+	sched_setscheduler(t, SCHED_FIFO, IRQ_THREAD_PRIO);
+	a->thread = t;
+	wake_up_new_thread(t); /* it runs up to its first sleep */
+	return 0;
+}
+
+static bool line_threads_idle(struct irq_desc *desc)
+{
+	return __atomic_load_n(&desc->threads_active, __ATOMIC_ACQUIRE) == 0;
+}
+
+void irq_wait_for_threads(struct irq_desc *desc)
+{
+	wait_event(threads_done, line_threads_idle(desc));
+}
+
+static bool action_idle(struct irqaction *a)
+{
+	return !(__atomic_load_n(&a->thread_flags, __ATOMIC_ACQUIRE) &
+		 (IRQTF_RUNTHREAD | IRQTF_RUNNING));
+}
+
+/*
+ * The action is off the chain already, so nobody wakes it any more. A
+ * woken thread still runs its thread_fn (the device asked for it), and a
+ * running one finishes; then the thread is stopped.
+ */
+void irq_stop_thread(struct irq_desc *desc, struct irqaction *a)
+{
+	(void)desc;
+	wait_event(threads_done, action_idle(a));
+	kthread_stop(a->thread);
+	a->thread = NULL;
+}

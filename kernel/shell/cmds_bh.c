@@ -1,0 +1,338 @@
+/*
+ * kernel/shell/cmds_bh.c - bottom halves from the shell: softirqs,
+ * tasklets, raise, timers, storm, sleep, defer.
+ */
+#include "kernel/backtrace.h"
+#include "kernel/bh/defer.h"
+#include "kernel/bh/demo.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/bh/storm.h"
+#include "kernel/bh/tasklet.h"
+#include "kernel/console.h"
+#include "kernel/irq/offload.h"
+#include "kernel/sched/hrtimer.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/timer.h"
+#include "kernel/sched/wait.h"
+#include "kernel/shell/shell.h"
+#include "kernel/test/bench.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static const char *const slot_owner[NR_SOFTIRQS] = {
+	"tasklets, high priority", "kernel timers",
+	"demo: loopback net TX",   "demo: loopback net RX",
+	"demo: RAM disk",	   "tasklets",
+	"scheduler accounting",	   "high-resolution timers",
+};
+
+static unsigned long us(uint64_t cycles)
+{
+	return (unsigned long)(tsc_to_ns(cycles) / 1000);
+}
+
+static void print_vector(void)
+{
+	console_printf("%12s", "");
+	for (unsigned int c = 0; c < nr_cpus; c++)
+		console_printf("       CPU%u", c);
+	console_printf("\n");
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
+		console_printf("%11s:", softirq_name(nr));
+		for (unsigned int c = 0; c < nr_cpus; c++)
+			console_printf(" %10lu", softirq_stat(c, nr)->runs);
+		console_printf("\n");
+	}
+}
+
+static void print_slot_details(unsigned int cpu)
+{
+	console_printf("\nCPU%u SLOT      RAISES  TOTAL(us)  MAX(us)  OWNER\n",
+		       cpu);
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
+		const struct softirq_stat *st = softirq_stat(cpu, nr);
+
+		console_printf("     %-8s %8lu %10lu %8lu  %s\n",
+			       softirq_name(nr), st->raises, us(st->cycles),
+			       us(st->max_cycles), slot_owner[nr]);
+	}
+}
+
+static void print_loop(unsigned int cpu)
+{
+	const struct softirq_loop_stat *ls = softirq_loop_stat(cpu);
+
+	console_printf(
+		"\nloop: %lu runs, %lu passes (%lu restarts); budget "
+		"spent: %lu by passes (max %u), %lu by time (max %u us), "
+		"%lu for a reschedule\n",
+		ls->loops, ls->passes, ls->restarts, ls->budget_passes,
+		softirq_max_restart, ls->budget_time, softirq_max_time_us,
+		ls->budget_resched);
+	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes%s; pending now "
+		       "0x%02x\n",
+		       cpu, ls->wakeups, ls->ksoftirqd_passes,
+		       ksoftirqd_busy() ? " (awake now)" : "",
+		       (unsigned int)cpus[cpu].softirq_pending);
+}
+
+static int cmd_softirqs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	print_vector();
+	for (unsigned int c = 0; c < nr_cpus; c++) {
+		print_slot_details(c);
+		print_loop(c);
+	}
+	return 0;
+}
+SHELL_COMMAND(softirqs, cmd_softirqs, 0, 0, "softirqs",
+	      "the softirq vector: runs per CPU (as /proc/softirqs), raises, "
+	      "time, the run loop's budget and ksoftirqd");
+
+/* ---- tasklets --------------------------------------------------------- */
+
+static const char *tasklet_state(const struct tasklet *t)
+{
+	if (t->state & TASKLET_STATE_RUN)
+		return "running";
+	if (t->state & TASKLET_STATE_PARKED)
+		return "parked";
+	if (t->state & TASKLET_STATE_SCHED)
+		return "scheduled";
+	return "idle";
+}
+
+static void print_tasklet(const struct tasklet *t, void *arg)
+{
+	(void)arg;
+	console_printf("%-16s %-9s %-4s %8d %10lu %10lu %4u\n", t->name,
+		       tasklet_state(t),
+		       t->state & TASKLET_STATE_HI ? "HI" : "", t->count,
+		       t->schedules, t->runs, t->cpu);
+}
+
+static int cmd_tasklets(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_printf("NAME             STATE     PRIO DISABLED  SCHEDULES "
+		       "      RUNS  CPU\n");
+	for_each_tasklet(print_tasklet, NULL);
+	return 0;
+}
+SHELL_COMMAND(tasklets, cmd_tasklets, 0, 0, "tasklets",
+	      "tasklets: state, disable count, times scheduled and run");
+
+/* ---- raise ------------------------------------------------------------ */
+
+static int raise_nr;
+
+static void raise_from_top_half(void *arg)
+{
+	(void)arg;
+	switch (raise_nr) {
+	case NET_TX_SOFTIRQ:
+		netdemo_send(1); /* give the demo something to carry */
+		break;
+	case BLOCK_SOFTIRQ:
+		blockdemo_submit(1);
+		break;
+	default:
+		raise_softirq(raise_nr);
+	}
+}
+
+static unsigned long slot_runs(int nr)
+{
+	return softirq_stat(smp_processor_id(), nr)->runs;
+}
+
+static int cmd_raise(int argc, char **argv)
+{
+	unsigned long runs;
+	bool at_irq_exit;
+
+	(void)argc;
+	raise_nr = softirq_by_name(argv[1]);
+	if (raise_nr < 0) {
+		console_printf("raise: no softirq '%s' (HI TIMER NET_TX NET_RX "
+			       "BLOCK TASKLET SCHED HRTIMER)\n",
+			       argv[1]);
+		return -EINVAL;
+	}
+	runs = slot_runs(raise_nr);
+	irq_offload(raise_from_top_half, NULL); /* as a device would */
+	at_irq_exit = slot_runs(raise_nr) != runs;
+	/* Unless ksoftirqd has taken over a storm: then it runs there. */
+	for (int i = 0; i < 100 && slot_runs(raise_nr) == runs; i++)
+		msleep(1);
+	console_printf("raised %s from a top half: ran %lu time(s) %s\n",
+		       argv[1], slot_runs(raise_nr) - runs,
+		       at_irq_exit ? "at irq_exit" : "in ksoftirqd");
+	return 0;
+}
+SHELL_COMMAND(raise, cmd_raise, 1, 1, "raise NAME",
+	      "raise a softirq (NET_RX, BLOCK, ...) from a top half");
+
+/* ---- timers ----------------------------------------------------------- */
+
+static void print_timer(const struct timer_list *t, void *arg)
+{
+	uint32_t off;
+	const char *fn = ksym_lookup((uint32_t)t->function, &off);
+
+	(void)arg;
+	console_printf("%10lu %+8ld  %s\n", t->expires,
+		       (long)(t->expires - jiffies), fn ? fn : "?");
+}
+
+static void print_hrtimer(const struct hrtimer *t, void *arg)
+{
+	uint32_t off;
+	const char *fn = ksym_lookup((uint32_t)t->function, &off);
+	uint64_t now = *(uint64_t *)arg;
+
+	console_printf("%10lu us %+8ld us  %s\n",
+		       (unsigned long)(t->expires_ns / 1000),
+		       (long)((int64_t)(t->expires_ns - now) / 1000),
+		       fn ? fn : "?");
+}
+
+static int cmd_timers(int argc, char **argv)
+{
+	uint64_t now = ktime_get_ns();
+
+	(void)argc;
+	(void)argv;
+	console_printf("timers: jiffies %lu, HZ %u, %u pending, %lu run\n",
+		       jiffies, hz, timers_pending_count(), timers_run_count);
+	console_printf("   EXPIRES  IN(jif)  FUNCTION\n");
+	for_each_timer(print_timer, NULL);
+	console_printf("hrtimers: clock event %s, now %lu us, %u pending, "
+		       "%lu run\n",
+		       hrtimer_clock_name(), (unsigned long)(now / 1000),
+		       hrtimers_pending_count(), hrtimers_run_count());
+	console_printf("      EXPIRES           IN  FUNCTION\n");
+	for_each_hrtimer(print_hrtimer, &now);
+	return 0;
+}
+SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
+	      "pending kernel timers and hrtimers, soonest first");
+
+/* ---- storm ------------------------------------------------------------ */
+
+static int cmd_storm(int argc, char **argv)
+{
+	enum storm_kind kind;
+	unsigned long n;
+	int err;
+
+	if (argc == 1) {
+		console_printf("storm: %s\n",
+			       storm_running() ? "running" : "none running");
+		return 0;
+	}
+	if (!strcmp(argv[1], "tasklet"))
+		kind = STORM_TASKLET;
+	else if (!strcmp(argv[1], "softirq"))
+		kind = STORM_SOFTIRQ;
+	else
+		kind = -1;
+	if ((int)kind < 0 || argc != 3 || kstrtoul(argv[2], 10, &n)) {
+		console_printf("usage: %s\n", shell_find("storm")->usage);
+		return -EINVAL;
+	}
+	err = storm_start(kind, n);
+	if (err == -EBUSY)
+		console_printf("storm: one is already running\n");
+	else if (err)
+		console_printf("storm: N must be 1..100000000\n");
+	else
+		console_printf("storm: %lu %s runs started; the report "
+			       "follows when they are done\n",
+			       n, argv[1]);
+	return err;
+}
+SHELL_COMMAND(storm, cmd_storm, 0, 2, "storm [tasklet|softirq N]",
+	      "a bottom half that re-raises itself N times: watch the "
+	      "budget and ksoftirqd");
+
+/* ---- sleep ------------------------------------------------------------ */
+
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+
+	(void)argc;
+	if (kstrtoul(argv[1], 10, &ms) || ms > 60000) {
+		console_printf("sleep: MS must be 0..60000\n");
+		return -EINVAL;
+	}
+	msleep(ms); /* a kernel timer wakes us: TIMER_SOFTIRQ runs it */
+	return 0;
+}
+SHELL_COMMAND(sleep, cmd_sleep, 1, 1, "sleep MS",
+	      "sleep on a kernel timer for MS milliseconds");
+
+/* ---- defer ------------------------------------------------------------ */
+
+static const char *context_name(const struct defer_result *r)
+{
+	if (r->hardirq)
+		return "hardirq";
+	if (r->softirq)
+		return "softirq";
+	return r->task ? "task" : "?";
+}
+
+#define DEFER_RUNS 5 /* the first run pays for cold caches (and TCG) */
+
+static int defer_one(enum defer_mech m)
+{
+	struct defer_result r;
+	uint64_t latency[DEFER_RUNS];
+	int err = 0;
+
+	for (int i = 0; i < DEFER_RUNS && !err; i++) {
+		err = defer_run(m, &r);
+		latency[i] = r.latency;
+	}
+	if (err) {
+		console_printf("%-10s failed: %s\n", defer_mech_name(m),
+			       errno_name(err));
+		return err;
+	}
+	console_printf("%-10s %-8s 0x%06x  %-16s %-9s %10lu\n",
+		       defer_mech_name(m), context_name(&r), r.preempt_count,
+		       r.thread, r.may_sleep ? "yes" : "no",
+		       (unsigned long)bench_median(latency, DEFER_RUNS));
+	return 0;
+}
+
+static int cmd_defer(int argc, char **argv)
+{
+	int m = argc > 1 ? defer_mech_by_name(argv[1]) : -1;
+	int err = 0;
+
+	if (argc > 1 && m < 0 && strcmp(argv[1], "all")) {
+		console_printf("defer: no mechanism '%s' (softirq tasklet bh "
+			       "workqueue threaded all)\n",
+			       argv[1]);
+		return -EINVAL;
+	}
+	console_printf("the same job, triggered from a top half (hard IRQ):\n");
+	console_printf(
+		"MECHANISM  CONTEXT  PREEMPT   THREAD           MAY SLEEP "
+		"TRIGGER->START (TSC, median of %d)\n",
+		DEFER_RUNS);
+	for (int i = 0; i < NR_DEFER_MECHS; i++)
+		if (m < 0 || m == i)
+			err = defer_one(i) ?: err;
+	return err;
+}
+SHELL_COMMAND(defer, cmd_defer, 0, 1,
+	      "defer [softirq|tasklet|bh|workqueue|threaded|all]",
+	      "run one small job through each bottom half: context, thread, "
+	      "may it sleep, TSC from trigger to start");

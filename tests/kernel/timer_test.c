@@ -1,0 +1,234 @@
+/*
+ * tests/kernel/timer_test.c - kernel timers on TIMER_SOFTIRQ, hrtimers on
+ * HRTIMER_SOFTIRQ, and the scheduler's accounting on SCHED_SOFTIRQ.
+ *
+ * (Expiry order and del_timer are in the sched suite.) Every wait is
+ * for an event, bounded by KTEST_WAIT_FOR.
+ */
+#include "drivers/irqchip/irqchip.h"
+#include "kernel/bh/softirq.h"
+#include "kernel/irq/offload.h"
+#include "kernel/sched/hrtimer.h"
+#include "kernel/sched/stats.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/timer.h"
+#include "kernel/test/ktest.h"
+#include "lib/string.h"
+
+static struct {
+	int runs;
+	bool serving;
+	unsigned long at_jiffies;
+	uint64_t at_ns;
+	int order[4];
+	int n;
+	int rearm;
+} seen;
+
+static void reset(void)
+{
+	memset(&seen, 0, sizeof(seen));
+}
+
+static void record_timer(struct timer_list *t)
+{
+	seen.runs++;
+	seen.serving = in_serving_softirq();
+	seen.at_jiffies = jiffies;
+	if (seen.rearm > 0) {
+		seen.rearm--;
+		mod_timer(t, jiffies + 1);
+	}
+}
+
+/* Runs once, from TIMER_SOFTIRQ, not before its jiffy. */
+static void timer_runs_once_in_timer_softirq(struct ktest *t)
+{
+	const struct softirq_stat *st =
+		softirq_stat(smp_processor_id(), TIMER_SOFTIRQ);
+	unsigned long softirq_runs = st->runs;
+	struct timer_list tl;
+	unsigned long due;
+
+	reset();
+	timer_setup(&tl, record_timer);
+	due = jiffies + 3;
+	mod_timer(&tl, due);
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.runs == 1));
+	EXPECT_TRUE(t, seen.serving);
+	EXPECT_GE(t, seen.at_jiffies, due);
+	EXPECT_GT(t, st->runs, softirq_runs);
+	/* and never again: wait for three more ticks */
+	due = jiffies + 3;
+	EXPECT_TRUE(t, KTEST_WAIT_FOR((long)(jiffies - due) >= 0));
+	EXPECT_EQ(t, seen.runs, 1);
+}
+
+/* A timer that re-arms itself from its function runs again each time. */
+static void timer_rearms_itself(struct ktest *t)
+{
+	struct timer_list tl;
+
+	reset();
+	seen.rearm = 2;
+	timer_setup(&tl, record_timer);
+	mod_timer(&tl, jiffies + 1);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(seen.runs == 3));
+	EXPECT_FALSE(t, timer_pending(&tl));
+}
+
+static struct timer_list victim, finisher;
+static volatile bool finished;
+
+static void victim_fn(struct timer_list *tl)
+{
+	(void)tl;
+}
+
+/* Plays "the other CPU's timer function returns". */
+static void finisher_fn(struct timer_list *tl)
+{
+	(void)tl;
+	finished = true;
+	timer_test_set_running(NULL);
+}
+
+/*
+ * del_timer_sync must not return while the timer's function runs. On one
+ * CPU a running timer function cannot be interrupted by task context, so
+ * the test pretends it runs on another CPU; a second timer ends the
+ * pretence three ticks later. del_timer_sync returns only after that.
+ */
+static void del_timer_sync_waits_for_running_function(struct ktest *t)
+{
+	finished = false;
+	timer_setup(&victim, victim_fn);
+	timer_setup(&finisher, finisher_fn);
+	mod_timer(&victim, jiffies + 1000);
+	timer_test_set_running(&victim);
+	mod_timer(&finisher, jiffies + 3);
+	EXPECT_TRUE(t, del_timer_sync(&victim)); /* it was pending */
+	EXPECT_TRUE(t, finished);
+	EXPECT_FALSE(t, timer_pending(&victim));
+}
+
+static bool deleted_in_hardirq;
+
+static void del_sync_from_top_half(void *arg)
+{
+	deleted_in_hardirq = del_timer_sync(arg);
+}
+
+/* From hard IRQ it cannot wait: it refuses (with a message), deletes. */
+static void del_timer_sync_in_hardirq_does_not_wait(struct ktest *t)
+{
+	struct timer_list tl;
+
+	timer_setup(&tl, victim_fn);
+	mod_timer(&tl, jiffies + 1000);
+	irq_offload(del_sync_from_top_half, &tl);
+	EXPECT_TRUE(t, deleted_in_hardirq);
+	EXPECT_FALSE(t, timer_pending(&tl));
+}
+
+/* ---- hrtimers ----------------------------------------------------------- */
+
+static struct hrtimer hr[3];
+
+static void record_hrtimer(struct hrtimer *h)
+{
+	if (seen.n < 4)
+		seen.order[seen.n++] = (int)(h - hr);
+	seen.serving = in_serving_softirq();
+	seen.at_ns = ktime_get_ns();
+}
+
+/* Fires once, in HRTIMER_SOFTIRQ, not before its time; in APIC mode the
+ * local APIC timer's one-shot interrupt is what triggered it. */
+static void hrtimer_fires_not_early_in_softirq(struct ktest *t)
+{
+	unsigned long events = hrtimer_clock_events();
+	uint64_t due;
+
+	reset();
+	hrtimer_init(&hr[0], record_hrtimer);
+	due = ktime_get_ns() + 2000000; /* 2 ms */
+	hrtimer_start(&hr[0], 2000000);
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 1));
+	EXPECT_GE(t, seen.at_ns, due);
+	EXPECT_TRUE(t, seen.serving);
+	EXPECT_FALSE(t, hrtimer_active(&hr[0]));
+	if (!strcmp(irqchip_mode(), "APIC"))
+		EXPECT_GT(t, hrtimer_clock_events(), events);
+}
+
+/* Started out of order, they fire in expiry order; a cancelled one
+ * not. (The order is checked against the recorded expiry times: on a
+ * loaded host the starts themselves can be milliseconds apart.) */
+static void hrtimers_fire_in_order_cancelled_never(struct ktest *t)
+{
+	static const uint64_t delay_us[3] = { 30000, 10000, 20000 };
+	struct hrtimer cancelled;
+
+	reset();
+	hrtimer_init(&cancelled, record_hrtimer);
+	hrtimer_start(&cancelled, 15000 * 1000);
+	for (int i = 0; i < 3; i++) {
+		hrtimer_init(&hr[i], record_hrtimer);
+		hrtimer_start(&hr[i], delay_us[i] * 1000);
+	}
+	EXPECT_TRUE(t, hrtimer_cancel(&cancelled));
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 3));
+	for (int i = 1; i < 3; i++)
+		EXPECT_LE(t, hr[seen.order[i - 1]].expires_ns,
+			  hr[seen.order[i]].expires_ns);
+	EXPECT_FALSE(t, hrtimer_cancel(&cancelled));
+}
+
+/* ---- SCHED_SOFTIRQ ------------------------------------------------------ */
+
+/* One decay step moves the average toward the number of runnable
+ * threads; many steps converge on it. */
+static void load_average_decays_toward_runnable(struct ktest *t)
+{
+	unsigned long load = 0;
+
+	EXPECT_EQ(t, calc_load(0, EXP_1, 0), 0);
+	load = calc_load(load, EXP_1, 2 * FIXED_1);
+	EXPECT_GT(t, load, 0);
+	EXPECT_LT(t, load, 2 * FIXED_1);
+	for (int i = 0; i < 200; i++)
+		load = calc_load(load, EXP_1, 2 * FIXED_1);
+	EXPECT_GE(t, load, 2 * FIXED_1 - 2);
+	EXPECT_LE(t, load, 2 * FIXED_1);
+	for (int i = 0; i < 200; i++)
+		load = calc_load(load, EXP_1, 0);
+	EXPECT_LE(t, load, 2);
+}
+
+/* Every tick is accounted for by SCHED_SOFTIRQ, and a busy wait counts
+ * as task time. */
+static void sched_softirq_accounts_ticks(struct ktest *t)
+{
+	const struct sched_stats *st = sched_stats(smp_processor_id());
+	unsigned long task = st->ticks[CPUTIME_TASK];
+	unsigned long runs =
+		softirq_stat(smp_processor_id(), SCHED_SOFTIRQ)->runs;
+	unsigned long start = jiffies;
+
+	while (jiffies - start < 3)
+		cpu_relax();
+	EXPECT_GE(t, st->ticks[CPUTIME_TASK] - task, 2);
+	EXPECT_GE(t,
+		  softirq_stat(smp_processor_id(), SCHED_SOFTIRQ)->runs - runs,
+		  2);
+}
+
+KTEST_SUITE(timers, KTEST_CASE(timer_runs_once_in_timer_softirq),
+	    KTEST_CASE(timer_rearms_itself),
+	    KTEST_CASE(del_timer_sync_waits_for_running_function),
+	    KTEST_CASE(del_timer_sync_in_hardirq_does_not_wait),
+	    KTEST_CASE(hrtimer_fires_not_early_in_softirq),
+	    KTEST_CASE(hrtimers_fire_in_order_cancelled_never),
+	    KTEST_CASE(load_average_decays_toward_runnable),
+	    KTEST_CASE(sched_softirq_accounts_ticks));
