@@ -5,6 +5,9 @@
  *
  * Errors come back as negative errno values, as from the kernel (no
  * global errno).
+ *
+ * Context: ring 3 only (int 0x80 from the kernel is refused); inb/outb
+ * only on ports ioperm() granted, or the process is killed (#GP).
  */
 #ifndef USER_LIB_USER_H
 #define USER_LIB_USER_H
