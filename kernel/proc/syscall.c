@@ -30,8 +30,8 @@ typedef long (*syscall_fn)(struct process *p, uint32_t a1, uint32_t a2,
 
 static long sys_exit(struct process *p, uint32_t code, uint32_t a2, uint32_t a3)
 {
-	(void)p, (void)a2, (void)a3;
-	proc_exit((int)code, "exit");
+	(void)a2, (void)a3;
+	proc_exit((int)code, p->killed ? "exit after a kill" : "exit");
 }
 
 static long sys_write(struct process *p, uint32_t fd, uint32_t buf,
