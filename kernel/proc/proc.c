@@ -180,6 +180,7 @@ static struct process *proc_alloc(const char *name,
 	p->exit_notify = exit_notify;
 	p->state = PROC_RUNNING;
 	p->in_syscall = -1;
+	p->mmio_next = USER_MMIO_BASE;
 	return p;
 }
 

@@ -52,6 +52,8 @@
 #define USER_STACK_TOP	   USER_END
 #define USER_STACK_PAGES   16 /* 64 KiB, mapped at once */
 #define USER_STACK_BOTTOM  (USER_STACK_TOP - USER_STACK_PAGES * 4096u)
+#define USER_MMIO_BASE	   0xec000000u /* mmap_device() windows, up to the stack */
+#define USER_MMIO_PAGES	   256	       /* at most 1 MiB of device memory */
 
 enum proc_state { PROC_RUNNING, PROC_ZOMBIE };
 
@@ -85,7 +87,8 @@ struct process {
 	struct wait_queue_head *exit_notify; /* woken too when it ends */
 
 	unsigned long syscalls, faults;
-	int in_syscall; /* the call it is in now, or -1 (for ps) */
+	int in_syscall;	    /* the call it is in now, or -1 (for ps) */
+	uint32_t mmio_next; /* where the next mmap_device() goes */
 };
 
 void proc_init(void);
