@@ -18,6 +18,7 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/pci/pci.h"
 #include "drivers/timer/lapic_timer.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
@@ -132,6 +133,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();
 	uart_register_releasable();
+	pci_init(); /* PCI BARs become device memory of their lines */
 	if (!i8042_init()) {
 		hotkey_init();
 		i8042_register_releasable();

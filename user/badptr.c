@@ -1,7 +1,9 @@
 /*
  * user/badptr.c - hand the kernel bad pointers: every call must come back
- * with -EFAULT (never a kernel fault), and the process goes on. Prints
- * one line per case and "badptr: all refused" if every one was.
+ * with -EFAULT (never a kernel fault), and the process goes on; an
+ * unknown call is -ENOSYS, and mapping RAM or a device BAR without its
+ * line is -EPERM. Prints one line per case and "badptr: all refused" if
+ * every one was.
  */
 #include "user/lib/user.h"
 
@@ -38,6 +40,9 @@ int main(void)
 	bad += read(0, (void *)main, 4) != -EFAULT;
 	bad += irq_info(0, kinfo) != -EBADF; /* no handle: checked first */
 	bad += syscall3(12345, 0, 0, 0) != -ENOSYS;
+	/* device memory only of a line it holds: RAM never, a BAR not now */
+	bad += mmap_device(0x00100000, 4096) != -EPERM;
+	bad += mmap_device(0xfeb00000, 4096) != -EPERM;
 	printf("badptr: %s\n", bad ? "SOME ACCEPTED (BUG)" : "all refused");
 	return bad;
 }

@@ -8,9 +8,10 @@
  * line's sharers), get ports 0x2f8-0x2ff, program the UART, then loop:
  * wait for the interrupt, drain the receive FIFO - echoing every byte
  * back, letters uppercased - and acknowledge so the kernel unmasks the
- * line. With -n it stops after BYTES bytes and prints its counts; without,
- * it runs until Ctrl-C kills it (the kernel then detaches the line and
- * gives COM2 back to its driver).
+ * line. With -n it stops after BYTES bytes; without, it runs until Ctrl-C
+ * (irq_wait then returns -EINTR). Either way it prints its counts and
+ * exits, and the kernel detaches the line and gives COM2 back to its
+ * driver.
  *
  * ISA lines are edge-triggered: a request still pending when the line
  * was unmasked never makes a new edge. So after each ack the driver

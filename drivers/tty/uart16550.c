@@ -372,6 +372,7 @@ static int uart_release(void *dev_id)
 	port->user_owned = true;
 	spin_unlock_irqrestore(&port->lock, flags);
 	free_irq(port->irq, port);
+	tasklet_kill(&port->rx_tasklet); /* a delivery may still be queued */
 	return 0;
 }
 

@@ -15,18 +15,20 @@
 #include <stdint.h>
 
 enum syscall_nr {
-	SYS_exit = 0,	    /* exit(code): never returns */
-	SYS_write = 1,	    /* write(fd 1|2, buf, len): to the console */
-	SYS_read = 2,	    /* read(fd 0, buf, len): console input, blocks */
-	SYS_getpid = 3,	    /* getpid() */
-	SYS_sleep_ms = 4,   /* sleep_ms(ms): at most SLEEP_MS_MAX */
-	SYS_yield = 5,	    /* yield() */
-	SYS_irq_attach = 6, /* irq_attach(irq, flags): a handle */
-	SYS_irq_wait = 7,   /* irq_wait(handle, flags): the event count */
-	SYS_irq_ack = 8,    /* irq_ack(handle): unmask the line */
-	SYS_irq_detach = 9, /* irq_detach(handle) */
-	SYS_ioperm = 10,    /* ioperm(from, num, on) */
-	SYS_irq_info = 11,  /* irq_info(handle, struct irq_info *) */
+	SYS_exit = 0,	      /* exit(code): never returns */
+	SYS_write = 1,	      /* write(fd 1|2, buf, len): to the console */
+	SYS_read = 2,	      /* read(fd 0, buf, len): console input, blocks */
+	SYS_getpid = 3,	      /* getpid() */
+	SYS_sleep_ms = 4,     /* sleep_ms(ms): at most SLEEP_MS_MAX */
+	SYS_yield = 5,	      /* yield() */
+	SYS_irq_attach = 6,   /* irq_attach(irq, flags): a handle */
+	SYS_irq_wait = 7,     /* irq_wait(handle, flags): the event count */
+	SYS_irq_ack = 8,      /* irq_ack(handle): unmask the line */
+	SYS_irq_detach = 9,   /* irq_detach(handle) */
+	SYS_ioperm = 10,      /* ioperm(from, num, on) */
+	SYS_irq_info = 11,    /* irq_info(handle, struct irq_info *) */
+	SYS_mmap_device = 12, /* mmap_device(phys, len): a user address */
+	SYS_pci_find = 13,    /* pci_find(vendor, device, struct pci_info *) */
 	NR_SYSCALLS
 };
 
@@ -47,6 +49,14 @@ struct irq_info {
 	uint64_t last_tsc; /* TSC when the top half last ran */
 	uint32_t level;	   /* 1 for a level-triggered line */
 	uint32_t reserved;
+};
+
+/* What pci_find reports about a PCI function. */
+struct pci_info {
+	uint32_t irq;	    /* its interrupt line (ISA IRQ), 0 if none */
+	uint32_t bar0;	    /* physical address of its first memory BAR */
+	uint32_t bar0_size; /* bytes */
+	uint32_t bdf;	    /* bus << 8 | device << 3 | function */
 };
 
 #define SYSCALL_VECTOR_NR 0x80

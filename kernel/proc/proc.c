@@ -24,6 +24,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc/uaccess.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/time.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -179,6 +180,7 @@ static struct process *proc_alloc(const char *name,
 	p->exit_notify = exit_notify;
 	p->state = PROC_RUNNING;
 	p->in_syscall = -1;
+	p->mmio_next = USER_MMIO_BASE;
 	return p;
 }
 
@@ -318,9 +320,14 @@ void proc_detach(struct process *p)
 
 void proc_kill(struct process *p, const char *why)
 {
-	if (p->state != PROC_RUNNING || p->killed)
+	if (p->state != PROC_RUNNING)
 		return;
+	if (p->killed) { /* the second time: no more grace */
+		p->kill_deadline = jiffies;
+		return;
+	}
 	p->kill_reason = why;
+	p->kill_deadline = jiffies + msecs_to_jiffies(PROC_KILL_GRACE_MS);
 	p->killed = true;
 	wake_up_all(&p->input_wait);
 	wake_up_all(&p->sleep_wait);
@@ -412,12 +419,13 @@ static void proc_fault_hook(struct trap_frame *f)
 	proc_exit(-EFAULT, exception_name(f->vector));
 }
 
+/* Killed, and its grace is over: end it instead of returning. */
 static void proc_return_hook(struct trap_frame *f)
 {
 	struct process *p = current_process();
 
 	(void)f;
-	if (p && p->killed)
+	if (p && p->killed && (long)(jiffies - p->kill_deadline) >= 0)
 		proc_exit(-EINTR, p->kill_reason ? p->kill_reason : "killed");
 }
 

@@ -15,12 +15,14 @@
  * checks them). The shell's `run` starts one in the foreground: console
  * input goes to the process's read(), Ctrl-C kills it.
  *
- * Killing: proc_kill() marks the process; a process in a blocking call
- * is woken (the call returns -EINTR) and every return to ring 3 checks
- * the mark, so a process ends at its next kernel exit - also one that
- * only spins in user mode (the timer interrupt is such an exit). A fault
- * in ring 3 ends the process at once with a one-line report; the kernel
- * and the shell go on.
+ * Killing, in two steps like SIGINT then SIGKILL: proc_kill() marks the
+ * process and wakes it; every blocking call returns -EINTR from then on,
+ * so a driver can clean up and exit by itself (userserial prints its
+ * counts). Every return to ring 3 checks the mark, and once
+ * PROC_KILL_GRACE_MS have passed - or at once on a second kill - the
+ * process is ended there, also one that only spins in user mode (the
+ * timer interrupt is such a return). A fault in ring 3 ends the process
+ * at once with a one-line report; the kernel and the shell go on.
  *
  * Exit: proc_exit() detaches its interrupt lines (masking them), drops
  * its ports and its address space, wakes whoever waits for it, and ends
@@ -41,14 +43,17 @@
 #include "kernel/uio/uio.h"
 #include "lib/ringbuf.h"
 
-#define PROC_MAX	  16
-#define PROC_NAME_LEN	  16
-#define PROC_ARGS_MAX	  8
-#define PROC_INPUT_RING	  256
-#define PROC_IO_GRANTS	  4
-#define USER_STACK_TOP	  USER_END
-#define USER_STACK_PAGES  16 /* 64 KiB, mapped at once */
-#define USER_STACK_BOTTOM (USER_STACK_TOP - USER_STACK_PAGES * 4096u)
+#define PROC_MAX	   16
+#define PROC_NAME_LEN	   16
+#define PROC_ARGS_MAX	   8
+#define PROC_INPUT_RING	   256
+#define PROC_IO_GRANTS	   4
+#define PROC_KILL_GRACE_MS 500 /* from a kill to the forced end */
+#define USER_STACK_TOP	   USER_END
+#define USER_STACK_PAGES   16 /* 64 KiB, mapped at once */
+#define USER_STACK_BOTTOM  (USER_STACK_TOP - USER_STACK_PAGES * 4096u)
+#define USER_MMIO_BASE	   0xec000000u /* mmap_device() windows, up to the stack */
+#define USER_MMIO_PAGES	   256	       /* at most 1 MiB of device memory */
 
 enum proc_state { PROC_RUNNING, PROC_ZOMBIE };
 
@@ -67,7 +72,8 @@ struct process {
 	bool detached;		/* background: frees itself at exit */
 	const char *end_reason; /* "exit", "killed by Ctrl-C", a fault... */
 
-	volatile bool killed; /* end at the next return to ring 3 */
+	volatile bool killed;	     /* blocking calls: -EINTR; ending soon */
+	unsigned long kill_deadline; /* jiffies: ended at a return after it */
 	const char *kill_reason;
 
 	struct io_grant io[PROC_IO_GRANTS];
@@ -81,7 +87,8 @@ struct process {
 	struct wait_queue_head *exit_notify; /* woken too when it ends */
 
 	unsigned long syscalls, faults;
-	int in_syscall; /* the call it is in now, or -1 (for ps) */
+	int in_syscall;	    /* the call it is in now, or -1 (for ps) */
+	uint32_t mmio_next; /* where the next mmap_device() goes */
 };
 
 void proc_init(void);

@@ -14,9 +14,12 @@
  */
 #include <stddef.h>
 
+#include "drivers/pci/pci.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/console.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/paging.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/uaccess.h"
@@ -30,8 +33,8 @@ typedef long (*syscall_fn)(struct process *p, uint32_t a1, uint32_t a2,
 
 static long sys_exit(struct process *p, uint32_t code, uint32_t a2, uint32_t a3)
 {
-	(void)p, (void)a2, (void)a3;
-	proc_exit((int)code, "exit");
+	(void)a2, (void)a3;
+	proc_exit((int)code, p->killed ? "exit after a kill" : "exit");
 }
 
 static long sys_write(struct process *p, uint32_t fd, uint32_t buf,
@@ -156,6 +159,54 @@ static long sys_irq_info(struct process *p, uint32_t h, uint32_t out,
 	return copy_to_user(out, &info, sizeof(info));
 }
 
+/*
+ * Map device memory (a PCI BAR of a device whose line the process holds)
+ * into user space, uncached, at the next free place from USER_MMIO_BASE.
+ * The pages are the device's: not PTE_OWNED, never freed as RAM.
+ */
+static long sys_mmap_device(struct process *p, uint32_t phys, uint32_t len,
+			    uint32_t a3)
+{
+	uint32_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE, va = p->mmio_next;
+
+	(void)a3;
+	if (!len || (phys & ~PAGE_MASK) || len > USER_MMIO_PAGES * PAGE_SIZE)
+		return -EINVAL;
+	if (!uio_mmio_allowed(&p->uio, phys, len)) {
+		if (uio_may_complain(&p->uio))
+			pr_err("mmap_device: %s (pid %d): 0x%08lx+0x%lx is no device memory of a line it holds; refused\n",
+			       p->name, p->pid, (unsigned long)phys,
+			       (unsigned long)len);
+		return -EPERM;
+	}
+	if (va + pages * PAGE_SIZE >
+	    USER_MMIO_BASE + USER_MMIO_PAGES * PAGE_SIZE)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < pages; i++)
+		if (pgdir_map(p->pgdir, va + i * PAGE_SIZE,
+			      phys + i * PAGE_SIZE,
+			      PAGE_USER_RW | PTE_PCD | PTE_PWT))
+			return -ENOMEM;
+	p->mmio_next = va + pages * PAGE_SIZE;
+	return (long)va;
+}
+
+static long sys_pci_find(struct process *p, uint32_t vendor, uint32_t device,
+			 uint32_t out)
+{
+	const struct pci_device *d = pci_find(vendor, device);
+	struct pci_info info;
+
+	(void)p;
+	if (!d)
+		return -ENODEV;
+	info.irq = d->irq_pin ? d->irq_line : 0;
+	info.bar0 = d->bar0;
+	info.bar0_size = d->bar0_size;
+	info.bdf = (uint32_t)d->bus << 8 | d->dev << 3 | d->fn;
+	return copy_to_user(out, &info, sizeof(info));
+}
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_exit] = sys_exit,
 	[SYS_write] = sys_write,
@@ -169,6 +220,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_irq_detach] = sys_irq_detach,
 	[SYS_ioperm] = sys_ioperm,
 	[SYS_irq_info] = sys_irq_info,
+	[SYS_mmap_device] = sys_mmap_device,
+	[SYS_pci_find] = sys_pci_find,
 };
 
 static const char *const syscall_names[NR_SYSCALLS] = {
@@ -184,6 +237,8 @@ static const char *const syscall_names[NR_SYSCALLS] = {
 	[SYS_irq_detach] = "irq_detach",
 	[SYS_ioperm] = "ioperm",
 	[SYS_irq_info] = "irq_info",
+	[SYS_mmap_device] = "mmap_device",
+	[SYS_pci_find] = "pci_find",
 };
 
 const char *syscall_name(int nr)

@@ -30,7 +30,7 @@ static void feed_foreground(struct process *p)
 	char c;
 
 	while (uart_read(con, &c, 1) == 1) {
-		if (c == CTRL_C) {
+		if (c == CTRL_C) { /* a second one ends the grace */
 			console_printf("^C\n");
 			proc_kill(p, "killed by Ctrl-C");
 		} else if (!proc_input(p, (uint8_t)c)) {

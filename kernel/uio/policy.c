@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "kernel/uio/uio.h"
+#include "lib/errno.h"
 
 struct port_range {
 	unsigned int irq;
@@ -53,4 +54,38 @@ bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num)
 			return false;
 	}
 	return true;
+}
+
+/* Device memory windows, registered at boot (PCI BARs): each belongs to
+ * the line of the device that has it. */
+#define MMIO_WINDOWS 8
+
+struct mmio_window {
+	unsigned int irq;
+	uint32_t phys, len;
+};
+
+static struct mmio_window mmio_windows[MMIO_WINDOWS];
+static unsigned int nr_mmio_windows;
+
+int uio_register_mmio(unsigned int irq, uint32_t phys, uint32_t len)
+{
+	if (nr_mmio_windows == MMIO_WINDOWS)
+		return -ENOSPC;
+	mmio_windows[nr_mmio_windows++] =
+		(struct mmio_window){ irq, phys, len };
+	return 0;
+}
+
+bool uio_mmio_allowed(struct uio_client *c, uint32_t phys, uint32_t len)
+{
+	for (unsigned int i = 0; i < nr_mmio_windows; i++) {
+		const struct mmio_window *w = &mmio_windows[i];
+
+		if (len && phys >= w->phys && len <= w->len &&
+		    phys - w->phys <= w->len - len &&
+		    uio_client_holds(c, w->irq))
+			return true;
+	}
+	return false;
 }

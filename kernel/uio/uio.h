@@ -23,7 +23,9 @@
  *    otherwise, with a log line naming the handler that stays;
  *  - one user owner per line: -EBUSY.
  *  - ports: ioperm() only for the ports uio_ports_allowed() lists for a
- *    line the client holds (the table in policy.c): -EPERM otherwise.
+ *    line the client holds (the table in policy.c): -EPERM otherwise;
+ *  - device memory: mmap_device() only inside a window registered for a
+ *    line the client holds (PCI BARs, by drivers/pci): -EPERM otherwise.
  *
  * Context: uio_attach/detach/wait/ack: task context (they sleep; attach
  * and detach take a mutex). The top half: hard-IRQ.
@@ -78,6 +80,12 @@ int uio_ack(struct uio_client *c, int handle);
 int uio_detach(struct uio_client *c, int handle);
 void uio_detach_all(struct uio_client *c);
 int uio_info(struct uio_client *c, int handle, struct irq_info *out);
+
+/* Device memory (a PCI BAR) that belongs to a line: mmap_device() maps
+ * it for a process holding that line. 0 or -ENOSPC. */
+int uio_register_mmio(unsigned int irq, uint32_t phys, uint32_t len);
+/* Is [phys, phys + len) inside one registered window of a line c holds? */
+bool uio_mmio_allowed(struct uio_client *c, uint32_t phys, uint32_t len);
 
 /* Does c hold the line that owns every port of [from, from + num)? */
 bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num);

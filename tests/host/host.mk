@@ -1,4 +1,5 @@
-# host.mk - build and run the host unit tests (lib/ and the line editor)
+# host.mk - build and run the host unit tests (lib/, the line editor, the
+# scancode decoder and the ELF checks)
 # with the host compiler under AddressSanitizer and UBSan.
 #
 # Included by the top Makefile; also works alone:
@@ -18,7 +19,7 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 
 # The code under test, built with its public names renamed to k_*.
 HOST_LIB_SRCS := $(wildcard lib/*.c) kernel/shell/lineedit.c \
-	drivers/input/scancode.c
+	drivers/input/scancode.c kernel/proc/elf_check.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_REF_OBJ := $(HOST_BUILD)/tests/host/ref_libc.o
 

@@ -83,7 +83,8 @@ def test_echo_64k_byte_exact(m):
 
 
 def test_ctrl_c_kills_and_line_free_again(m):
-    """Ctrl-C kills the foreground driver blocked in irq_wait; the line is
+    """Ctrl-C interrupts the foreground driver blocked in irq_wait (it
+    prints its counts and exits); the line is
     detached (no uio handler, depth 0) and the kernel driver has it back;
     a second userserial can attach it at once, `irqs` names it, and
     `kill` ends that one too."""
@@ -92,7 +93,9 @@ def test_ctrl_c_kills_and_line_free_again(m):
     m.port(2).send(b"abc")
     m.port(2).expect(r"ABC", timeout=20)
     sh.type("\x03")
-    sh.expect(r"\[userserial \(pid \d+\): killed by Ctrl-C, exit code -4\]", timeout=20)
+    # irq_wait returns -EINTR: the driver prints its counts and exits itself
+    sh.expect(r"userserial: 3 bytes echoed, \d+ events, \d+ wakeups, 0 missed", timeout=20)
+    sh.expect(r"\[userserial \(pid \d+\): exit after a kill, exit code 0\]", timeout=20)
     sh.wait_prompt()
     detail = kstats.irq_detail(sh, 3)
     assert detail.depth == 0, f"IRQ 3 left disabled after the kill: {detail.text}"

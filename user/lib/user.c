@@ -109,3 +109,13 @@ uint32_t rand32(uint32_t *state)
 	x ^= x << 5;
 	return *state = x;
 }
+
+long mmap_device(uint32_t phys, uint32_t len)
+{
+	return syscall3(SYS_mmap_device, (long)phys, (long)len, 0);
+}
+
+int pci_find(uint16_t vendor, uint16_t device, struct pci_info *info)
+{
+	return (int)syscall3(SYS_pci_find, vendor, device, (long)info);
+}

@@ -5,6 +5,9 @@
  *
  * Errors come back as negative errno values, as from the kernel (no
  * global errno).
+ *
+ * Context: ring 3 only (int 0x80 from the kernel is refused); inb/outb
+ * only on ports ioperm() granted, or the process is killed (#GP).
  */
 #ifndef USER_LIB_USER_H
 #define USER_LIB_USER_H
@@ -31,6 +34,9 @@ int irq_ack(int handle);
 int irq_detach(int handle);
 int irq_info(int handle, struct irq_info *info);
 int ioperm(unsigned int from, unsigned int num, int on);
+/* A user address for device memory, or a negative errno. */
+long mmap_device(uint32_t phys, uint32_t len);
+int pci_find(uint16_t vendor, uint16_t device, struct pci_info *info);
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int puts(const char *s);

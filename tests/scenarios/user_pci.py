@@ -1,0 +1,37 @@
+"""useredu: a ring-3 driver for QEMU's edu PCI device - device memory
+(mmap_device of its BAR0) and a level-triggered line (INTx routed to an
+ISA IRQ). Runs with the IOAPIC and with `noapic`.
+"""
+
+import re
+
+from harness import kstats
+from harness.shell import Shell
+
+APPEND = ""
+QEMU_ARGS = ["-device", "edu"]
+VARIANTS = [("apic", ""), ("noapic", "noapic")]
+
+PROMPT_TIMEOUT = 30
+RUN_TIMEOUT = 30
+
+
+def test_edu_interrupts_and_factorial(m):
+    """The kernel lists the edu device at boot with its BAR and IRQ; useredu
+    attaches that line, maps the BAR, takes 20 raised interrupts (each
+    acked at the device before irq_ack) and a factorial-done interrupt,
+    and exits 0; the line then has no handler and depth 0."""
+    sh = Shell(m)
+    boot = sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    found = re.search(r"pci: 00:\w\w\.\d 1234:11e8 class \w+, irq (\d+) \(pin 1\), bar0 0x(\w+)\+0x100000",
+                      boot)
+    assert found, f"the edu device is not in the boot log:\n{boot[-3000:]}"
+    irq = int(found[1])
+    out = kstats.command(sh, "run useredu 20", timeout=RUN_TIMEOUT)
+    assert "useredu: edu id 0x010000ed, liveness ok" in out, out
+    assert re.search(r"useredu: 20/20 raised interrupts seen; factorial\(10\) = 3628800", out), out
+    assert re.search(r"\[useredu \(pid \d+\): exit, exit code 0\]", out), out
+    row = kstats.irqs(sh).rows.get(irq)
+    assert row is None or not row.names, f"irq {irq} still has handlers: {row.line}"
+    detail = kstats.irq_detail(sh, irq)
+    assert detail.depth == 0 and not detail.actions, detail.text
