@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/hrtimer.h"
 #include "lib/errno.h"
+#include "lib/sort.h"
 
 #define DIVIDE_BY_16   0x3 /* 10.5.4: divide configuration value */
 #define LVT_TIMER_MASK (1u << 16)
@@ -61,17 +62,12 @@ static uint32_t counts_per_window(void)
 
 static uint32_t calibrate(void)
 {
-	uint32_t w[CALIBRATE_RUNS];
+	uint64_t w[CALIBRATE_RUNS];
 
-	for (int i = 0; i < CALIBRATE_RUNS; i++) {
-		uint32_t c = counts_per_window();
-		int j = i;
-
-		for (; j > 0 && w[j - 1] > c; j--) /* insertion sort */
-			w[j] = w[j - 1];
-		w[j] = c;
-	}
-	return w[CALIBRATE_RUNS / 2] / CALIBRATE_MS;
+	for (int i = 0; i < CALIBRATE_RUNS; i++)
+		w[i] = counts_per_window();
+	/* the median: one window stretched by a busy host does not count */
+	return (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
 }
 
 int lapic_timer_init(void)

@@ -6,6 +6,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/time.h"
+#include "lib/sort.h"
 
 #define PIT_CH0	       0x40 /* channel 0 data */
 #define PIT_CH2	       0x42 /* channel 2 data */
@@ -96,15 +97,9 @@ uint32_t pit_calibrate_tsc(void)
 {
 	uint64_t w[CALIBRATE_RUNS];
 
-	for (int i = 0; i < CALIBRATE_RUNS; i++) {
-		uint64_t c = tsc_cycles_per_window();
-		int j = i;
-
-		for (; j > 0 && w[j - 1] > c; j--) /* insertion sort */
-			w[j] = w[j - 1];
-		w[j] = c;
-	}
-	return (uint32_t)(w[CALIBRATE_RUNS / 2] / CALIBRATE_MS);
+	for (int i = 0; i < CALIBRATE_RUNS; i++)
+		w[i] = tsc_cycles_per_window();
+	return (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
 }
 
 static irqreturn_t pit_interrupt(int irq, void *dev_id)

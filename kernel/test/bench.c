@@ -7,6 +7,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/sched/time.h"
+#include "lib/sort.h"
 #include "lib/string.h"
 
 extern const struct bench __benches_start[], __benches_end[];
@@ -15,14 +16,7 @@ static char selection[128];
 
 uint64_t bench_median(uint64_t *v, int n)
 {
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t tmp = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = tmp;
-		}
-	return v[n / 2];
+	return median_u64(v, (size_t)n);
 }
 
 static bool selected(const char *name)

@@ -23,6 +23,8 @@
 #define strlcpy		k_strlcpy
 #define strstr		k_strstr
 #define crc32_update	k_crc32_update
+#define sort_u64	k_sort_u64
+#define median_u64	k_median_u64
 #define scancode_decode k_scancode_decode
 #define key_name	k_key_name
 #define kstrtoul	k_kstrtoul

@@ -11,51 +11,11 @@
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/time.h"
 #include "kernel/test/ktest.h"
+#include "tests/kernel/fake_chip.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
 #define TEST_IRQ (NR_IRQS - 1)
-
-static struct fake_chip_state {
-	bool masked;
-	int masks, unmasks, eois, set_types;
-} fc;
-
-static void fake_mask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = true;
-	fc.masks++;
-}
-
-static void fake_unmask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = false;
-	fc.unmasks++;
-}
-
-static void fake_eoi(unsigned int irq)
-{
-	(void)irq;
-	fc.eois++;
-}
-
-static int fake_set_type(unsigned int irq, unsigned long flow)
-{
-	(void)irq;
-	(void)flow;
-	fc.set_types++;
-	return 0;
-}
-
-static struct irq_chip fake_chip = {
-	.name = "fake",
-	.mask = fake_mask,
-	.unmask = fake_unmask,
-	.eoi = fake_eoi,
-	.set_type = fake_set_type,
-};
 
 static struct irq_desc saved_desc;
 static struct irq_spurious_limits saved_limits;
@@ -86,8 +46,8 @@ static void fresh_line(void)
 
 	memset(d, 0, sizeof(*d));
 	irq_set_chip(TEST_IRQ, &fake_chip, IRQF_TRIGGER_RISING);
-	memset(&fc, 0, sizeof(fc));
-	fc.masked = true;
+	memset(&fchip, 0, sizeof(fchip));
+	fchip.masked = true;
 }
 
 /* Handlers that log their call order and return what they are told. */
@@ -140,7 +100,7 @@ static void chain_order_and_or(struct ktest *t)
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].unhandled, 0);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].action->next->count, 1);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].action->count, 0);
-	EXPECT_EQ(t, fc.eois, 1);
+	EXPECT_EQ(t, fchip.eois, 1);
 	EXPECT_EQ(t, kstat_irqs(TEST_IRQ), 1);
 
 	answer[2] = IRQ_NONE; /* now nobody claims it */
@@ -158,16 +118,16 @@ static void mask_on_first_and_last(struct ktest *t)
 		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "a",
 			      dev(1)),
 		  0);
-	EXPECT_FALSE(t, fc.masked); /* now irq open: one handler */
+	EXPECT_FALSE(t, fchip.masked); /* now irq open: one handler */
 	ASSERT_EQ(t,
 		  request_irq(TEST_IRQ, logging_handler, IRQF_SHARED, "b",
 			      dev(2)),
 		  0);
-	EXPECT_EQ(t, fc.unmasks, 1); /* the second one changes nothing */
+	EXPECT_EQ(t, fchip.unmasks, 1); /* the second one changes nothing */
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "a");
-	EXPECT_FALSE(t, fc.masked); /* "b" still there */
+	EXPECT_FALSE(t, fchip.masked); /* "b" still there */
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(2)), "b");
-	EXPECT_TRUE(t, fc.masked); /* last one gone: closed */
+	EXPECT_TRUE(t, fchip.masked); /* last one gone: closed */
 	EXPECT_PTR_EQ(t, irq_desc[TEST_IRQ].action, NULL);
 }
 
@@ -263,7 +223,7 @@ static void free_unknown_dev_id(struct ktest *t)
 		  0);
 	EXPECT_PTR_EQ(t, free_irq(TEST_IRQ, dev(7)), NULL);
 	EXPECT_PTR_EQ(t, irq_desc[TEST_IRQ].action->dev_id, dev(1));
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	free_irq(TEST_IRQ, dev(1));
 }
 
@@ -276,14 +236,14 @@ static void disable_depth_nests(struct ktest *t)
 	disable_irq(TEST_IRQ);
 	disable_irq_nosync(TEST_IRQ);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 2);
-	EXPECT_TRUE(t, fc.masked);
+	EXPECT_TRUE(t, fchip.masked);
 	enable_irq(TEST_IRQ);
-	EXPECT_TRUE(t, fc.masked); /* depth 1: still off */
+	EXPECT_TRUE(t, fchip.masked); /* depth 1: still off */
 	enable_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	enable_irq(TEST_IRQ); /* unbalanced: warns */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	free_irq(TEST_IRQ, dev(1));
 }
 
@@ -295,7 +255,7 @@ static void first_handler_sets_trigger(struct ktest *t)
 		  request_irq(TEST_IRQ, logging_handler, IRQF_TRIGGER_HIGH,
 			      "lvl", dev(1)),
 		  0);
-	EXPECT_EQ(t, fc.set_types, 1);
+	EXPECT_EQ(t, fchip.set_types, 1);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].trigger, IRQF_TRIGGER_HIGH);
 	EXPECT_TRUE(t, irq_is_level(&irq_desc[TEST_IRQ]));
 	free_irq(TEST_IRQ, dev(1));
@@ -320,7 +280,7 @@ static void nobody_cared_disables_line(struct ktest *t)
 	EXPECT_FALSE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
 	irq_offload(fire_n, (void *)1); /* the 100th: verdict */
 	EXPECT_TRUE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
-	EXPECT_TRUE(t, fc.masked);
+	EXPECT_TRUE(t, fchip.masked);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1);
 	enable_irq(TEST_IRQ); /* an administrator may switch it back on */
 	EXPECT_FALSE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
@@ -340,7 +300,7 @@ static void mostly_handled_line_survives(struct ktest *t)
 	answer[1] = IRQ_HANDLED;
 	irq_offload(fire_n, (void *)15);
 	EXPECT_FALSE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].window_count, 0); /* new window */
 	free_irq(TEST_IRQ, dev(1));
 	irq_spurious_limits = saved_limits;

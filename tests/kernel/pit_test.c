@@ -3,6 +3,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/sched/time.h"
 #include "kernel/test/ktest.h"
+#include "lib/sort.h"
 
 #define TICKS_MEASURED 20
 #define TOLERANCE_PCT  25 /* emulation is not a quartz crystal */
@@ -25,18 +26,6 @@ static void tsc_calibrated(struct ktest *t)
 {
 	EXPECT_GT(t, tsc_khz, 10000);
 	EXPECT_LT(t, tsc_khz, 100000000);
-}
-
-/* Sort a few numbers in place (insertion sort: n is tiny). */
-static void sort_u64(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t tmp = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = tmp;
-		}
 }
 
 static void jiffies_mark(void *arg)

@@ -18,17 +18,6 @@
 
 #define TIMEOUT (2 * hz) /* jiffies: generous under a loaded host */
 
-/* Wait for an event: re-check cond every tick, give up after TIMEOUT.
- * Evaluates to whether cond became true. */
-#define WAIT_FOR(cond)                                                  \
-	({                                                              \
-		unsigned long __end = jiffies + TIMEOUT;                \
-		bool __ok;                                              \
-		while (!(__ok = (cond)) && (long)(jiffies - __end) < 0) \
-			msleep(1);                                      \
-		__ok;                                                   \
-	})
-
 static unsigned int waiters(struct wait_queue_head *q)
 {
 	return list_count(&q->waiters);
@@ -139,7 +128,7 @@ static void fifo_preempts_normal(struct ktest *t)
 	sched_setscheduler(hi, SCHED_FIFO, 50);
 	wake_up_new_thread(lo);
 	wake_up_new_thread(hi);
-	ASSERT_TRUE(t, WAIT_FOR(waiters(&rt_wq) == 2)); /* both asleep */
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(waiters(&rt_wq) == 2)); /* both asleep */
 	rt_go = true;
 	wake_up_all(&rt_wq);
 	order[order_n++] = 3; /* the NORMAL waker runs after both */
@@ -171,13 +160,13 @@ static void wake_up_wakes_exactly_one(struct ktest *t)
 	woken_count = 0;
 	for (int i = 0; i < 3; i++)
 		ASSERT_TRUE(t, kthread_run(token_taker, NULL, "taker%d", i));
-	ASSERT_TRUE(t, WAIT_FOR(waiters(&wq) == 3));
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(waiters(&wq) == 3));
 	tokens = 3;
 	EXPECT_EQ(t, wake_up(&wq), 1);
 	EXPECT_EQ(t, waiters(&wq), 2); /* the other two still sleep */
-	EXPECT_TRUE(t, WAIT_FOR(woken_count == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(woken_count == 1));
 	EXPECT_EQ(t, wake_up_all(&wq), 2);
-	EXPECT_TRUE(t, WAIT_FOR(woken_count == 3));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(woken_count == 3));
 	EXPECT_FALSE(t, waitqueue_active(&wq));
 }
 
@@ -229,7 +218,8 @@ static void exited_thread_is_reaped(struct ktest *t)
 	init_completion(&c);
 	ASSERT_TRUE(t, kthread_run(quick_exit, &c, "quick"));
 	ASSERT_GT(t, wait_for_completion_timeout(&c, TIMEOUT), 0);
-	EXPECT_TRUE(t, WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
+	EXPECT_TRUE(t,
+		    KTEST_WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
 }
 
 /* ---- mutex --------------------------------------------------------------- */
@@ -294,7 +284,7 @@ static void timers_fire_in_order(struct ktest *t)
 	mod_timer(&tl[0], now + 6);
 	mod_timer(&tl[1], now + 2);
 	mod_timer(&tl[2], now + 4);
-	EXPECT_TRUE(t, WAIT_FOR(fired_n == 3));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(fired_n == 3));
 	EXPECT_EQ(t, fired[0], now + 2);
 	EXPECT_EQ(t, fired[1], now + 4);
 	EXPECT_EQ(t, fired[2], now + 6);
@@ -314,7 +304,7 @@ static void deleted_timer_never_fires(struct ktest *t)
 	mod_timer(&tl, due);
 	EXPECT_TRUE(t, del_timer(&tl));
 	/* the event to wait for is the due time passing (and one more tick) */
-	EXPECT_TRUE(t, WAIT_FOR((long)(jiffies - due) > 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR((long)(jiffies - due) > 1));
 	EXPECT_EQ(t, fired_n, 0);
 }
 
@@ -378,7 +368,8 @@ static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
 	ASSERT_TRUE(t, th != NULL);
 	tid = th->tid;
 	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
-	EXPECT_TRUE(t, WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
+	EXPECT_TRUE(t,
+		    KTEST_WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
 	EXPECT_EQ(t, oops_count, oopses + 1);
 	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
 }

@@ -18,43 +18,13 @@
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "kernel/test/ktest.h"
+#include "tests/kernel/fake_chip.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
 #define TEST_IRQ   (NR_IRQS - 1)
 #define WAIT_TICKS (2 * hz) /* bound on every wait: 2 s */
 #define STORM	   300	    /* IRQ_WAKE_THREAD interrupts in a row */
-
-static struct fake_chip_state {
-	bool masked;
-	int masks, unmasks;
-} fc;
-
-static void fake_mask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = true;
-	fc.masks++;
-}
-
-static void fake_unmask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = false;
-	fc.unmasks++;
-}
-
-static void fake_eoi(unsigned int irq)
-{
-	(void)irq;
-}
-
-static struct irq_chip fake_chip = {
-	.name = "fake",
-	.mask = fake_mask,
-	.unmask = fake_unmask,
-	.eoi = fake_eoi,
-};
 
 static struct irq_desc saved_desc;
 static struct irq_spurious_limits saved_limits;
@@ -79,8 +49,8 @@ static void fresh_line_trigger(unsigned long trigger)
 
 	memset(d, 0, sizeof(*d));
 	irq_set_chip(TEST_IRQ, &fake_chip, trigger);
-	memset(&fc, 0, sizeof(fc));
-	fc.masked = true;
+	memset(&fchip, 0, sizeof(fchip));
+	fchip.masked = true;
 }
 
 static void fresh_line(void)
@@ -239,8 +209,8 @@ static void offload_wakes_thread(struct ktest *t)
 	EXPECT_EQ(t, tdevs[1].runs, 1);
 	EXPECT_TRUE(t, wait_action_idle(1));
 	EXPECT_EQ(t, a->thread_runs, 1);
-	EXPECT_EQ(t, a->count, 1);  /* IRQ_WAKE_THREAD counts as "mine" */
-	EXPECT_FALSE(t, fc.masked); /* not ONESHOT: never masked */
+	EXPECT_EQ(t, a->count, 1);     /* IRQ_WAKE_THREAD counts as "mine" */
+	EXPECT_FALSE(t, fchip.masked); /* not ONESHOT: never masked */
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "tirq");
 }
 
@@ -268,7 +238,7 @@ static void null_primary_needs_oneshot(struct ktest *t)
 	irq_offload(fire, NULL);
 	EXPECT_TRUE(t, waited(&tdevs[1].finished));
 	EXPECT_TRUE(t, wait_action_idle(1));
-	EXPECT_FALSE(t, fc.masked); /* opened again after the thread */
+	EXPECT_FALSE(t, fchip.masked); /* opened again after the thread */
 	free_irq(TEST_IRQ, dev(1));
 }
 
@@ -282,17 +252,17 @@ static void oneshot_masked_while_thread_sleeps(struct ktest *t)
 		  request_threaded_irq(TEST_IRQ, primary, thread_fn,
 				       IRQF_ONESHOT, "oneshot", dev(1)),
 		  0);
-	EXPECT_FALSE(t, fc.masked); /* now open: one handler */
+	EXPECT_FALSE(t, fchip.masked); /* now open: one handler */
 	tdevs[1].gated = true;
 	irq_offload(fire, NULL);
-	EXPECT_TRUE(t, fc.masked); /* masked by the primary's path */
+	EXPECT_TRUE(t, fchip.masked); /* masked by the primary's path */
 	ASSERT_TRUE(t, waited(&tdevs[1].started));
-	EXPECT_TRUE(t, fc.masked); /* thread_fn is sleeping: still masked */
+	EXPECT_TRUE(t, fchip.masked); /* thread_fn is sleeping: still masked */
 	EXPECT_TRUE(t, irq_desc[TEST_IRQ].status & IRQS_ONESHOT_MASKED);
 	complete(&tdevs[1].release);
 	synchronize_irq(TEST_IRQ); /* waits for the thread too */
 	EXPECT_TRUE(t, tdevs[1].returned);
-	EXPECT_FALSE(t, fc.masked); /* thread_fn returned: open again */
+	EXPECT_FALSE(t, fchip.masked); /* thread_fn returned: open again */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
 	free_irq(TEST_IRQ, dev(1));
 }
@@ -313,10 +283,10 @@ static void oneshot_respects_disable_depth(struct ktest *t)
 	disable_irq_nosync(TEST_IRQ);
 	complete(&tdevs[1].release);
 	synchronize_irq(TEST_IRQ);
-	EXPECT_TRUE(t, fc.masked); /* depth 1: stays masked */
+	EXPECT_TRUE(t, fchip.masked); /* depth 1: stays masked */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1);
 	enable_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 
 	/* and the other order: enable_irq while the thread still runs
 	 * must not open the line under the thread's feet */
@@ -326,10 +296,10 @@ static void oneshot_respects_disable_depth(struct ktest *t)
 	ASSERT_TRUE(t, waited(&tdevs[1].started));
 	disable_irq_nosync(TEST_IRQ);
 	enable_irq(TEST_IRQ);
-	EXPECT_TRUE(t, fc.masked); /* the thread still holds it */
+	EXPECT_TRUE(t, fchip.masked); /* the thread still holds it */
 	complete(&tdevs[1].release);
 	synchronize_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	free_irq(TEST_IRQ, dev(1));
 }
 
@@ -352,10 +322,10 @@ static void oneshot_edge_holds_and_replays(struct ktest *t)
 	irq_offload(fire, NULL);
 	ASSERT_TRUE(t, waited(&tdevs[1].started));
 	EXPECT_TRUE(t, d->status & IRQS_ONESHOT_MASKED); /* held... */
-	EXPECT_FALSE(t, fc.masked);			 /* ...but open */
+	EXPECT_FALSE(t, fchip.masked);			 /* ...but open */
 	irq_offload(fire, NULL); /* a second edge while thread_fn sleeps */
 	EXPECT_EQ(t, tdevs[1].primaries, 1); /* no primary for it */
-	EXPECT_TRUE(t, fc.masked);	     /* now masked */
+	EXPECT_TRUE(t, fchip.masked);	     /* now masked */
 	EXPECT_TRUE(t, d->status & IRQS_PENDING);
 	tdevs[1].gated = false;
 	complete(&tdevs[1].release);
@@ -364,7 +334,7 @@ static void oneshot_edge_holds_and_replays(struct ktest *t)
 	EXPECT_EQ(t, tdevs[1].primaries, 2); /* replayed after the thread */
 	EXPECT_EQ(t, tdevs[1].runs, 2);	     /* which woke it again */
 	EXPECT_EQ(t, d->replayed, 1);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	EXPECT_EQ(t, kstat_irqs(TEST_IRQ), 2);
 
 	/* held edge, then disable_irq: the replay waits for enable_irq */
@@ -378,13 +348,13 @@ static void oneshot_edge_holds_and_replays(struct ktest *t)
 	complete(&tdevs[1].release);
 	synchronize_irq(TEST_IRQ);
 	EXPECT_EQ(t, tdevs[1].primaries, 1);
-	EXPECT_TRUE(t, fc.masked);
+	EXPECT_TRUE(t, fchip.masked);
 	EXPECT_TRUE(t, d->status & IRQS_PENDING);
 	enable_irq(TEST_IRQ);
 	synchronize_irq(TEST_IRQ);
 	EXPECT_EQ(t, tdevs[1].primaries, 2); /* replayed at enable_irq */
 	EXPECT_EQ(t, tdevs[1].runs, 2);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	EXPECT_FALSE(t, d->status & (IRQS_PENDING | IRQS_ONESHOT_MASKED));
 	free_irq(TEST_IRQ, dev(1));
 }
@@ -414,13 +384,13 @@ static void two_oneshot_sharers(struct ktest *t)
 	ASSERT_TRUE(t, waited(&tdevs[2].started));
 	complete(&tdevs[1].release);
 	EXPECT_TRUE(t, wait_action_idle(1));
-	EXPECT_TRUE(t, fc.masked); /* "two" still runs */
+	EXPECT_TRUE(t, fchip.masked); /* "two" still runs */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot,
 		  action_of(2)->thread_mask);
 	complete(&tdevs[2].release);
 	synchronize_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked);  /* both done */
-	EXPECT_EQ(t, fc.unmasks, 2); /* request + the last thread */
+	EXPECT_FALSE(t, fchip.masked);	/* both done */
+	EXPECT_EQ(t, fchip.unmasks, 2); /* request + the last thread */
 	free_irq(TEST_IRQ, dev(1));
 	free_irq(TEST_IRQ, dev(2));
 }
@@ -474,7 +444,7 @@ static void free_irq_waits_for_running_thread(struct ktest *t)
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "slow");
 	EXPECT_TRUE(t, tdevs[1].returned);	  /* free_irq waited for it */
 	EXPECT_PTR_EQ(t, find_thread(tid), NULL); /* and stopped it */
-	EXPECT_TRUE(t, fc.masked);		  /* no handler left: closed */
+	EXPECT_TRUE(t, fchip.masked);		  /* no handler left: closed */
 }
 
 /* A woken but not yet running thread still runs before free_irq ends:
@@ -532,18 +502,18 @@ static void oops_in_thread_fn_releases_line(struct ktest *t)
 		msleep(1); /* until the oops has ended the thread */
 	ASSERT_TRUE(t, find_thread(tid) == NULL);
 	EXPECT_EQ(t, oops_count, oopses + 1);
-	EXPECT_TRUE(t, fc.masked); /* the dead thread's bit still holds it */
-	synchronize_irq(TEST_IRQ); /* notices the death, does not hang */
+	EXPECT_TRUE(t, fchip.masked); /* the dead thread's bit still holds it */
+	synchronize_irq(TEST_IRQ);    /* notices the death, does not hang */
 	EXPECT_TRUE(t, bad->thread_flags & IRQTF_DEAD);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
-	EXPECT_FALSE(t, fc.masked); /* released for "good" */
+	EXPECT_FALSE(t, fchip.masked); /* released for "good" */
 
 	irq_offload(fire, NULL); /* the line still works for the sharer */
 	EXPECT_TRUE(t, waited(&tdevs[2].finished));
 	EXPECT_EQ(t, tdevs[2].runs, 2);
 	synchronize_irq(TEST_IRQ);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "oopser");
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(2)), "good");
 }
@@ -568,7 +538,7 @@ static void wake_thread_is_not_unhandled(struct ktest *t)
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].unhandled, 0);
 	EXPECT_FALSE(t, irq_desc[TEST_IRQ].status & IRQS_SPURIOUS_DISABLED);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	free_irq(TEST_IRQ, dev(1));
 	irq_spurious_limits = saved_limits;
 }
@@ -606,14 +576,14 @@ static void forced_threading(struct ktest *t)
 	EXPECT_PTR_EQ(t, a->handler, irq_default_primary_handler);
 	EXPECT_PTR_EQ(t, a->thread_fn, plain_handler);
 	irq_offload(fire, NULL);
-	EXPECT_TRUE(t, fc.masked);
+	EXPECT_TRUE(t, fchip.masked);
 	ASSERT_TRUE(t, waited(&tdevs[1].finished));
 	EXPECT_FALSE(t, tdevs[1].thread.hardirq);
 	EXPECT_TRUE(t, tdevs[1].thread.softirq_off); /* local_bh_disable */
 	EXPECT_TRUE(t, tdevs[1].thread.irqs_off);
 	EXPECT_STREQ(t, tdevs[1].thread.thread, "irq/23-forced");
 	EXPECT_TRUE(t, wait_action_idle(1));
-	EXPECT_FALSE(t, fc.masked);
+	EXPECT_FALSE(t, fchip.masked);
 	free_irq(TEST_IRQ, dev(1));
 
 	/* IRQF_NO_THREAD: stays a hard-IRQ handler */

@@ -16,43 +16,13 @@
 #include "kernel/proc/uaccess.h"
 #include "kernel/sched/thread.h"
 #include "kernel/test/ktest.h"
+#include "tests/kernel/fake_chip.h"
 #include "kernel/uio/uio.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
 #define TEST_IRQ (NR_IRQS - 1)
 #define RTC_IRQ	 8
-
-static struct {
-	bool masked;
-	int masks, unmasks;
-} fc;
-
-static void fake_mask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = true;
-	fc.masks++;
-}
-
-static void fake_unmask(unsigned int irq)
-{
-	(void)irq;
-	fc.masked = false;
-	fc.unmasks++;
-}
-
-static void fake_eoi(unsigned int irq)
-{
-	(void)irq;
-}
-
-static struct irq_chip fake_chip = {
-	.name = "fake",
-	.mask = fake_mask,
-	.unmask = fake_unmask,
-	.eoi = fake_eoi,
-};
 
 static struct irq_desc saved_desc;
 static struct uio_client client;
@@ -75,8 +45,8 @@ static void fresh(unsigned long trigger)
 {
 	memset(&irq_desc[TEST_IRQ], 0, sizeof(irq_desc[TEST_IRQ]));
 	irq_set_chip(TEST_IRQ, &fake_chip, trigger);
-	memset(&fc, 0, sizeof(fc));
-	fc.masked = true;
+	memset(&fchip, 0, sizeof(fchip));
+	fchip.masked = true;
 	memset(&client, 0, sizeof(client));
 	strlcpy(client.name, "ktest", sizeof(client.name));
 	stop_waiting = false;
@@ -104,21 +74,21 @@ static void handle_lifetime(struct ktest *t)
 	fresh(IRQF_TRIGGER_RISING);
 	h = uio_attach(&client, TEST_IRQ, 0);
 	ASSERT_EQ(t, h, 0);
-	EXPECT_TRUE(t, !fc.masked); /* the first handler opens the line */
+	EXPECT_TRUE(t, !fchip.masked); /* the first handler opens the line */
 	EXPECT_EQ(t, uio_wait(&client, h, IRQ_WAIT_NONBLOCK), -EAGAIN);
 	fire_n(1);
-	EXPECT_TRUE(t, fc.masked); /* the top half masked it */
+	EXPECT_TRUE(t, fchip.masked); /* the top half masked it */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1);
 	EXPECT_EQ(t, uio_wait(&client, h, 0), 1); /* does not block */
 	EXPECT_EQ(t, uio_wait(&client, h, IRQ_WAIT_NONBLOCK), -EAGAIN);
 	EXPECT_EQ(t, uio_ack(&client, h), 0);
-	EXPECT_TRUE(t, !fc.masked);
+	EXPECT_TRUE(t, !fchip.masked);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
 	EXPECT_EQ(t, uio_ack(&client, h), 0); /* nothing to undo: no change */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
 	EXPECT_EQ(t, uio_detach(&client, h), 0);
 	EXPECT_TRUE(t, irq_desc[TEST_IRQ].action == NULL);
-	EXPECT_TRUE(t, fc.masked); /* no handler left: masked again */
+	EXPECT_TRUE(t, fchip.masked); /* no handler left: masked again */
 	EXPECT_EQ(t, uio_wait(&client, h, 0), -EBADF); /* handle is gone */
 	EXPECT_EQ(t, uio_ack(&client, h), -EBADF);
 	EXPECT_EQ(t, uio_detach(&client, h), -EBADF);
@@ -137,10 +107,10 @@ static void detach_while_masked_then_reattach(struct ktest *t)
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1);
 	uio_detach_all(&client);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
-	EXPECT_TRUE(t, irq_desc[TEST_IRQ].action == NULL && fc.masked);
+	EXPECT_TRUE(t, irq_desc[TEST_IRQ].action == NULL && fchip.masked);
 	h = uio_attach(&client, TEST_IRQ, 0);
 	EXPECT_EQ(t, h, 0);
-	EXPECT_TRUE(t, !fc.masked);
+	EXPECT_TRUE(t, !fchip.masked);
 	fire_n(1);
 	EXPECT_EQ(t, uio_wait(&client, h, 0), 1); /* counts restart */
 	uio_detach_all(&client);
@@ -158,7 +128,7 @@ static void missed_events_counted(struct ktest *t)
 	fire_n(1);
 	EXPECT_EQ(t, uio_wait(&client, h, 0), 1);
 	fire_n(3); /* three while "the driver was busy" */
-	EXPECT_TRUE(t, !fc.masked);
+	EXPECT_TRUE(t, !fchip.masked);
 	EXPECT_EQ(t, uio_wait(&client, h, 0), 4); /* jump of 3: 2 missed */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
 	uio_detach_all(&client);
@@ -177,13 +147,14 @@ static void level_line_stays_masked_until_ack(struct ktest *t)
 	h = uio_attach(&client, TEST_IRQ, 0);
 	ASSERT_EQ(t, h, 0);
 	fire_n(2);
-	EXPECT_TRUE(t, fc.masked);
-	EXPECT_EQ(t, fc.masks, 1);
+	EXPECT_TRUE(t, fchip.masked);
+	EXPECT_EQ(t, fchip.masks, 1);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1);
 	EXPECT_EQ(t, uio_wait(&client, h, 0), 2);
-	EXPECT_TRUE(t, fc.masked); /* waiting did not unmask: only ack does */
+	EXPECT_TRUE(t,
+		    fchip.masked); /* waiting did not unmask: only ack does */
 	EXPECT_EQ(t, uio_ack(&client, h), 0);
-	EXPECT_TRUE(t, !fc.masked);
+	EXPECT_TRUE(t, !fchip.masked);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 0);
 	uio_detach_all(&client);
 }

@@ -20,15 +20,6 @@
 
 #define TIMEOUT (2 * hz) /* jiffies: generous under a loaded host */
 
-#define WAIT_FOR(cond)                                                  \
-	({                                                              \
-		unsigned long __end = jiffies + TIMEOUT;                \
-		bool __ok;                                              \
-		while (!(__ok = (cond)) && (long)(jiffies - __end) < 0) \
-			msleep(1);                                      \
-		__ok;                                                   \
-	})
-
 static unsigned int saved_idle_timeout;
 
 /* Workers started by a case must be gone before the suite's leak check:
@@ -52,7 +43,7 @@ static bool pools_shrunk(void)
 
 static void wq_suite_exit(void)
 {
-	if (!WAIT_FOR(pools_shrunk()))
+	if (!KTEST_WAIT_FOR(pools_shrunk()))
 		pr_err("workqueue_test: surplus workers did not exit\n");
 	wq_idle_timeout_ms = saved_idle_timeout;
 }
@@ -338,7 +329,7 @@ static void pool_grows_then_idle_workers_exit(struct ktest *t)
 		complete(&p[i].release);
 		EXPECT_TRUE(t, flush_work(&p[i].work));
 	}
-	EXPECT_TRUE(t, WAIT_FOR(pools_shrunk()));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(pools_shrunk()));
 	wq_get_pool_info(0, false, &info);
 	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
 }
@@ -373,7 +364,7 @@ static void pool_limit_makes_the_next_item_wait(struct ktest *t)
 		flush_work(&p[i].work);
 		EXPECT_EQ(t, p[i].runs, 1);
 	}
-	EXPECT_TRUE(t, WAIT_FOR(pools_shrunk()));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(pools_shrunk()));
 }
 
 /* ---- delayed work ---------------------------------------------------------- */
@@ -411,7 +402,7 @@ static void delayed_work_fires_after_its_delay(struct ktest *t)
 	ASSERT_TRUE(t, queue_delayed_work(system_wq, &d.dwork, 5));
 	EXPECT_FALSE(t, queue_delayed_work(system_wq, &d.dwork, 1));
 	EXPECT_TRUE(t, work_pending(&d.dwork.work));
-	EXPECT_TRUE(t, WAIT_FOR(d.runs == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(d.runs == 1));
 	EXPECT_GE(t, d.ran_at - start, 5);
 	EXPECT_FALSE(t, work_pending(&d.dwork.work));
 }
@@ -426,18 +417,18 @@ static void mod_delayed_work_moves_it(struct ktest *t)
 	start = jiffies;
 	ASSERT_TRUE(t, queue_delayed_work(system_wq, &d.dwork, 10 * hz));
 	EXPECT_TRUE(t, mod_delayed_work(system_wq, &d.dwork, 3)); /* sooner */
-	EXPECT_TRUE(t, WAIT_FOR(d.runs == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(d.runs == 1));
 	EXPECT_GE(t, d.ran_at - start, 3);
 	EXPECT_LT(t, d.ran_at - start, 10 * hz);
 
 	start = jiffies;
 	ASSERT_TRUE(t, queue_delayed_work(system_wq, &d.dwork, 2));
 	EXPECT_TRUE(t, mod_delayed_work(system_wq, &d.dwork, 15)); /* later */
-	EXPECT_TRUE(t, WAIT_FOR(d.runs == 2));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(d.runs == 2));
 	EXPECT_GE(t, d.ran_at - start, 15);
 
 	EXPECT_FALSE(t, mod_delayed_work(system_wq, &d.dwork, 0)); /* idle */
-	EXPECT_TRUE(t, WAIT_FOR(d.runs == 3));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(d.runs == 3));
 }
 
 /* cancel_delayed_work_sync before the deadline: it never runs. */
@@ -451,7 +442,7 @@ static void cancel_delayed_work_before_deadline(struct ktest *t)
 	ASSERT_TRUE(t, queue_delayed_work(system_wq, &d.dwork, 5));
 	EXPECT_TRUE(t, cancel_delayed_work_sync(&d.dwork));
 	EXPECT_FALSE(t, work_pending(&d.dwork.work));
-	EXPECT_TRUE(t, WAIT_FOR((long)(jiffies - due) > 2));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR((long)(jiffies - due) > 2));
 	EXPECT_EQ(t, d.runs, 0);
 	EXPECT_FALSE(t, cancel_delayed_work_sync(&d.dwork));
 }
@@ -604,7 +595,7 @@ static void bh_item_queued_from_hardirq_runs_in_softirq(struct ktest *t)
 {
 	bh_probe_init(&offload_probe, 0);
 	irq_offload(queue_from_hardirq, NULL);
-	EXPECT_TRUE(t, WAIT_FOR(offload_probe.runs == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(offload_probe.runs == 1));
 	EXPECT_TRUE(t, offload_probe.serving_softirq);
 	EXPECT_EQ(t, offload_probe.cpu, smp_processor_id());
 }
@@ -628,7 +619,7 @@ static void bh_items_run_in_order(struct ktest *t, bool hi)
 	EXPECT_EQ(t, bh_order_n, 0);		     /* held */
 	wq_test_hold_bh(smp_processor_id(), hi, false);
 	flush_work(&p[NR_BH_ITEMS - 1].work);
-	EXPECT_TRUE(t, WAIT_FOR(bh_order_n == NR_BH_ITEMS));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(bh_order_n == NR_BH_ITEMS));
 	for (int i = 0; i < NR_BH_ITEMS; i++) {
 		EXPECT_EQ(t, bh_order[i], i);
 		EXPECT_EQ(t, p[i].runs, 1);
@@ -662,7 +653,7 @@ static void bh_cancel_removes_pending_item(struct ktest *t)
 	EXPECT_FALSE(t, work_pending(&p[1].work));
 	wq_test_hold_bh(smp_processor_id(), false, false);
 	flush_work(&p[2].work);
-	EXPECT_TRUE(t, WAIT_FOR(p[2].runs == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(p[2].runs == 1));
 	EXPECT_EQ(t, p[0].runs, 1);
 	EXPECT_EQ(t, p[1].runs, 0);
 	EXPECT_EQ(t, bh_order_n, 2);
@@ -704,7 +695,7 @@ static void bh_delayed_work_runs_in_softirq(struct ktest *t)
 
 	dprobe_init(&d);
 	ASSERT_TRUE(t, queue_delayed_work(system_bh_wq, &d.dwork, 2));
-	EXPECT_TRUE(t, WAIT_FOR(d.runs == 1));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(d.runs == 1));
 	EXPECT_GE(t, d.ran_at - start, 2);
 }
 
