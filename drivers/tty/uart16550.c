@@ -456,15 +456,6 @@ static void sink_work_fn(struct work_struct *w)
 	uart_run_sinks();
 }
 
-bool uart_sinks_pending(void)
-{
-	for (int i = 0; i < UART_NR_PORTS; i++)
-		if (uart_ports[i].present && uart_ports[i].sink.on &&
-		    !ringbuf_empty(&uart_ports[i].rx))
-			return true;
-	return false;
-}
-
 /* ---- console -------------------------------------------------------- */
 
 static void ttyS0_console_write(const char *s, size_t n)

@@ -98,7 +98,6 @@ void uart_sink_set(struct uart_port *port, bool on);
 /* Drain sink ports' RX rings into their sinks (the sink thread; "serial
  * sum" too). Sleeps on a mutex: task context only. */
 void uart_run_sinks(void);
-bool uart_sinks_pending(void); /* a sink port has bytes waiting */
 /* Sleep until the port has received bytes; 0, or -EINVAL if atomic. */
 int uart_wait_rx(struct uart_port *port);
 

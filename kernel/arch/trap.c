@@ -165,9 +165,11 @@ void trap_dispatch(struct trap_frame *f)
 		printk(KERN_WARNING "trap: unexpected vector %lu ignored\n",
 		       (unsigned long)f->vector);
 	}
-	/* Exceptions and software interrupts do not pass irq_exit(): run
-	 * what they raised here (a no-op after a hardware IRQ's irq_exit). */
-	softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0);
+	/* Exceptions and system calls do not pass irq_exit(): run what they
+	 * raised here. (Hardware IRQs ran the loop in irq_exit, with its
+	 * budget; a second loop here would double it.) */
+	if (f->vector < NR_EXCEPTIONS || f->vector == SYSCALL_VECTOR)
+		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0);
 	if (trap_exit_hook)
 		trap_exit_hook(f);
 	if ((f->cs & 3) && trap_user_return_hook)

@@ -21,8 +21,9 @@
  * Where pending softirqs run:
  *   - irq_exit() of a hardware interrupt that did not interrupt another
  *     interrupt or a softirq;
- *   - on return from an exception or system call to code that had
- *     interrupts on and a zero preempt count;
+ *   - on return from an exception or system call (kernel/arch/trap.c:
+ *     vectors 0-31 and 0x80) to code that had interrupts on and a zero
+ *     preempt count;
  *   - local_bh_enable() when it ends the last BH-disabled section;
  *   - ksoftirqd/N, the per-CPU thread that takes over when the run loop
  *     spends its budget (MAX_SOFTIRQ_RESTART passes, MAX_SOFTIRQ_TIME_US)

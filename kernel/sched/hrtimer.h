@@ -16,9 +16,12 @@
  *                                       v
  *                     raise HRTIMER_SOFTIRQ --> run expired, reprogram
  *
- * Context: hrtimer_start/hrtimer_cancel from any context except the
- * timer's own function for cancel; functions run in softirq context and
- * must not sleep (they may re-arm themselves with hrtimer_start).
+ * Context: hrtimer_start/hrtimer_cancel from any context. hrtimer_cancel
+ * takes a pending timer off the list; it does not wait for a function
+ * that is running (on one CPU none can be while the caller runs) and
+ * leaves the device programmed (an early interrupt just finds nothing
+ * due). Functions run in softirq context and must not sleep (they may
+ * re-arm themselves with hrtimer_start).
  */
 #ifndef KERNEL_SCHED_HRTIMER_H
 #define KERNEL_SCHED_HRTIMER_H

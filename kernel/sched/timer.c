@@ -12,6 +12,8 @@ static LIST_HEAD(pending);
 static DEFINE_SPINLOCK(timer_lock);
 /* The timer whose function runs now (per CPU on SMP: one base per CPU). */
 static struct timer_list *volatile running_timer;
+/* The test's pretend "running on another CPU" (timer_test_set_running). */
+static struct timer_list *volatile test_running_timer;
 unsigned long timers_run_count;
 
 static bool time_after_eq(unsigned long a, unsigned long b)
@@ -82,7 +84,8 @@ bool del_timer_sync(struct timer_list *t)
 	bool was;
 
 	if (in_interrupt() && !in_serving_softirq()) {
-		pr_err("timer: del_timer_sync from hard IRQ context\n");
+		pr_err("timer: del_timer_sync from hard IRQ or with BHs "
+		       "disabled: cannot wait\n");
 		return del_timer(t);
 	}
 	if (running_timer == t && in_serving_softirq()) {
@@ -91,7 +94,7 @@ bool del_timer_sync(struct timer_list *t)
 	}
 	for (was = false;;) {
 		was |= del_timer(t);
-		if (running_timer != t)
+		if (running_timer != t && test_running_timer != t)
 			return was;
 		/* Running on another CPU (or, in the test, pretending to). */
 		if (preempt_count() == 0)
@@ -103,7 +106,7 @@ bool del_timer_sync(struct timer_list *t)
 
 void timer_test_set_running(struct timer_list *t)
 {
-	running_timer = t;
+	test_running_timer = t;
 }
 
 /* The head of the sorted list is all a tick needs to look at. */

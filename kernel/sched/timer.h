@@ -4,15 +4,17 @@
  * A struct timer_list names a function and an expiry time in jiffies.
  * Pending timers wait in one list sorted by expiry, so each tick looks
  * only at the head: the cost of a tick does not grow with the number of
- * timers (adding one walks the list: fine for tens of timers; the
- * softirq step may bring a timer wheel).
+ * timers (adding one walks the list: fine for tens of timers; a timer
+ * wheel would make adding O(1) too).
  *
  * The tick (hard IRQ) only checks the head and raises TIMER_SOFTIRQ;
  * expired timers run from that softirq, in expiry order.
  *
  * Context: mod_timer/add_timer/del_timer from any context;
- * del_timer_sync from task or softirq context, never from the timer's own
- * function (it would wait for itself). Timer functions run in softirq
+ * del_timer_sync from task context with bottom halves enabled, or from
+ * another softirq; never from hard IRQ, a BH-disabled section or the
+ * timer's own function (it could wait for itself): those are refused with
+ * a message and get a plain del_timer. Timer functions run in softirq
  * context: they must not sleep.
  */
 #ifndef KERNEL_SCHED_TIMER_H
