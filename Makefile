@@ -63,6 +63,10 @@ SELFTEST_ELF := $(B)/selftest/interlude.elf
 .PHONY: all run debug test bench check format clean host-tests FORCE
 all: $(ELF) $(ISO) $(USER_ELFS)
 
+# Keep the user objects (make would delete them as intermediates, and its
+# "rm" line would then come after the test summary).
+.SECONDARY: $(patsubst %,$(B)/uobj/user/%.o,$(USER_PROGS)) $(USER_RT)
+
 $(B)/uobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
