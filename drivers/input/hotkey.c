@@ -14,7 +14,7 @@
 #include "drivers/input/hotkey.h"
 
 #include "drivers/input/i8042.h"
-#include "kernel/irq/irqdesc.h"
+#include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/uio/uio.h"
 #include "lib/printf.h"
@@ -33,7 +33,7 @@ static void print_irq_statistics(void)
 	int len = snprintf(line, sizeof(line), "hotkey: irq statistics:");
 
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
-		if (irq_desc[irq].action && len < (int)sizeof(line))
+		if (irq_line_in_use(irq) && len < (int)sizeof(line))
 			len += snprintf(line + len, sizeof(line) - len,
 					" irq%u=%lu", irq, kstat_irqs(irq));
 	pr_info("%s\n", line);

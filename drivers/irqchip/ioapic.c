@@ -9,7 +9,7 @@
 
 #include "drivers/irqchip/lapic.h"
 #include "kernel/arch/trap.h"
-#include "kernel/irq/irq.h"
+#include "kernel/irq/irqdesc.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
 #include "lib/errno.h"
@@ -112,7 +112,9 @@ static void ioapic_unmask_irq(unsigned int irq)
 	modify_low(irq, 0, IOAPIC_RTE_MASKED);
 }
 
-/* The local APIC's EOI; for level lines it reaches the IOAPIC too. */
+/* The local APIC's EOI; for level lines it reaches the IOAPIC too and
+ * clears the pin's remote IRR. It is both the edge flow's ack (the next
+ * edge may be delivered) and the fasteoi flow's end of interrupt. */
 static void ioapic_eoi(unsigned int irq)
 {
 	(void)irq;
@@ -155,8 +157,10 @@ struct irq_chip ioapic_chip = {
 	.name = "IO-APIC",
 	.mask = ioapic_mask_irq,
 	.unmask = ioapic_unmask_irq,
+	.ack = ioapic_eoi,
 	.eoi = ioapic_eoi,
 	.set_type = ioapic_set_type,
+	.level_flow = handle_fasteoi_irq,
 };
 
 /* Vectors IOAPIC_VECTOR_BASE + irq land here. */

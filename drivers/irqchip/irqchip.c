@@ -18,6 +18,7 @@
 #include "drivers/irqchip/ioapic.h"
 #include "drivers/irqchip/lapic.h"
 #include "drivers/irqchip/pic8259.h"
+#include "kernel/arch/trap.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 
@@ -73,6 +74,7 @@ void irqchip_init(void)
 	pic_disable();
 	ioapic_init(mi); /* cannot fail: apic_unusable() saw an IOAPIC */
 	apic_mode = true;
+	trap_set_unexpected_hook(lapic_end_unexpected);
 	pr_info("irqchip: using IO-APIC + local APIC\n");
 	return;
 

@@ -67,6 +67,25 @@ void lapic_eoi(void)
 		lapic_write(LAPIC_EOI, 0);
 }
 
+/* The ISR is 256 bits in eight registers, 32 vectors each (10.8.4). */
+bool lapic_in_service(unsigned int vector)
+{
+	if (!regs || vector > 255)
+		return false;
+	return lapic_read(LAPIC_ISR0 + 0x10 * (vector / 32)) &
+	       (1u << (vector % 32));
+}
+
+unsigned long lapic_unexpected_eois;
+
+void lapic_end_unexpected(unsigned int vector)
+{
+	if (!lapic_in_service(vector))
+		return;
+	lapic_unexpected_eois++;
+	lapic_eoi();
+}
+
 unsigned int lapic_id(void)
 {
 	return regs ? lapic_read(LAPIC_ID) >> ID_SHIFT : 0;

@@ -75,6 +75,13 @@ bool lapic_enabled(void);
 /* Signal the end of the interrupt in service. Does nothing before
  * lapic_init(), so a stray caller cannot fault. */
 void lapic_eoi(void);
+/* Is vector in service here (its ISR bit set)? */
+bool lapic_in_service(unsigned int vector);
+/* For a vector nobody handles: EOI it if it is in service (a stray
+ * vector from a misrouted IOAPIC pin or IPI); the spurious vector is
+ * never in service and gets none. Context: hard IRQ, its own vector. */
+void lapic_end_unexpected(unsigned int vector);
+extern unsigned long lapic_unexpected_eois; /* EOIs it sent */
 
 unsigned int lapic_id(void);	  /* this CPU's APIC ID */
 unsigned int lapic_version(void); /* bits 0-7 of the version register */

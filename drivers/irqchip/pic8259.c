@@ -7,6 +7,7 @@
 #include "kernel/arch/io.h"
 #include "kernel/arch/trap.h"
 #include "kernel/irq/irq.h"
+#include "lib/errno.h"
 
 #define PIC1_CMD      0x20 /* master command/status */
 #define PIC1_DATA     0x21 /* master interrupt mask register (IMR) */
@@ -20,6 +21,14 @@
 #define ICW4_8086     0x01		     /* 8086 mode, normal EOI */
 #define OCW2_EOI      0x20		     /* non-specific end of interrupt */
 #define OCW3_READ_ISR 0x0b /* next read of CMD returns the ISR */
+
+/* Edge/Level Control Registers (Intel 82371AB PIIX4 datasheet, 4.1.12
+ * "ELCR1/ELCR2"): one bit per line, 1 = level-triggered. The BIOS sets
+ * the lines it routed PCI interrupts to (QEMU's pc: 10 and 11). Lines 0,
+ * 1, 2, 8 and 13 must stay edge (their bits are reserved). */
+#define ELCR1	      0x4d0 /* IRQ 0-7 */
+#define ELCR2	      0x4d1 /* IRQ 8-15 */
+#define ELCR_EDGE_ONLY ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 8) | (1u << 13))
 
 struct pic_stats pic_stats;
 static uint16_t pic_mask = 0xffff; /* cached IMRs, all masked */
@@ -44,7 +53,9 @@ static void pic_unmask_irq(unsigned int irq)
 }
 
 /* The slave's line needs an EOI at both chips: the slave's own, and the
- * master's for the cascade line the slave raised. Slave first. */
+ * master's for the cascade line the slave raised. Slave first. The 8259
+ * has no separate acknowledge: the flows' "ack" is this EOI, which lets
+ * the next interrupt of the same or a lower priority through. */
 static void pic_eoi(unsigned int irq)
 {
 	if (irq >= 8) {
@@ -55,11 +66,51 @@ static void pic_eoi(unsigned int irq)
 	pic_stats.eoi_master++;
 }
 
+static uint16_t elcr_read(void)
+{
+	return inb(ELCR1) | (inb(ELCR2) << 8);
+}
+
+static void elcr_write(uint16_t elcr)
+{
+	outb(ELCR1, elcr & 0xff);
+	outb(ELCR2, elcr >> 8);
+}
+
+unsigned long pic_elcr_trigger(unsigned int irq)
+{
+	if (irq >= PIC_NR_LINES || !(elcr_read() & (1u << irq)))
+		return IRQF_TRIGGER_RISING;
+	return IRQF_TRIGGER_HIGH;
+}
+
+/* The 8259 senses a rising edge or a high level; the PCI router inverts
+ * PCI's active-low INTx# before it reaches the PIC. */
+static int pic_set_type(unsigned int irq, unsigned long trigger)
+{
+	uint16_t bit = 1u << irq, elcr = elcr_read();
+
+	switch (trigger & IRQF_TRIGGER_MASK) {
+	case IRQF_TRIGGER_RISING:
+		elcr_write(elcr & ~bit);
+		return 0;
+	case IRQF_TRIGGER_HIGH:
+		if (bit & ELCR_EDGE_ONLY)
+			return -EINVAL;
+		elcr_write(elcr | bit);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 struct irq_chip pic_chip = {
 	.name = "XT-PIC",
 	.mask = pic_mask_irq,
 	.unmask = pic_unmask_irq,
-	.eoi = pic_eoi,
+	.ack = pic_eoi,
+	.set_type = pic_set_type,
+	.level_flow = handle_level_irq,
 };
 
 uint16_t pic_get_mask(void)
@@ -132,7 +183,7 @@ void pic_init(void)
 	for (unsigned int irq = 0; irq < PIC_NR_LINES; irq++) {
 		trap_set_handler(IRQ_VECTOR_BASE + irq, pic_vector_handler);
 		if (irq != PIC_CASCADE_IRQ)
-			irq_set_chip(irq, &pic_chip, IRQF_TRIGGER_RISING);
+			irq_set_chip(irq, &pic_chip, pic_elcr_trigger(irq));
 	}
 }
 

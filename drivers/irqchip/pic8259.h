@@ -38,6 +38,8 @@ void pic_init(void);	     /* remap, mask all, attach as irq_chip */
 void pic_disable(void);	     /* mask every line (APIC mode) */
 uint16_t pic_get_mask(void); /* the IMRs: bit set = line masked */
 uint16_t pic_read_isr(void); /* the in-service registers */
+/* The line's trigger as the ELCR says: IRQF_TRIGGER_HIGH or _RISING. */
+unsigned long pic_elcr_trigger(unsigned int irq);
 
 /* Is this interrupt on line 7 or 15 spurious? Counts and EOIs as needed. */
 bool pic_check_spurious(unsigned int irq);

@@ -15,6 +15,12 @@ static void (*trap_exit_hook)(struct trap_frame *f);
 static void (*trap_fault_hook)(struct trap_frame *f);
 static void (*trap_user_fault_hook)(struct trap_frame *f);
 static void (*trap_user_return_hook)(struct trap_frame *f);
+static void (*trap_unexpected_hook)(unsigned int vector);
+
+void trap_set_unexpected_hook(void (*hook)(unsigned int vector))
+{
+	trap_unexpected_hook = hook;
+}
 
 void trap_set_user_fault_hook(void (*hook)(struct trap_frame *f))
 {
@@ -164,6 +170,8 @@ void trap_dispatch(struct trap_frame *f)
 		this_cpu()->unexpected_traps++;
 		printk(KERN_WARNING "trap: unexpected vector %lu ignored\n",
 		       (unsigned long)f->vector);
+		if (trap_unexpected_hook)
+			trap_unexpected_hook(f->vector);
 	}
 	/* Exceptions and system calls do not pass irq_exit(): run what they
 	 * raised here. (Hardware IRQs ran the loop in irq_exit, with its

@@ -79,6 +79,13 @@ void trap_set_fault_hook(void (*hook)(struct trap_frame *f));
  *    killed meanwhile ends there instead of going back.
  */
 void trap_set_user_fault_hook(void (*hook)(struct trap_frame *f));
+/*
+ *  - the unexpected-vector hook runs for a vector >= 32 that has no
+ *    handler, after it was counted and reported: the interrupt
+ *    controller ends it if it is in service (a local APIC that gets no
+ *    EOI keeps the vector's priority class blocked).
+ */
+void trap_set_unexpected_hook(void (*hook)(unsigned int vector));
 void trap_set_user_return_hook(void (*hook)(struct trap_frame *f));
 
 const char *exception_name(unsigned vector);

@@ -133,7 +133,7 @@ static struct irq_chip soft_chip = {
 	.name = "soft",
 	.mask = soft_nop,
 	.unmask = soft_nop,
-	.eoi = soft_nop,
+	.ack = soft_nop,
 };
 
 static int run_threaded(void)

@@ -6,7 +6,9 @@
  * irq_exit(), with interrupts off.
  */
 #include "kernel/irq/irqdesc.h"
+#include "kernel/backtrace.h"
 #include "kernel/bh/softirq.h"
+#include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 
 struct irq_desc irq_desc[NR_IRQS];
@@ -29,15 +31,32 @@ void irq_exit(void)
 	invoke_softirq();
 }
 
-/* Call every handler on the chain; the line's result is their OR.
- * IRQ_WAKE_THREAD wakes the action's irq/N-name thread (irqthread.c). */
-static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
+static void report_bad_action(struct irq_desc *desc, struct irqaction *a)
+{
+	pr_err("BUG: irq %u: irqaction %p on the chain has magic 0x%08x, not 0x%08x (freed or never requested?): chain walk stopped\n",
+	       desc->irq, (void *)a, a->magic, IRQACTION_MAGIC);
+	dump_stack();
+}
+
+/*
+ * Call every handler on the chain; the line's result is their OR.
+ * IRQ_WAKE_THREAD wakes the action's irq/N-name thread (irqthread.c).
+ * The next action is read after the handler returns: a handler may
+ * free_irq itself (its next pointer stays good, and its slot is only
+ * released after the walk) or another sharer (unlinked, so skipped).
+ */
+static irqreturn_t handle_irq_chain(struct irq_desc *desc)
 {
 	irqreturn_t ret = IRQ_NONE;
 
 	for (struct irqaction *a = desc->action; a; a = a->next) {
-		irqreturn_t r = a->handler((int)irq, a->dev_id);
+		irqreturn_t r;
 
+		if (a->magic != IRQACTION_MAGIC) {
+			report_bad_action(desc, a);
+			break;
+		}
+		r = a->handler((int)desc->irq, a->dev_id);
 		if (r & IRQ_WAKE_THREAD)
 			irq_wake_thread(desc, a);
 		if (r != IRQ_NONE)
@@ -47,20 +66,26 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc, unsigned int irq)
 	return ret;
 }
 
-/* Run the line's handlers, without the EOI: for the dispatcher, and for
- * replaying an interrupt ONESHOT threads held back (irqthread.c). */
-void handle_irq_event(unsigned int irq)
+/* Run the chain for one interrupt, from a flow: called and returning
+ * with the line's lock held, which it lets go while the handlers run
+ * (they may disable_irq_nosync, free_irq or wake threads, which lock). */
+void handle_irq_event(struct irq_desc *desc)
 {
-	struct irq_desc *desc = &irq_desc[irq];
 	irqreturn_t ret;
 
-	desc->count[smp_processor_id()]++;
+	desc->status &= ~IRQS_PENDING;
 	desc->status |= IRQS_INPROGRESS;
-	ret = handle_irq_chain(desc, irq);
+	spin_unlock(&desc->lock);
+	ret = handle_irq_chain(desc);
+	spin_lock(&desc->lock);
 	desc->status &= ~IRQS_INPROGRESS;
-	note_interrupt(desc, irq, ret);
+	note_interrupt(desc, desc->irq, ret);
+	if (desc->retired)
+		irq_release_retired(desc);
 }
 
+/* The line's flow does the rest (kernel/irq/chip.c). A line without a
+ * controller has no flow: such a vector should never have been routed. */
 void generic_handle_irq(unsigned int irq)
 {
 	struct irq_desc *desc;
@@ -68,16 +93,8 @@ void generic_handle_irq(unsigned int irq)
 	if (irq >= NR_IRQS)
 		return;
 	desc = &irq_desc[irq];
-	/* While ONESHOT threads hold the line no primary runs again: the
-	 * interrupt is remembered and replayed when they are done. */
-	if (!irq_oneshot_held(desc, irq))
-		handle_irq_event(irq);
-
-	/* The EOI comes after the handlers: for a level-triggered line the
-	 * device has now stopped asserting, so the line does not fire again
-	 * at once. */
-	if (desc->chip && desc->chip->eoi)
-		desc->chip->eoi(irq);
+	if (desc->handle_irq)
+		desc->handle_irq(desc);
 }
 
 void handle_irq(unsigned int irq)

@@ -11,15 +11,24 @@
  * The line is unmasked at the interrupt controller when its first handler
  * is attached and masked again when the last one leaves.
  *
- * Context: request_irq/free_irq from task context with IRQs on (they may
- * sleep); primary handlers run in hard-IRQ context with IRQs off and must not
- * sleep. irq_enter/irq_exit bracket every hardware interrupt.
+ * Context: request_irq from task context, or from early boot before the
+ * scheduler runs (a threaded handler's thread is then made later, by
+ * irq_start_threads); it sleeps only to create a thread. free_irq of a
+ * plain handler from any context - even from the line's own handler,
+ * whose slot is released when the chain walk is over; a threaded
+ * action's thread can be stopped only from task context (free_irq waits
+ * for its thread_fn). Primary handlers run in hard-IRQ context with IRQs
+ * off and must not sleep. irq_enter/irq_exit bracket every hardware
+ * interrupt. The irq_get_line queries from any context (they take the
+ * line's lock briefly, IRQs off).
  */
 #ifndef KERNEL_IRQ_IRQ_H
 #define KERNEL_IRQ_IRQ_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "kernel/percpu.h"
 
 /* What a handler returns: values from Linux, ORed over a shared chain. */
 enum irqreturn {
@@ -91,6 +100,64 @@ void generic_handle_irq(unsigned int irq);
 void handle_irq(unsigned int irq);
 
 unsigned long kstat_irqs(unsigned int irq); /* all CPUs */
+
+/*
+ * Reading a line's state (kernel/irq/query.c). Reports - the shell's
+ * irqs and irq N, the hotkey, UIO - never walk the live chain: a handler
+ * may be freed (and its name with it) while they print. irq_get_line
+ * copies the line and up to max of its handlers under the line's lock;
+ * what it returns stays valid however long the caller takes.
+ */
+#define IRQ_INFO_NAME_LEN 24
+
+struct irq_action_info {
+	char name[IRQ_INFO_NAME_LEN];
+	void *dev_id;
+	uintptr_t handler;	/* the primary's address */
+	unsigned long flags;	/* IRQF_* as requested (+ forced ONESHOT) */
+	unsigned long count;	/* times it said "mine" */
+	bool threaded;		/* has a thread_fn */
+	bool forced;		/* "threadirqs" made it threaded */
+	bool thread_dead;	/* its thread died (an oops in thread_fn) */
+	bool has_thread;	/* the thread exists; the fields below are set */
+	char thread_name[IRQ_INFO_NAME_LEN];
+	int thread_tid;
+	bool thread_fifo;
+	int thread_prio;
+	const char *thread_state; /* "running", "ready", "sleeping" */
+	unsigned long thread_wakeups, thread_runs;
+};
+
+struct irq_line_info {
+	bool connected;		/* a controller serves the line */
+	const char *chip;	/* "XT-PIC", "IO-APIC", ... */
+	unsigned int hwirq;	/* the controller's pin */
+	unsigned long trigger;	/* IRQF_TRIGGER_* */
+	bool level;
+	const char *flow;	/* "edge", "level", "fasteoi" */
+	unsigned int depth;	/* disable_irq nesting */
+	bool spurious_disabled; /* switched off: nobody cared */
+	bool masked;		/* masked at the controller now */
+	bool pending;		/* an edge waits to be replayed */
+	bool oneshot_held;	/* held for ONESHOT threads */
+	unsigned long count[MAX_CPUS]; /* interrupts delivered */
+	unsigned long total;	       /* ...on all CPUs */
+	unsigned long unhandled;       /* chain runs nobody claimed */
+	unsigned long deferred;	       /* came while it could not run */
+	unsigned long replayed;	       /* held edges run later */
+	unsigned long held_by_oneshot; /* of the deferred: ONESHOT's */
+	unsigned long threads_oneshot; /* bits of woken ONESHOT threads */
+	unsigned int nr_actions;       /* handlers (all, not just copied) */
+};
+
+/* Fill *line and acts[0..max-1]; 0, or -EINVAL for no such line. */
+int irq_get_line(unsigned int irq, struct irq_line_info *line,
+		 struct irq_action_info *acts, unsigned int max);
+bool irq_line_connected(unsigned int irq); /* a controller serves it */
+bool irq_line_in_use(unsigned int irq);	   /* it has handlers */
+bool irq_line_level(unsigned int irq);	   /* level-triggered */
+/* "edge", "level", or with polarity "rising", "high" ... (long). */
+const char *irq_trigger_name(unsigned long trigger, bool with_polarity);
 
 /* Interrupts a controller delivered with no real request behind them
  * (8259 IRQ7/IRQ15, the local APIC's spurious vector). Chips call

@@ -13,13 +13,13 @@
  *     wake_up_thread() ---------------->   RUNTHREAD? take it
  *   EOI, irq_exit, iret                    thread_fn(irq, dev_id)
  *                                          thread_done(): clear the bit;
- *   (an interrupt while held: no             the last one releases the
- *    primary; irq_oneshot_held() masks       line (unless disabled) and
- *    the line, an edge is remembered)        replays a remembered edge
+ *   (an interrupt while held: the flow       the last one releases the
+ *    runs no primary, masks the line,        line (unless disabled) and
+ *    an edge is remembered: chip.c)          replays a remembered edge
  *                                          threads_active--, back to sleep
  *
  * Locking: desc->lock (IRQs off) guards threads_oneshot, threads_active,
- * the IRQS_ONESHOT_* and IRQS_PENDING bits and the mask state;
+ * IRQS_ONESHOT_MASKED, IRQS_PENDING and the mask state;
  * thread_flags are changed with atomic operations, the primary's and the
  * thread's.
  */
@@ -65,74 +65,18 @@ irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
 
 /* ---- the hard-IRQ side ------------------------------------------------ */
 
-/* Mask at the chip on ONESHOT's behalf (once). Desc lock held. */
-static void oneshot_hw_mask(struct irq_desc *desc, unsigned int irq)
-{
-	if (desc->status & IRQS_ONESHOT_HWMASK)
-		return;
-	desc->status |= IRQS_ONESHOT_HWMASK;
-	desc->chip->mask(irq);
-}
-
 /*
- * Hold the line until the ONESHOT threads are done. A level line is
- * masked at once, before the EOI, or the still-asserting device would
- * fire again. An edge line is held lazily: masking it would lose an edge
- * that comes meanwhile (the IOAPIC ignores edges on a masked pin), so it
- * stays open, and an interrupt that does come is caught by
- * irq_oneshot_held(), which masks it then and replays it afterwards.
+ * Hold the line until the ONESHOT threads are done. The flows do the
+ * masking (kernel/irq/chip.c): a level line is masked before its EOI or
+ * unmask, or the still-asserting device would fire again at once; an
+ * edge line stays open (a masked IOAPIC pin would lose an edge), and an
+ * interrupt that does come meanwhile is deferred by the edge flow, which
+ * masks the line then; the edge is replayed when the threads are done.
  */
 static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 {
 	desc->threads_oneshot |= a->thread_mask;
 	desc->status |= IRQS_ONESHOT_MASKED;
-	if (irq_is_level(desc))
-		oneshot_hw_mask(desc, a->irq);
-}
-
-bool irq_oneshot_held(struct irq_desc *desc, unsigned int irq)
-{
-	bool held;
-
-	if (!(__atomic_load_n(&desc->status, __ATOMIC_ACQUIRE) &
-	      IRQS_ONESHOT_MASKED))
-		return false; /* the usual case, without the lock */
-	spin_lock(&desc->lock);
-	held = desc->status & IRQS_ONESHOT_MASKED;
-	if (held) {
-		desc->oneshot_held++;
-		if (!irq_is_level(desc)) /* a level device asserts again */
-			desc->status |= IRQS_PENDING;
-		oneshot_hw_mask(desc, irq);
-	}
-	spin_unlock(&desc->lock);
-	return held;
-}
-
-bool irq_oneshot_release(struct irq_desc *desc, unsigned int irq)
-{
-	bool replay = (desc->status & IRQS_PENDING) && desc->action;
-
-	if (desc->depth || (desc->status & IRQS_ONESHOT_MASKED))
-		return false; /* still disabled or held: later */
-	if ((desc->status & IRQS_ONESHOT_HWMASK) && desc->action)
-		desc->chip->unmask(irq);
-	desc->status &= ~(IRQS_ONESHOT_HWMASK | IRQS_PENDING);
-	if (replay)
-		desc->replayed++;
-	return replay;
-}
-
-static void replay_handlers(void *arg)
-{
-	handle_irq_event((unsigned int)(uintptr_t)arg);
-}
-
-/* The handlers run as if the held interrupt came now: in hard-IRQ
- * context (irq_offload's vector). There is nothing to EOI. */
-void irq_replay(unsigned int irq)
-{
-	irq_offload(replay_handlers, (void *)(uintptr_t)irq);
 }
 
 /* No thread (yet): the scheduler was not up when the line was requested;
@@ -216,7 +160,7 @@ static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 	if (desc->threads_oneshot || !(desc->status & IRQS_ONESHOT_MASKED))
 		return false;
 	desc->status &= ~IRQS_ONESHOT_MASKED;
-	return irq_oneshot_release(desc, a->irq);
+	return irq_line_reopen(desc);
 }
 
 static void thread_done(struct irq_desc *desc, struct irqaction *a)

@@ -38,32 +38,51 @@ static struct irqaction *action_alloc(irq_handler_t handler)
 	for (int i = 0; i < IRQ_ACTION_POOL && !a; i++) {
 		if (!action_pool[i].handler) {
 			a = &action_pool[i];
-			*a = (struct irqaction){ .handler = handler };
+			*a = (struct irqaction){ .magic = IRQACTION_MAGIC,
+						 .handler = handler };
 		}
 	}
 	spin_unlock_irqrestore(&action_pool_lock, flags);
 	return a;
 }
 
-static void action_release(struct irqaction *a)
+/* The magic goes first: a walker still holding the pointer (a bug)
+ * then stops at it loudly instead of calling a stranger's handler. */
+void irq_action_release(struct irqaction *a)
 {
 	unsigned long flags = spin_lock_irqsave(&action_pool_lock);
 
+	a->magic = 0;
 	a->handler = NULL;
 	a->next = NULL;
 	spin_unlock_irqrestore(&action_pool_lock, flags);
 }
 
+void irq_release_retired(struct irq_desc *desc)
+{
+	while (desc->retired) {
+		struct irqaction *a = desc->retired;
+
+		desc->retired = a->retired_next;
+		irq_action_release(a);
+	}
+}
+
 void irq_set_chip(unsigned int irq, struct irq_chip *chip,
 		  unsigned long trigger)
 {
+	struct irq_desc *desc = &irq_desc[irq];
+
 	if (irq >= NR_IRQS)
 		return;
-	irq_desc[irq].chip = chip;
-	irq_desc[irq].hwirq = irq;
-	irq_desc[irq].trigger = trigger;
-	if (!irq_desc[irq].lock.name)
-		spin_lock_init(&irq_desc[irq].lock, "irq_desc");
+	desc->irq = irq;
+	desc->chip = chip;
+	desc->hwirq = irq;
+	desc->trigger = trigger;
+	desc->status |= IRQS_MASKED; /* chips hand over their lines masked */
+	irq_set_flow(desc);
+	if (!desc->lock.name)
+		spin_lock_init(&desc->lock, "irq_desc");
 }
 
 /* The trigger a request asks for; "none" means the line's own default. */
@@ -145,8 +164,10 @@ static int set_trigger(unsigned int irq, struct irq_desc *desc,
 		return -EINVAL;
 	}
 	err = desc->chip->set_type(irq, trig);
-	if (!err)
+	if (!err) {
 		desc->trigger = trig;
+		irq_set_flow(desc);
+	}
 	return err;
 }
 
@@ -217,9 +238,8 @@ static int attach_action(unsigned int irq, struct irq_desc *desc,
 		chain_append(desc, a);
 		/* first handler: open the line, unless it is disabled or
 		 * still waiting for a ONESHOT thread of a freed handler */
-		if (desc->action == a && !desc->depth &&
-		    !(desc->status & IRQS_ONESHOT_MASKED))
-			desc->chip->unmask(irq);
+		if (desc->action == a)
+			irq_line_reopen(desc);
 	}
 	spin_unlock_irqrestore(&desc->lock, irqflags);
 	return err;
@@ -259,7 +279,7 @@ out_stop_thread:
 	if (a->thread)
 		kthread_stop(a->thread);
 out_release:
-	action_release(a);
+	irq_action_release(a);
 	return err;
 }
 
@@ -292,24 +312,53 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
 	return request_threaded_irq(irq, handler, NULL, flags, name, dev_id);
 }
 
+/* Take the action with dev_id off its chain. Desc lock held. */
+static struct irqaction *chain_remove(struct irq_desc *desc, void *dev_id)
+{
+	struct irqaction **p, *a;
+
+	for (p = &desc->action; (a = *p) != NULL; p = &a->next) {
+		if (a->dev_id == dev_id) {
+			*p = a->next; /* a->next stays: a walker may be on a */
+			return a;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * From hard-IRQ context - the line's own handler, or a handler of
+ * another line - the chain may be being walked right now, on this CPU,
+ * below us: the action's slot is released when that walk is over
+ * (handle_irq_event). Returns true if it was retired so.
+ */
+static bool retire_if_running(struct irq_desc *desc, struct irqaction *a)
+{
+	if (!in_hardirq() || !(desc->status & IRQS_INPROGRESS))
+		return false;
+	a->retired_next = desc->retired;
+	desc->retired = a;
+	return true;
+}
+
 const char *free_irq(unsigned int irq, void *dev_id)
 {
 	struct irq_desc *desc;
-	struct irqaction **p, *a;
+	struct irqaction *a;
 	unsigned long flags;
 	const char *name;
+	bool retired = false;
 
 	if (irq >= NR_IRQS)
 		return NULL;
 	desc = &irq_desc[irq];
 	flags = spin_lock_irqsave(&desc->lock);
-	for (p = &desc->action; (a = *p) != NULL; p = &a->next)
-		if (a->dev_id == dev_id)
-			break;
+	a = chain_remove(desc, dev_id);
 	if (a) {
-		*p = a->next;
 		if (!desc->action)
-			desc->chip->mask(irq);
+			irq_mask_line(desc);
+		if (!a->thread)
+			retired = retire_if_running(desc, a);
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
 	if (!a) {
@@ -317,32 +366,41 @@ const char *free_irq(unsigned int irq, void *dev_id)
 		dump_stack();
 		return NULL;
 	}
+	name = a->name; /* the slot may be reused once released */
+	if (retired)
+		return name;
 	if (!in_hardirq())
 		synchronize_hardirq(irq); /* the primary may still be running */
 	if (a->thread) {
 		if (in_interrupt() || irqs_disabled()) {
 			pr_err("free_irq: irq %u: %s is threaded; its thread can only be stopped from task context (action leaked)\n",
 			       irq, a->name);
-			return a->name;
+			return name;
 		}
 		irq_stop_thread(desc, a);
 	}
-	name = a->name; /* the slot may be reused once released */
-	action_release(a);
+	irq_action_release(a);
 	return name;
 }
 
+/*
+ * A level line is masked at once: the device keeps asserting, so
+ * nothing is lost, and it cannot interrupt in vain. An edge line is left
+ * open (lazy disable): a masked IOAPIC pin would drop an edge, so an
+ * interrupt that comes while disabled is caught by the edge flow, which
+ * masks the line then and replays the edge at enable_irq.
+ */
 void disable_irq_nosync(unsigned int irq)
 {
 	struct irq_desc *desc;
 	unsigned long flags;
 
-	if (irq >= NR_IRQS)
+	if (irq >= NR_IRQS || !irq_desc[irq].chip)
 		return;
 	desc = &irq_desc[irq];
 	flags = spin_lock_irqsave(&desc->lock);
-	if (desc->depth++ == 0 && desc->chip)
-		desc->chip->mask(irq);
+	if (desc->depth++ == 0 && irq_is_level(desc))
+		irq_mask_line(desc);
 	spin_unlock_irqrestore(&desc->lock, flags);
 }
 
@@ -382,7 +440,7 @@ void enable_irq(unsigned int irq)
 	unsigned long flags;
 	bool replay = false;
 
-	if (irq >= NR_IRQS)
+	if (irq >= NR_IRQS || !irq_desc[irq].chip)
 		return;
 	desc = &irq_desc[irq];
 	flags = spin_lock_irqsave(&desc->lock);
@@ -396,12 +454,9 @@ void enable_irq(unsigned int irq)
 		desc->status &= ~IRQS_SPURIOUS_DISABLED;
 		/* a line a ONESHOT thread holds stays shut: the thread
 		 * opens it when it finishes */
-		if (desc->action && desc->chip &&
-		    !(desc->status & IRQS_ONESHOT_MASKED))
-			desc->chip->unmask(irq);
-		replay = irq_oneshot_release(desc, irq);
+		replay = irq_line_reopen(desc);
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
 	if (replay)
-		irq_replay(irq); /* an edge held back by ONESHOT */
+		irq_replay(irq); /* an edge that came while it was shut */
 }

@@ -34,7 +34,7 @@ static void report_nobody_cared(struct irq_desc *desc, unsigned int irq)
 	printk(KERN_ERR "Disabling IRQ #%u\n", irq);
 }
 
-/* Called with IRQs off after every interrupt on the line. */
+/* Called after every chain run on the line, desc lock held. */
 void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
 {
 	if (ret == IRQ_NONE) {
@@ -51,7 +51,7 @@ void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
 		report_nobody_cared(desc, irq);
 		desc->status |= IRQS_SPURIOUS_DISABLED;
 		desc->depth++;
-		desc->chip->mask(irq);
+		irq_mask_line(desc);
 	}
 	desc->window_count = 0;
 	desc->window_unhandled = 0;

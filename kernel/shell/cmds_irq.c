@@ -6,43 +6,62 @@
  * number and trigger, and the names of every handler sharing the line;
  * a threaded handler's name is followed by its thread's, in brackets:
  * "ttyS0 [irq/4-ttyS0]".
+ *
+ * Both print from a snapshot (irq_get_line): the shell is a preemptible
+ * thread, and a line's handlers may be freed while it prints.
  */
 #include "kernel/console.h"
-#include "kernel/irq/irqdesc.h"
+#include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
-#include "kernel/sched/thread.h"
 #include "kernel/shell/shell.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static const char *trigger_name(const struct irq_desc *desc)
+#define MAX_SHOWN 8 /* handlers printed per line */
+
+struct line_snapshot {
+	struct irq_line_info line;
+	struct irq_action_info acts[MAX_SHOWN];
+};
+
+static unsigned int shown(const struct line_snapshot *s)
 {
-	return irq_is_level(desc) ? "level" : "edge";
+	return s->line.nr_actions < MAX_SHOWN ? s->line.nr_actions : MAX_SHOWN;
 }
 
-static void print_line(unsigned int irq, const struct irq_desc *desc)
+static void print_names(const struct line_snapshot *s)
 {
-	char hw[16];
+	for (unsigned int i = 0; i < shown(s); i++) {
+		const struct irq_action_info *a = &s->acts[i];
+
+		console_printf("%s%s", i ? ", " : "", a->name);
+		if (a->has_thread)
+			console_printf(" [%s]", a->thread_name);
+	}
+	if (s->line.nr_actions > MAX_SHOWN)
+		console_printf(" and %u more", s->line.nr_actions - MAX_SHOWN);
+}
+
+static void print_line(unsigned int irq, const struct line_snapshot *s)
+{
+	char hw[24];
 
 	console_printf("%3u: ", irq);
 	for (unsigned int c = 0; c < nr_cpus; c++)
-		console_printf("%10lu ", desc->count[c]);
-	snprintf(hw, sizeof(hw), "%u-%s", desc->hwirq, trigger_name(desc));
-	console_printf(" %-8s %-10s  ", desc->chip->name, hw);
-	for (struct irqaction *a = desc->action; a; a = a->next) {
-		console_printf("%s", a->name);
-		if (a->thread)
-			console_printf(" [%s]", a->thread->name);
-		console_printf("%s", a->next ? ", " : "");
-	}
-	console_printf("%s\n", desc->status & IRQS_SPURIOUS_DISABLED
+		console_printf("%10lu ", s->line.count[c]);
+	snprintf(hw, sizeof(hw), "%u-%s", s->line.hwirq,
+		 irq_trigger_name(s->line.trigger, false));
+	console_printf(" %-8s %-10s  ", s->line.chip, hw);
+	print_names(s);
+	console_printf("%s\n", s->line.spurious_disabled
 				       ? " (disabled: nobody cared)"
 				       : "");
 }
 
 static int cmd_irqs(int argc, char **argv)
 {
+	struct line_snapshot s;
 	unsigned long unhandled = 0;
 
 	(void)argc;
@@ -52,11 +71,10 @@ static int cmd_irqs(int argc, char **argv)
 		console_printf("      CPU%u ", c);
 	console_printf("\n");
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
-		const struct irq_desc *desc = &irq_desc[irq];
-
-		unhandled += desc->unhandled;
-		if (desc->chip && desc->action)
-			print_line(irq, desc);
+		irq_get_line(irq, &s.line, s.acts, MAX_SHOWN);
+		unhandled += s.line.unhandled;
+		if (s.line.connected && s.line.nr_actions)
+			print_line(irq, &s);
 	}
 	console_printf("SPU: %10lu   Spurious interrupts\n",
 		       irq_spurious_count);
@@ -69,38 +87,82 @@ SHELL_COMMAND(irqs, cmd_irqs, 0, 0, "irqs",
 	      "interrupt counts per line, like /proc/interrupts");
 
 /* The second line of a threaded action: its thread and what it did. */
-static void print_thread(const struct irqaction *a)
+static void print_thread(const struct irq_action_info *a)
 {
-	const struct thread *t = a->thread;
-
-	if (!t) {
-		console_printf("    thread: not started yet\n");
+	if (!a->has_thread) {
+		console_printf("    thread: %s\n",
+			       a->thread_dead ? "died (an oops in thread_fn)"
+					      : "not started yet");
 		return;
 	}
 	console_printf(
 		"    thread %s (tid %d, %s %d, %s)%s%s, woken %lu, ran %lu\n",
-		t->name, t->tid, t->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
-		t->rt_priority, thread_state_name(t->state),
+		a->thread_name, a->thread_tid, a->thread_fifo ? "FIFO" : "NORMAL",
+		a->thread_prio, a->thread_state,
 		a->flags & IRQF_ONESHOT ? ", oneshot" : "",
-		a->thread_flags & IRQTF_FORCED ? ", forced" : "",
-		a->thread_wakeups, a->thread_runs);
+		a->forced ? ", forced" : "", a->thread_wakeups, a->thread_runs);
 }
 
-/* ONESHOT state: held for threads? masked at the chip? edges replayed. */
-static void print_oneshot(const struct irq_desc *desc)
+/* What the flow does with an interrupt, in one line. */
+static const char *flow_summary(const char *flow)
 {
+	if (!strcmp(flow, "edge"))
+		return "ack first; one that cannot run now is held and replayed";
+	if (!strcmp(flow, "level"))
+		return "mask and ack first, unmask after the handlers";
+	if (!strcmp(flow, "fasteoi"))
+		return "handlers, then one EOI; masked if it must stay shut";
+	return "no flow";
+}
+
+static void print_flow(const struct irq_line_info *li)
+{
+	console_printf("  flow %s (%s)\n", li->flow, flow_summary(li->flow));
 	console_printf(
-		"  oneshot: %s%s%s, threads pending 0x%lx, %lu interrupts held, %lu replayed\n",
-		desc->status & IRQS_ONESHOT_MASKED ? "held" : "open",
-		desc->status & IRQS_ONESHOT_HWMASK ? ", masked" : "",
-		desc->status & IRQS_PENDING ? ", edge pending" : "",
-		desc->threads_oneshot, desc->oneshot_held, desc->replayed);
+		"  state: %s%s%s%s, deferred %lu (held by oneshot %lu), replayed %lu\n",
+		li->masked ? "masked" : "open", li->pending ? ", edge pending" : "",
+		li->oneshot_held ? ", held for oneshot threads" : "",
+		li->depth ? ", disabled" : "", li->deferred,
+		li->held_by_oneshot, li->replayed);
+	if (li->threads_oneshot)
+		console_printf("  oneshot threads pending 0x%lx\n",
+			       li->threads_oneshot);
+}
+
+/* An "unhandled" interrupt ran the chain and no handler claimed it. */
+static void print_unhandled(const struct irq_line_info *li)
+{
+	unsigned long pct = li->total ? li->unhandled * 100 / li->total : 0;
+
+	if (!li->unhandled)
+		return;
+	console_printf(
+		"  unhandled %lu of %lu (%lu%%): interrupts no handler claimed; on an edge line mostly a second edge for work a handler had already done (docs/irq.md)\n",
+		li->unhandled, li->total, pct);
+}
+
+static void print_actions(const struct line_snapshot *s)
+{
+	if (!s->line.nr_actions)
+		console_printf("  no handlers\n");
+	for (unsigned int i = 0; i < shown(s); i++) {
+		const struct irq_action_info *a = &s->acts[i];
+
+		console_printf("  %-10s dev_id %p  flags 0x%08lx  count %lu\n",
+			       a->name, a->dev_id, a->flags, a->count);
+		if (a->threaded)
+			print_thread(a);
+	}
+	if (s->line.nr_actions > MAX_SHOWN)
+		console_printf("  ... and %u more handlers\n",
+			       s->line.nr_actions - MAX_SHOWN);
 }
 
 static int cmd_irq(int argc, char **argv)
 {
 	unsigned long irq;
-	const struct irq_desc *desc;
+	struct line_snapshot s;
+	const struct irq_line_info *li = &s.line;
 
 	(void)argc;
 	if (kstrtoul(argv[1], 0, &irq) || irq >= NR_IRQS) {
@@ -108,30 +170,22 @@ static int cmd_irq(int argc, char **argv)
 			       NR_IRQS - 1);
 		return -EINVAL;
 	}
-	desc = &irq_desc[irq];
-	if (!desc->chip) {
+	irq_get_line(irq, &s.line, s.acts, MAX_SHOWN);
+	if (!li->connected) {
 		console_printf("irq %lu: not connected to any controller\n",
 			       irq);
 		return 0;
 	}
 	console_printf(
 		"irq %lu: chip %s, hwirq %u, %s, depth %u, count %lu, unhandled %lu%s\n",
-		irq, desc->chip->name, desc->hwirq, trigger_name(desc),
-		desc->depth, kstat_irqs(irq), desc->unhandled,
-		desc->status & IRQS_SPURIOUS_DISABLED
-			? ", disabled (nobody cared)"
-			: "");
-	if (!desc->action)
-		console_printf("  no handlers\n");
-	for (const struct irqaction *a = desc->action; a; a = a->next) {
-		console_printf("  %-10s dev_id %p  flags 0x%08lx  count %lu\n",
-			       a->name, a->dev_id, a->flags, a->count);
-		if (a->thread_fn)
-			print_thread(a);
-	}
-	if (desc->threads_oneshot || desc->oneshot_held)
-		print_oneshot(desc);
+		irq, li->chip, li->hwirq, irq_trigger_name(li->trigger, false),
+		li->depth, li->total, li->unhandled,
+		li->spurious_disabled ? ", disabled (nobody cared)" : "");
+	console_printf("  trigger %s\n", irq_trigger_name(li->trigger, true));
+	print_flow(li);
+	print_unhandled(li);
+	print_actions(&s);
 	return 0;
 }
 SHELL_COMMAND(irq, cmd_irq, 1, 1, "irq N",
-	      "one interrupt line in detail: chip, trigger, depth, handlers");
+	      "one interrupt line in detail: chip, trigger, flow, handlers");

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "kernel/arch/cpu.h"
-#include "kernel/irq/irqdesc.h"
+#include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
 #include "lib/errno.h"
@@ -86,9 +86,10 @@ static irqreturn_t uio_top_half(int irq, void *dev_id)
 	struct uio_line *l = dev_id;
 
 	l->last_tsc = rdtsc(); /* first: the uio_wakeup benchmark starts here */
-	/* Mask once per ack: an interrupt already on its way to the CPU when
-	 * the line was masked (in the local APIC's IRR) still arrives and runs
-	 * this again; a second disable would need a second ack. */
+	/* Disable once per ack. The line's flow then keeps what comes before
+	 * the ack from reaching this handler: a level line is masked at
+	 * once; on an edge line a new edge is held and replayed at the ack,
+	 * so no event is lost. */
 	if (!(l->flags & IRQ_ATTACH_NOMASK) && !l->masked) {
 		disable_irq_nosync((unsigned int)irq);
 		l->masked = true;
@@ -121,10 +122,12 @@ static void reclaim_line(struct uio_line *l)
  */
 static int release_kernel_handlers(struct uio_line *l, struct uio_client *c)
 {
-	struct irq_desc *desc = &irq_desc[l->irq];
-	struct irqaction *a;
+	struct irq_line_info line;
+	struct irq_action_info first, *a = &first;
 
-	while ((a = desc->action) != NULL) {
+	/* one handler at a time, from a fresh snapshot: each release takes
+	 * its handler off the chain */
+	while (!irq_get_line(l->irq, &line, &first, 1) && line.nr_actions) {
 		struct uio_releasable *r = find_releasable(l->irq, a->dev_id);
 		int err;
 
@@ -161,7 +164,7 @@ static int free_handle(struct uio_client *c)
 static int check_attach(struct uio_client *c, unsigned int irq,
 			unsigned int flags)
 {
-	if (irq >= NR_IRQS || !irq_desc[irq].chip) {
+	if (!irq_line_connected(irq)) {
 		if (uio_may_complain(c))
 			pr_err("uio: %s: no interrupt line %u\n", c->name, irq);
 		return -EINVAL;
@@ -174,7 +177,7 @@ static int check_attach(struct uio_client *c, unsigned int irq,
 			       c->name, irq);
 		return -EPERM;
 	}
-	if ((flags & IRQ_ATTACH_NOMASK) && irq_is_level(&irq_desc[irq])) {
+	if ((flags & IRQ_ATTACH_NOMASK) && irq_line_level(irq)) {
 		if (uio_may_complain(c))
 			pr_err("uio: %s: irq %u is level-triggered: it must stay masked until the ack (no NOMASK)\n",
 			       c->name, irq);
@@ -306,7 +309,7 @@ int uio_info(struct uio_client *c, int handle, struct irq_info *out)
 	out->acks = l->acks;
 	out->masked = l->masked;
 	out->last_tsc = l->last_tsc;
-	out->level = irq_is_level(&irq_desc[l->irq]);
+	out->level = irq_line_level(l->irq);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/irq/irqdesc.h"
+#include "kernel/percpu.h"
 #include "kernel/sched/time.h"
 #include "kernel/test/ktest.h"
 #include "lib/errno.h"
@@ -223,6 +224,31 @@ static void spurious_vector_counted(struct ktest *t)
 	EXPECT_EQ(t, lapic_spurious_count(), before + 1);
 }
 
+#define STRAY_VECTOR	0xd0	   /* no handler: above the IOAPIC's 0x30-0x47 */
+#define ICR_SELF	(1u << 18) /* destination shorthand: self */
+#define ICR_ASSERT	(1u << 14)
+
+/* Regression for "an unexpected vector gets no EOI": a vector nobody
+ * handles, delivered by the local APIC (a self-IPI sets its ISR bit), is
+ * counted, reported and ended. Without the EOI its priority class and
+ * every class below - all device interrupts - stay blocked: the timer
+ * would stop. */
+static void unexpected_vector_gets_eoi(struct ktest *t)
+{
+	unsigned long traps, eois, j;
+
+	SKIP_UNLESS_APIC(t);
+	traps = this_cpu()->unexpected_traps;
+	eois = lapic_unexpected_eois;
+	lapic_write(LAPIC_ICR_HIGH, 0);
+	lapic_write(LAPIC_ICR_LOW, STRAY_VECTOR | ICR_SELF | ICR_ASSERT);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(this_cpu()->unexpected_traps != traps));
+	EXPECT_EQ(t, lapic_unexpected_eois, eois + 1);
+	EXPECT_FALSE(t, lapic_in_service(STRAY_VECTOR));
+	j = jiffies;
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(jiffies - j >= TICKS_WAITED));
+}
+
 /* ioapic_chip.mask/unmask flip bit 16 of a spare pin's entry and nothing
  * else; the pin is left masked as it was found. */
 static void mask_unmask_spare_pin(struct ktest *t)
@@ -293,4 +319,5 @@ KTEST_SUITE(apic, KTEST_CASE(ioapic_has_24_pins), KTEST_CASE(isa_irq0_on_gsi2),
 	    KTEST_CASE(lapic_id_version_sane),
 	    KTEST_CASE(lapic_registers_programmed),
 	    KTEST_CASE(spurious_vector_counted),
-	    KTEST_CASE(mask_unmask_spare_pin), KTEST_CASE(set_type_roundtrip));
+	    KTEST_CASE(mask_unmask_spare_pin), KTEST_CASE(set_type_roundtrip),
+	    KTEST_CASE(unexpected_vector_gets_eoi));

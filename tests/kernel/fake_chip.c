@@ -17,6 +17,12 @@ static void fake_unmask(unsigned int irq)
 	fchip.unmasks++;
 }
 
+static void fake_ack(unsigned int irq)
+{
+	(void)irq;
+	fchip.acks++;
+}
+
 static void fake_eoi(unsigned int irq)
 {
 	(void)irq;
@@ -35,6 +41,7 @@ struct irq_chip fake_chip = {
 	.name = "fake",
 	.mask = fake_mask,
 	.unmask = fake_unmask,
+	.ack = fake_ack,
 	.eoi = fake_eoi,
 	.set_type = fake_set_type,
 };

@@ -1,7 +1,8 @@
 /*
  * tests/kernel/fake_chip.h - an interrupt controller made of counters, for
  * the suites that borrow a spare line (irq_core, threaded_irq, uio): it
- * records mask/unmask/EOI/set_type calls, and the line is "fired" by
+ * records mask/unmask/ack/EOI/set_type calls (its level lines take the
+ * level flow: no fasteoi), and the line is "fired" by
  * calling generic_handle_irq() from irq_offload().
  *
  * Context: the tests' own; suites run one at a time, so they share it.
@@ -15,7 +16,7 @@
 
 struct fake_chip_state {
 	bool masked;
-	int masks, unmasks, eois, set_types;
+	int masks, unmasks, acks, eois, set_types;
 };
 
 extern struct fake_chip_state fchip;

@@ -3,7 +3,13 @@
 
 #include "drivers/irqchip/pic8259.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/io.h"
 #include "kernel/test/ktest.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define ELCR1 0x4d0 /* PIIX edge/level control, IRQ 0-7 (1 = level) */
+#define ELCR2 0x4d1 /* IRQ 8-15 */
 
 #define TEST_LINE 5 /* LPT2/sound on a PC: unused under QEMU */
 
@@ -97,7 +103,44 @@ static void real_irq_not_spurious(struct ktest *t)
 	EXPECT_EQ(t, pic_stats.spurious[15], before.spurious[15]);
 }
 
+/* Regression for "level lines registered as edge in PIC mode": every
+ * 8259 line has the trigger its ELCR bit gives, and the flow that goes
+ * with it. QEMU's pc BIOS makes the PCI lines 10 and 11 level. */
+static void elcr_level_lines_are_level(struct ktest *t)
+{
+	uint16_t elcr = inb(ELCR1) | (inb(ELCR2) << 8);
+
+	if (irq_desc[0].chip != &pic_chip)
+		KTEST_SKIP(t, "the lines are on the IOAPIC");
+	for (unsigned int irq = 0; irq < PIC_NR_LINES; irq++) {
+		bool level = elcr & (1u << irq);
+
+		if (irq_desc[irq].chip != &pic_chip)
+			continue;
+		EXPECT_EQ(t, irq_line_level(irq), level);
+		EXPECT_STREQ(t, irq_flow_name(&irq_desc[irq]),
+			     level ? "level" : "edge");
+	}
+	EXPECT_NE(t, elcr & (1u << 11), 0); /* SeaBIOS: PCI INTC/D */
+}
+
+/* The ELCR can be set through set_type for level-capable lines only;
+ * the test line ends as it began. */
+static void elcr_set_type(struct ktest *t)
+{
+	unsigned long before = pic_elcr_trigger(TEST_LINE);
+
+	EXPECT_EQ(t, pic_chip.set_type(TEST_LINE, IRQF_TRIGGER_HIGH), 0);
+	EXPECT_EQ(t, pic_elcr_trigger(TEST_LINE), IRQF_TRIGGER_HIGH);
+	EXPECT_EQ(t, pic_chip.set_type(TEST_LINE, IRQF_TRIGGER_RISING), 0);
+	EXPECT_EQ(t, pic_elcr_trigger(TEST_LINE), IRQF_TRIGGER_RISING);
+	EXPECT_EQ(t, pic_chip.set_type(TEST_LINE, IRQF_TRIGGER_LOW), -EINVAL);
+	EXPECT_EQ(t, pic_chip.set_type(0, IRQF_TRIGGER_HIGH), -EINVAL);
+	EXPECT_EQ(t, pic_chip.set_type(TEST_LINE, before), 0);
+}
+
 KTEST_SUITE(pic, KTEST_CASE(mask_roundtrip), KTEST_CASE(slave_line_and_cascade),
 	    KTEST_CASE(timer_line_unmasked), KTEST_CASE(spurious_irq7_no_eoi),
 	    KTEST_CASE(spurious_irq15_master_eoi),
-	    KTEST_CASE(real_irq_not_spurious));
+	    KTEST_CASE(real_irq_not_spurious),
+	    KTEST_CASE(elcr_level_lines_are_level), KTEST_CASE(elcr_set_type));

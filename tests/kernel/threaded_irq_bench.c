@@ -31,7 +31,7 @@ static struct irq_chip bench_chip = {
 	.name = "bench",
 	.mask = nop_line_op,
 	.unmask = nop_line_op,
-	.eoi = nop_line_op,
+	.ack = nop_line_op,
 };
 
 static volatile uint64_t primary_at, thread_at;

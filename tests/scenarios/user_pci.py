@@ -35,3 +35,23 @@ def test_edu_interrupts_and_factorial(m):
     assert row is None or not row.names, f"irq {irq} still has handlers: {row.line}"
     detail = kstats.irq_detail(sh, irq)
     assert detail.depth == 0 and not detail.actions, detail.text
+    assert re.search(r"events on a level line", out), \
+        f"useredu should see a level-triggered line in this mode:\n{out}"
+    assert detail.trigger == "level", \
+        f"irq {irq} (PCI INTx) should be level-triggered: {detail.text}"
+
+
+def test_nomask_on_level_line_refused(m):
+    """Regression for "level lines registered as edge in PIC mode": a ring-3
+    driver asking IRQ_ATTACH_NOMASK (count only, never mask) on the edu
+    device's level line is refused in both modes, and the shell still
+    answers afterwards (under noapic the kernel used to accept and then
+    wedge at the next interrupt)."""
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    out = kstats.command(sh, "run levelnomask", timeout=RUN_TIMEOUT)
+    assert re.search(r"levelnomask: irq_attach\(\d+, NOMASK\) refused: ", out), out
+    assert re.search(r"\[levelnomask \(pid \d+\): exit, exit code 0\]", out), out
+    assert "level-triggered: it must stay masked until the ack" in out, out
+    echo = kstats.command(sh, "echo still-here", timeout=10)
+    assert "still-here" in echo, f"the shell stopped answering: {echo!r}"

@@ -1,0 +1,194 @@
+/*
+ * kernel/irq/chip.c - flow handlers: what one interrupt needs from the
+ * controller, by the line's trigger type.
+ *
+ * An edge-triggered line reports an event once, as a rising edge; a
+ * level-triggered line keeps asserting until the device is serviced.
+ * The two need opposite care:
+ *
+ *   edge    Acknowledge first, so the controller can latch the next
+ *           edge while the handlers run. An edge must never be lost:
+ *           if it comes while the line cannot run its handlers
+ *           (disabled, already running, held by a ONESHOT thread), it
+ *           is marked PENDING, the line is masked, and the handlers run
+ *           later (irq_replay). Masking is lazy: disable_irq leaves an
+ *           edge line open, because a masked IOAPIC pin drops edges.
+ *
+ *   level   Mask and acknowledge first: the device still asserts, and
+ *           an open line would interrupt again at once. Run the chain,
+ *           then unmask - unless the line is disabled or a ONESHOT
+ *           thread holds it; then it stays masked, and enable_irq or
+ *           the thread opens it. Nothing needs replaying: a device that
+ *           still wants service asserts again when the line opens.
+ *
+ *   fasteoi A level line on a controller with an EOI that ends the
+ *           interrupt (the IOAPIC: its remote IRR bit holds the pin
+ *           from delivery to EOI). Run the chain, mask if the line must
+ *           stay shut, then one EOI.
+ *
+ * Every flow runs in hard-IRQ context with IRQs off, takes the line's
+ * lock, and lets it go only while the handlers run (handle_irq_event).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/irq/irqdesc.h"
+#include "kernel/irq/offload.h"
+#include "kernel/percpu.h"
+
+bool irq_line_may_open(const struct irq_desc *desc)
+{
+	return desc->action && !desc->depth &&
+	       !(desc->status & IRQS_ONESHOT_MASKED);
+}
+
+bool irq_line_may_run(const struct irq_desc *desc)
+{
+	return irq_line_may_open(desc) && !(desc->status & IRQS_INPROGRESS);
+}
+
+void irq_mask_line(struct irq_desc *desc)
+{
+	if (desc->status & IRQS_MASKED)
+		return;
+	desc->status |= IRQS_MASKED;
+	desc->chip->mask(desc->irq);
+}
+
+void irq_unmask_line(struct irq_desc *desc)
+{
+	if (!(desc->status & IRQS_MASKED))
+		return;
+	desc->status &= ~IRQS_MASKED;
+	desc->chip->unmask(desc->irq);
+}
+
+static void count_interrupt(struct irq_desc *desc)
+{
+	desc->count[smp_processor_id()]++;
+}
+
+/* An interrupt the line cannot take now. An edge is remembered, and the
+ * line masked so that it does not keep coming; a level device will
+ * assert again when the line opens. */
+static void defer_interrupt(struct irq_desc *desc)
+{
+	desc->deferred++;
+	if (desc->status & IRQS_ONESHOT_MASKED)
+		desc->oneshot_held++;
+	if (!irq_is_level(desc))
+		desc->status |= IRQS_PENDING;
+	irq_mask_line(desc);
+}
+
+void handle_edge_irq(struct irq_desc *desc)
+{
+	spin_lock(&desc->lock);
+	count_interrupt(desc);
+	if (!irq_line_may_run(desc)) {
+		defer_interrupt(desc);
+		desc->chip->ack(desc->irq);
+		goto out_unlock;
+	}
+	desc->chip->ack(desc->irq); /* the next edge may come in now */
+	do {
+		/* Another CPU marked an edge PENDING while we ran, and masked
+		 * the line for it: open it again, we take that edge here. */
+		if ((desc->status & IRQS_PENDING) && irq_line_may_open(desc))
+			irq_unmask_line(desc);
+		handle_irq_event(desc);
+	} while ((desc->status & IRQS_PENDING) && irq_line_may_run(desc));
+out_unlock:
+	spin_unlock(&desc->lock);
+}
+
+void handle_level_irq(struct irq_desc *desc)
+{
+	spin_lock(&desc->lock);
+	irq_mask_line(desc);
+	desc->chip->ack(desc->irq);
+	count_interrupt(desc);
+	if (!irq_line_may_run(desc)) {
+		defer_interrupt(desc); /* stays masked */
+		goto out_unlock;
+	}
+	handle_irq_event(desc);
+	if (irq_line_may_open(desc))
+		irq_unmask_line(desc);
+out_unlock:
+	spin_unlock(&desc->lock);
+}
+
+void handle_fasteoi_irq(struct irq_desc *desc)
+{
+	spin_lock(&desc->lock);
+	count_interrupt(desc);
+	if (!irq_line_may_run(desc)) {
+		defer_interrupt(desc);
+		goto out_eoi;
+	}
+	handle_irq_event(desc);
+	/* Disabled by a handler, or held for a ONESHOT thread: mask before
+	 * the EOI, or the still-asserting device fires again at once. */
+	if (!irq_line_may_open(desc))
+		irq_mask_line(desc);
+out_eoi:
+	desc->chip->eoi(desc->irq);
+	spin_unlock(&desc->lock);
+}
+
+const char *irq_flow_name(const struct irq_desc *desc)
+{
+	if (desc->handle_irq == handle_edge_irq)
+		return "edge";
+	if (desc->handle_irq == handle_level_irq)
+		return "level";
+	if (desc->handle_irq == handle_fasteoi_irq)
+		return "fasteoi";
+	return "none";
+}
+
+void irq_set_flow(struct irq_desc *desc)
+{
+	if (!desc->chip)
+		desc->handle_irq = NULL;
+	else if (!irq_is_level(desc))
+		desc->handle_irq = handle_edge_irq;
+	else if (desc->chip->level_flow)
+		desc->handle_irq = desc->chip->level_flow;
+	else
+		desc->handle_irq = handle_level_irq;
+}
+
+bool irq_line_reopen(struct irq_desc *desc)
+{
+	if (!irq_line_may_open(desc))
+		return false;
+	irq_unmask_line(desc);
+	if (!(desc->status & IRQS_PENDING))
+		return false;
+	desc->status &= ~IRQS_PENDING;
+	return true;
+}
+
+/* The held edge, run now. The line may have been closed again between
+ * irq_line_reopen and here: then the edge waits once more. */
+static void replay_held_edge(void *arg)
+{
+	struct irq_desc *desc = arg;
+
+	spin_lock(&desc->lock);
+	if (irq_line_may_run(desc)) {
+		desc->replayed++;
+		handle_irq_event(desc);
+	} else if (desc->action) {
+		desc->status |= IRQS_PENDING;
+	}
+	spin_unlock(&desc->lock);
+}
+
+void irq_replay(unsigned int irq)
+{
+	if (irq < NR_IRQS)
+		irq_offload(replay_held_edge, &irq_desc[irq]);
+}
