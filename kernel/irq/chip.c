@@ -32,19 +32,90 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/backtrace.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/irq/offload.h"
 #include "kernel/percpu.h"
+#include "kernel/printk.h"
+
+static void report_bad_action(struct irq_desc *desc, struct irqaction *a)
+{
+	pr_err("BUG: irq %u: irqaction %p on the chain has magic 0x%08x, not 0x%08x (freed or never requested?): chain walk stopped\n",
+	       desc->irq, (void *)a, a->magic, IRQACTION_MAGIC);
+	dump_stack();
+}
+
+/*
+ * Call every handler on the chain; the line's result is their OR.
+ * IRQ_WAKE_THREAD wakes the action's irq/N-name thread (irqthread.c).
+ * The next action is read after the handler returns: a handler may
+ * free_irq itself (its next pointer stays good, and its slot is only
+ * released after the walk) or another sharer (unlinked, so skipped).
+ */
+static irqreturn_t handle_irq_chain(struct irq_desc *desc)
+{
+	irqreturn_t ret = IRQ_NONE;
+
+	for (struct irqaction *a = desc->action; a; a = a->next) {
+		irqreturn_t r;
+
+		if (a->magic != IRQACTION_MAGIC) {
+			report_bad_action(desc, a);
+			break;
+		}
+		r = a->handler((int)desc->irq, a->dev_id);
+		if (r & IRQ_WAKE_THREAD)
+			irq_wake_thread(desc, a);
+		if (r != IRQ_NONE)
+			a->count++;
+		ret |= r;
+	}
+	return ret;
+}
+
+/* Run the chain for one interrupt, from a flow: called and returning
+ * with the line's lock held, which it lets go while the handlers run
+ * (they may disable_irq_nosync, free_irq or wake threads, which lock). */
+static void handle_irq_event(struct irq_desc *desc)
+{
+	irqreturn_t ret;
+
+	desc->status &= ~IRQS_PENDING;
+	desc->status |= IRQS_INPROGRESS;
+	spin_unlock(&desc->lock);
+	ret = handle_irq_chain(desc);
+	spin_lock(&desc->lock);
+	desc->status &= ~IRQS_INPROGRESS;
+	note_interrupt(desc, desc->irq, ret);
+	if (desc->retired)
+		irq_release_retired(desc);
+}
 
 bool irq_line_may_open(const struct irq_desc *desc)
 {
-	return desc->action && !desc->depth &&
-	       !(desc->status & IRQS_ONESHOT_MASKED);
+	return desc->action &&
+	       !(desc->status & (IRQS_DISABLED | IRQS_ONESHOT_MASKED));
 }
 
 bool irq_line_may_run(const struct irq_desc *desc)
 {
-	return irq_line_may_open(desc) && !(desc->status & IRQS_INPROGRESS);
+	return desc->action &&
+	       !(desc->status &
+		 (IRQS_DISABLED | IRQS_ONESHOT_MASKED | IRQS_INPROGRESS));
+}
+
+void irq_depth_inc(struct irq_desc *desc)
+{
+	if (desc->depth++ == 0)
+		desc->status |= IRQS_DISABLED;
+}
+
+bool irq_depth_dec(struct irq_desc *desc)
+{
+	if (--desc->depth)
+		return false;
+	desc->status &= ~IRQS_DISABLED;
+	return true;
 }
 
 void irq_mask_line(struct irq_desc *desc)
@@ -91,13 +162,13 @@ void handle_edge_irq(struct irq_desc *desc)
 		goto out_unlock;
 	}
 	desc->chip->ack(desc->irq); /* the next edge may come in now */
-	do {
-		/* Another CPU marked an edge PENDING while we ran, and masked
-		 * the line for it: open it again, we take that edge here. */
-		if ((desc->status & IRQS_PENDING) && irq_line_may_open(desc))
-			irq_unmask_line(desc);
+	handle_irq_event(desc);
+	/* Another CPU took an edge while we ran, marked it PENDING and
+	 * masked the line: open it again and run that edge here. */
+	while ((desc->status & IRQS_PENDING) && irq_line_may_run(desc)) {
+		irq_unmask_line(desc);
 		handle_irq_event(desc);
-	} while ((desc->status & IRQS_PENDING) && irq_line_may_run(desc));
+	}
 out_unlock:
 	spin_unlock(&desc->lock);
 }

@@ -78,7 +78,8 @@ struct irqaction {
 
 /*
  * irq_desc.status bits. A line may run its handlers when it has some,
- * depth is 0 (not disabled, not "nobody cared"), no ONESHOT thread holds
+ * depth is 0 (IRQS_DISABLED clear: not disabled, not "nobody cared"),
+ * no ONESHOT thread holds
  * it and its handlers are not running already (irq_line_may_run).
  */
 #define IRQS_SPURIOUS_DISABLED 0x1  /* "nobody cared": switched off */
@@ -86,6 +87,7 @@ struct irqaction {
 #define IRQS_ONESHOT_MASKED    0x4  /* held until ONESHOT threads finish */
 #define IRQS_MASKED	       0x8  /* masked at the chip (the core's record) */
 #define IRQS_PENDING	       0x10 /* an edge came while it could not run */
+#define IRQS_DISABLED	       0x20 /* depth > 0 (kept with irq_depth_*) */
 
 struct irq_desc {
 	unsigned int irq;
@@ -144,6 +146,10 @@ void irq_set_flow(struct irq_desc *desc);
 /* May an interrupt run the handlers now? May the chip let one in? */
 bool irq_line_may_run(const struct irq_desc *desc);
 bool irq_line_may_open(const struct irq_desc *desc);
+/* disable_irq nesting, with IRQS_DISABLED kept equal to depth > 0 (so
+ * a flow tests one word); dec says whether depth reached 0. Lock held. */
+void irq_depth_inc(struct irq_desc *desc);
+bool irq_depth_dec(struct irq_desc *desc);
 /* Mask/unmask at the chip, keeping IRQS_MASKED true. Desc lock held. */
 void irq_mask_line(struct irq_desc *desc);
 void irq_unmask_line(struct irq_desc *desc);
@@ -155,9 +161,6 @@ bool irq_line_reopen(struct irq_desc *desc);
 /* Run the line's handlers for a held edge, in hard-IRQ context (the
  * irq_offload vector): nothing to acknowledge. Context: any, no lock. */
 void irq_replay(unsigned int irq);
-/* handle.c: run the chain for one interrupt. Called and returns with the
- * desc lock held; drops it while the handlers run. */
-void handle_irq_event(struct irq_desc *desc);
 /* Release actions freed by their own handler (desc->retired). Lock held. */
 void irq_release_retired(struct irq_desc *desc);
 /* manage.c: give an action's slot back. */

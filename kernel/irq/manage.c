@@ -399,7 +399,8 @@ void disable_irq_nosync(unsigned int irq)
 		return;
 	desc = &irq_desc[irq];
 	flags = spin_lock_irqsave(&desc->lock);
-	if (desc->depth++ == 0 && irq_is_level(desc))
+	irq_depth_inc(desc);
+	if (irq_is_level(desc))
 		irq_mask_line(desc);
 	spin_unlock_irqrestore(&desc->lock, flags);
 }
@@ -450,7 +451,7 @@ void enable_irq(unsigned int irq)
 		dump_stack();
 		return;
 	}
-	if (--desc->depth == 0) {
+	if (irq_depth_dec(desc)) {
 		desc->status &= ~IRQS_SPURIOUS_DISABLED;
 		/* a line a ONESHOT thread holds stays shut: the thread
 		 * opens it when it finishes */

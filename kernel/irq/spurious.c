@@ -50,7 +50,7 @@ void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
 	if (desc->window_unhandled > irq_spurious_limits.unhandled) {
 		report_nobody_cared(desc, irq);
 		desc->status |= IRQS_SPURIOUS_DISABLED;
-		desc->depth++;
+		irq_depth_inc(desc);
 		irq_mask_line(desc);
 	}
 	desc->window_count = 0;

@@ -189,7 +189,7 @@ static void spurious_disabled_line_runs_no_handler(struct ktest *t)
 	memset(fdevs, 0, sizeof(fdevs));
 	ASSERT_EQ(t, request(1, 0), 0);
 	d->status |= IRQS_SPURIOUS_DISABLED; /* as note_interrupt does */
-	d->depth++;
+	irq_depth_inc(d);
 	irq_offload(fire, NULL);
 	EXPECT_EQ(t, fdevs[1].calls, 0);
 	enable_irq(TEST_IRQ);
