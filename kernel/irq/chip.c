@@ -86,7 +86,7 @@ static void handle_irq_event(struct irq_desc *desc)
 	ret = handle_irq_chain(desc);
 	spin_lock(&desc->lock);
 	desc->status &= ~IRQS_INPROGRESS;
-	note_interrupt(desc, desc->irq, ret);
+	note_interrupt(desc, ret);
 	if (desc->retired)
 		irq_release_retired(desc);
 }

@@ -130,7 +130,7 @@ struct irq_spurious_limits {
 };
 extern struct irq_spurious_limits irq_spurious_limits;
 
-void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret);
+void note_interrupt(struct irq_desc *desc, irqreturn_t ret);
 bool irq_is_level(const struct irq_desc *desc);
 
 void irq_set_chip(unsigned int irq, struct irq_chip *chip,

@@ -35,7 +35,7 @@ static void report_nobody_cared(struct irq_desc *desc, unsigned int irq)
 }
 
 /* Called after every chain run on the line, desc lock held. */
-void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
+void note_interrupt(struct irq_desc *desc, irqreturn_t ret)
 {
 	if (ret == IRQ_NONE) {
 		desc->unhandled++;
@@ -48,7 +48,7 @@ void note_interrupt(struct irq_desc *desc, unsigned int irq, irqreturn_t ret)
 	if (++desc->window_count < irq_spurious_limits.window)
 		return;
 	if (desc->window_unhandled > irq_spurious_limits.unhandled) {
-		report_nobody_cared(desc, irq);
+		report_nobody_cared(desc, desc->irq);
 		desc->status |= IRQS_SPURIOUS_DISABLED;
 		irq_depth_inc(desc);
 		irq_mask_line(desc);
