@@ -100,6 +100,10 @@ _IRQ_DESC = re.compile(
     r"^irq (?P<irq>\d+): chip (?P<chip>\S+), hwirq (?P<hwirq>\d+), (?P<trigger>\w+), "
     r"depth (?P<depth>\d+), count (?P<count>\d+), unhandled (?P<unhandled>\d+)[ \t]*$",
     re.MULTILINE)
+_IRQ_FLOW = re.compile(r"^  flow (?P<flow>\w+) \(", re.MULTILINE)
+_IRQ_STATE = re.compile(
+    r"^  state: (?P<state>[^,\n]+)(?P<rest>.*), deferred (?P<deferred>\d+) "
+    r"\(held by oneshot (?P<held>\d+)\), replayed (?P<replayed>\d+)[ \t]*$", re.MULTILINE)
 _IRQ_ACTION = re.compile(
     r"^\s+(?P<name>\S+)\s+dev_id (?P<dev_id>0x[0-9a-fA-F]+)\s+flags (?P<flags>0x[0-9a-fA-F]+)"
     r"\s+count (?P<count>\d+)[ \t]*$", re.MULTILINE)
@@ -114,6 +118,10 @@ class IrqDetail:
     depth: int
     count: int
     unhandled: int
+    flow: str = ""                                # "edge", "level", "fasteoi"
+    masked: bool = False
+    deferred: int = 0
+    replayed: int = 0
     actions: dict = field(default_factory=dict)   # name -> {"dev_id", "flags", "count"}
     order: list = field(default_factory=list)     # action names as printed
     text: str = ""
@@ -127,6 +135,13 @@ def parse_irq(text, irq):
     d = IrqDetail(irq, m.group("chip"), int(m.group("hwirq")), m.group("trigger"),
                   int(m.group("depth")), int(m.group("count")), int(m.group("unhandled")),
                   text=text)
+    f = _IRQ_FLOW.search(text, m.end())
+    assert f, f"'irq {irq}' printed no 'flow NAME (...)' line:\n{text}"
+    d.flow = f.group("flow")
+    st = _IRQ_STATE.search(text, m.end())
+    assert st, f"'irq {irq}' printed no 'state: ...' line:\n{text}"
+    d.masked = st.group("state") == "masked"
+    d.deferred, d.replayed = int(st.group("deferred")), int(st.group("replayed"))
     for a in _IRQ_ACTION.finditer(text, m.end()):
         d.actions[a.group("name")] = dict(dev_id=int(a.group("dev_id"), 16),
                                           flags=int(a.group("flags"), 16),

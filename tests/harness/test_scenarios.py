@@ -100,11 +100,21 @@ class Parsers(unittest.TestCase):
 
     def test_irq_detail(self):
         d = kstats.parse_irq("irq 4: chip XT-PIC, hwirq 4, edge, depth 0, count 12, unhandled 0\n"
+                             "  trigger edge, rising\n"
+                             "  flow edge (ack first; one that cannot run now is held and replayed)\n"
+                             "  state: masked, edge pending, deferred 3 (held by oneshot 1), replayed 2\n"
                              "  ttyS0  dev_id 0xc0105000  flags 0x80  count 5\n"
                              "  ttyS2  dev_id 0xc0105100  flags 0x80  count 7\n", 4)
         self.assertEqual((d.chip, d.hwirq, d.trigger, d.depth, d.count), ("XT-PIC", 4, "edge", 0, 12))
+        self.assertEqual((d.flow, d.masked, d.deferred, d.replayed), ("edge", True, 3, 2))
         self.assertEqual(d.order, ["ttyS0", "ttyS2"])
         self.assertEqual(d.actions["ttyS2"], dict(dev_id=0xc0105100, flags=0x80, count=7))
+
+    def test_irq_detail_needs_flow(self):
+        """An `irq N` without its flow line is an error, not a silent default."""
+        with self.assertRaises(AssertionError):
+            kstats.parse_irq("irq 4: chip XT-PIC, hwirq 4, edge, depth 0, count 12, unhandled 0\n"
+                             "  ttyS0  dev_id 0xc0105000  flags 0x80  count 5\n", 4)
 
     def test_serial(self):
         p = kstats.parse_serial("ttyS0  0x3f8  irq 4  rx 10  tx 12  overruns 0  stalls 0  errors 0\n"

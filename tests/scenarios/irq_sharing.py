@@ -165,6 +165,8 @@ def test_irq4_actions_both_count(m):
     assert (d.chip, d.hwirq, d.trigger) == (_chip(m), 4, "edge"), (
         f"'irq 4' should say 'chip {_chip(m)}, hwirq 4, edge', it printed:\n{d.text}")
     assert d.depth == 0, f"IRQ 4 is disabled (depth {d.depth}) while in use:\n{d.text}"
+    assert (d.flow, d.masked) == ("edge", False), \
+        f"IRQ 4 should take the edge flow and be open:\n{d.text}"
     assert d.order == ["ttyS0", "ttyS2"], \
         f"'irq 4' should list the actions ttyS0 then ttyS2, it lists {d.order}:\n{d.text}"
     for name in d.order:
