@@ -265,8 +265,10 @@ static void bad_action_magic_stops_walk(struct ktest *t)
 	free_irq(TEST_IRQ, &fdevs[2]);
 }
 
-/* The report API copies: what it returns does not change with the line. */
-static void irq_get_line_snapshots(struct ktest *t)
+/* Defect 8: irqs and irq N walked the live chain from the preemptible
+ * shell. The report API copies under the lock: what it returns does not
+ * change, or go away, with the line. */
+static void irq_report_snapshot_survives_free_irq(struct ktest *t)
 {
 	struct irq_line_info li;
 	struct irq_action_info ai[2];
@@ -304,4 +306,4 @@ KTEST_SUITE_FULL(irq_flow, irq_flow_init, irq_flow_exit,
 		 KTEST_CASE(free_irq_in_own_handler_keeps_chain),
 		 KTEST_CASE(last_handler_freed_in_handler_masks_line),
 		 KTEST_CASE(bad_action_magic_stops_walk),
-		 KTEST_CASE(irq_get_line_snapshots));
+		 KTEST_CASE(irq_report_snapshot_survives_free_irq));
