@@ -78,8 +78,18 @@ SHELL_COMMAND(
 
 /* ---- demo threads ---------------------------------------------------- */
 
+/*
+ * The threads "kill" may stop. A slot is taken before the thread is made,
+ * so a thread that could not be recorded is never started, and a free
+ * slot matches no tid (tid 0 is the idle thread: "kill 0" once found an
+ * empty slot holding 0 and tried to stop idle).
+ */
 #define SPAWN_MAX 8
-static int spawned[SPAWN_MAX]; /* tids that "kill" may stop */
+struct spawn_slot {
+	bool used;
+	int tid;
+};
+static struct spawn_slot spawned[SPAWN_MAX];
 
 static int busy_demo(void *arg)
 {
@@ -99,20 +109,28 @@ static int sleepy_demo(void *arg)
 	return 0;
 }
 
-static int remember_spawned(int tid)
+/* A free slot; one whose thread is gone (it never exits by itself, but
+ * an oops ends a thread) is free again. */
+static struct spawn_slot *free_spawn_slot(void)
 {
-	for (int i = 0; i < SPAWN_MAX; i++) {
-		if (!spawned[i]) {
-			spawned[i] = tid;
-			return 0;
-		}
-	}
-	return -ENOSPC;
+	for (int i = 0; i < SPAWN_MAX; i++)
+		if (!spawned[i].used || !find_thread(spawned[i].tid))
+			return &spawned[i];
+	return NULL;
+}
+
+static struct spawn_slot *find_spawned(int tid)
+{
+	for (int i = 0; i < SPAWN_MAX; i++)
+		if (spawned[i].used && spawned[i].tid == tid)
+			return &spawned[i];
+	return NULL;
 }
 
 static int cmd_spawn(int argc, char **argv)
 {
 	int (*fn)(void *);
+	struct spawn_slot *slot;
 	struct thread *t;
 
 	(void)argc;
@@ -124,14 +142,18 @@ static int cmd_spawn(int argc, char **argv)
 		console_printf("usage: %s\n", shell_find("spawn")->usage);
 		return -EINVAL;
 	}
+	slot = free_spawn_slot();
+	if (!slot) {
+		console_printf("spawn: %d demo threads already run; kill one first\n",
+			       SPAWN_MAX);
+		return -ENOSPC;
+	}
 	t = kthread_create(fn, NULL, "%s", argv[1]);
-	if (!t || remember_spawned(t->tid)) {
-		console_printf("spawn: cannot start another thread\n");
-		if (t)
-			wake_up_new_thread(
-				t); /* started anyway; not killable */
+	if (!t) {
+		console_printf("spawn: cannot create a thread (out of memory)\n");
 		return -ENOMEM;
 	}
+	*slot = (struct spawn_slot){ .used = true, .tid = t->tid };
 	wake_up_new_thread(t);
 	console_printf("spawned %s (tid %d, %s)\n", t->name, t->tid, argv[2]);
 	return 0;
@@ -142,28 +164,27 @@ SHELL_COMMAND(spawn, cmd_spawn, 2, 2, "spawn NAME busy|sleep",
 static int cmd_kill(int argc, char **argv)
 {
 	unsigned long tid;
+	struct spawn_slot *slot;
 	struct thread *t;
 
 	(void)argc;
-	if (kstrtoul(argv[1], 10, &tid)) {
+	if (kstrtoul(argv[1], 10, &tid) || tid > INT32_MAX) {
 		console_printf("kill: '%s' is not a thread id\n", argv[1]);
 		return -EINVAL;
 	}
-	for (int i = 0; i < SPAWN_MAX; i++) {
+	t = find_thread((int)tid);
+	slot = find_spawned((int)tid);
+	if (slot && t) {
 		char name[THREAD_NAME_LEN];
 		int code;
 
-		if (spawned[i] != (int)tid || !(t = find_thread(tid)))
-			continue;
-		spawned[i] = 0;
-		strlcpy(name, t->name,
-			sizeof(name)); /* t is freed by the stop */
+		slot->used = false;
+		strlcpy(name, t->name, sizeof(name)); /* the stop frees t */
 		code = kthread_stop(t);
 		console_printf("killed %s (tid %lu), exit code %d\n", name, tid,
 			       code);
 		return 0;
 	}
-	t = find_thread(tid);
 	if (t && t->proc) {
 		console_printf("kill: %s (tid %lu) is process %d: killed\n",
 			       t->name, tid, t->proc->pid);

@@ -206,3 +206,45 @@ def test_mem_reports_page_counts(m):
         f"'mem': used != reserved + allocated:\n{out}"
     for prefix in ["largest:", "paging:", "kmalloc:", "stacks:"]:
         assert re.search(rf"^{prefix}\s+\d+", out, re.MULTILINE), f"'mem' has no '{prefix}' line:\n{out}"
+
+
+def test_kill_0_is_refused(m):
+    """Regression for "kill 0 hangs the shell forever": tid 0 is the idle
+    thread, and an empty slot of the spawned-thread table once matched it.
+    Now it is refused like any thread not spawned, and the shell answers."""
+    sh = _shell(m)
+    out = sh.run("kill 0", timeout=KILL_TIMEOUT)
+    expected = "kill: idle (tid 0) does not stop on request; only spawned threads can be killed"
+    assert out.strip() == expected, f"'kill 0' should print {expected!r}, it printed:\n{out}"
+    assert sh.run("echo after-kill-0").strip() == "after-kill-0"
+
+
+_STACKS = re.compile(r"^stacks:\s+(?P<n>\d+)", re.MULTILINE)
+
+
+def _stacks(sh):
+    out = kstats.command(sh, "mem")
+    s = _STACKS.search(out)
+    assert s, f"'mem' has no 'stacks: N' line:\n{out}"
+    return int(s["n"])
+
+
+def test_ninth_spawn_refused_before_start(m):
+    """Regression for "spawn's ninth thread runs though spawn says it could
+    not start it": with 8 demo threads running, a 9th spawn is refused and
+    no thread is made; killing the 8 gives every thread and stack back."""
+    sh = _shell(m)
+    before, _ = _ps(sh)
+    stacks = _stacks(sh)
+    tids = [_spawn(sh, f"nap{i}", "sleep") for i in range(8)]
+    out = sh.run("spawn nap8 sleep")
+    assert out.strip() == "spawn: 8 demo threads already run; kill one first", \
+        f"the 9th spawn should be refused, it printed:\n{out}"
+    rows, text = _ps(sh)
+    assert not any(r.name == "nap8" for r in rows.values()), \
+        f"the refused 9th thread runs anyway:\n{text}"
+    for i, tid in enumerate(tids):
+        _kill(sh, f"nap{i}", tid)
+    after, text = _ps(sh)
+    assert set(after) == set(before), f"threads left after killing all 8:\n{text}"
+    assert _stacks(sh) == stacks, "kernel stacks were not all given back"
