@@ -53,22 +53,42 @@ static int image_name_words(int argc, char **argv)
 	return strchr(argv[0], '/') || strstr(argv[0], ".elf") ? 1 : 0;
 }
 
+/* Words in what is left of a line (it is split up, so after the log). */
+static int count_words(char *s)
+{
+	char *argv[CMDLINE_MAX_ARGS + 1];
+	int words = 0;
+
+	while (s) {
+		int n = split_args_rest(s, argv, CMDLINE_MAX_ARGS, &s);
+
+		if (n < 0)
+			break;
+		words += n;
+	}
+	return words;
+}
+
 struct cmdline_result cmdline_parse(char *line,
 				    const struct kernel_param *params, size_t n)
 {
-	struct cmdline_result res = { 0, 0, 0 };
+	struct cmdline_result res = { 0, 0, 0, 0 };
 	char *argv[CMDLINE_MAX_ARGS + 1];
-	int argc = split_args(line, argv, CMDLINE_MAX_ARGS);
+	char *rest;
+	int argc = split_args_rest(line, argv, CMDLINE_MAX_ARGS, &rest);
 
 	if (argc < 0) {
-		pr_warn("cmdline: cannot parse (%s); options ignored\n",
-			argc == -E2BIG ? "too many words"
-				       : "unterminated quote");
+		pr_warn("cmdline: cannot parse (unterminated quote); options ignored\n");
 		return res;
 	}
-	/* QEMU's -kernel passes the image's path first; GRUB does not. */
+	/* Keep what fits and say exactly what did not. QEMU's -kernel
+	 * passes the image's path first; GRUB does not. */
+	if (rest)
+		pr_warn("cmdline: more than %d words; not applied: %s\n",
+			CMDLINE_MAX_ARGS, rest);
 	for (int i = image_name_words(argc, argv); i < argc; i++)
 		apply_option(argv[i], params, n, &res);
+	res.dropped = count_words(rest);
 	return res;
 }
 

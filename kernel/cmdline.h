@@ -34,6 +34,7 @@ struct cmdline_result {
 	int applied;  /* options a setter accepted */
 	int rejected; /* known options with a bad value */
 	int unknown;  /* options no one declared */
+	int dropped;  /* words past the first 32: not applied (logged) */
 };
 
 void cmdline_init(const char *raw);

@@ -27,7 +27,7 @@
 #define KERN_DEBUG		 KERN_SOH "7"
 
 #define LOGLEVEL_DEFAULT	 6
-#define CONSOLE_LOGLEVEL_DEFAULT 7 /* print everything but debug */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* levels <= 7: everything, debug too */
 #define PRINTK_LINE_MAX		 256
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -40,21 +40,26 @@ static char *copy_word(const char **rp, char *w)
 	return quoted ? NULL : w;
 }
 
-int split_args(char *line, char **argv, int max_args)
+/* The write cursor never passes the read cursor, so the words not yet
+ * split (from r on) are still the caller's text when we stop early. */
+int split_args_rest(char *line, char **argv, int max_args, char **rest)
 {
-	const char *r = line;
+	char *r = line;
 	char *w = line;
 	int argc = 0;
 
+	*rest = NULL;
 	for (;;) {
 		while (is_blank(*r))
 			r++;
 		if (!*r)
 			break;
-		if (argc == max_args)
-			return -E2BIG;
+		if (argc == max_args) {
+			*rest = r;
+			break;
+		}
 		argv[argc++] = w;
-		w = copy_word(&r, w);
+		w = copy_word((const char **)&r, w);
 		if (!w)
 			return -EINVAL;
 		/* Step over the blank before writing: w may point at it. */
@@ -64,4 +69,12 @@ int split_args(char *line, char **argv, int max_args)
 	}
 	argv[argc] = NULL;
 	return argc;
+}
+
+int split_args(char *line, char **argv, int max_args)
+{
+	char *rest;
+	int argc = split_args_rest(line, argv, max_args, &rest);
+
+	return argc >= 0 && rest ? -E2BIG : argc;
 }

@@ -16,6 +16,10 @@
  *  - Returns argc (0 for a blank line), -E2BIG if there are more than
  *    max_args words, or -EINVAL for an unterminated quote. After an error
  *    the line and argv contents are unspecified.
+ *  - split_args_rest() is the same, except that more than max_args words
+ *    is not an error: the first max_args are split, *rest points at the
+ *    first word left over (the rest of the line, untouched), and
+ *    max_args is returned. *rest is NULL when every word fit.
  *
  * Context: any; does not sleep.
  */
@@ -23,5 +27,6 @@
 #define LIB_ARGS_H
 
 int split_args(char *line, char **argv, int max_args);
+int split_args_rest(char *line, char **argv, int max_args, char **rest);
 
 #endif /* LIB_ARGS_H */

@@ -103,6 +103,23 @@ static void too_many_words(void)
 		 8); /* blanks are not words */
 }
 
+/* split_args_rest: the words that fit, and the rest of the line as it
+ * was (the cmdline keeps the first 32 options and logs the rest). */
+static void rest_of_line_kept(void)
+{
+	char over[] = "1 \"2 x\" 3 4 5 6 7 8   9  \"ten\"";
+	char fits[] = "1 2";
+	char *argv[MAX_ARGS + 1], *rest;
+
+	CHECK_EQ(split_args_rest(over, argv, MAX_ARGS, &rest), 8);
+	CHECK_STR(argv[1], "2 x");
+	CHECK_STR(argv[7], "8");
+	CHECK(rest != NULL);
+	CHECK_STR(rest, "9  \"ten\"");
+	CHECK_EQ(split_args_rest(fits, argv, MAX_ARGS, &rest), 2);
+	CHECK(rest == NULL);
+}
+
 static void zero_max_args(void)
 {
 	char blank[] = "  ", word[] = "x";
@@ -117,7 +134,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(plain_words),	       TEST_CASE(blank_lines),
 	TEST_CASE(double_quotes),      TEST_CASE(escapes_in_quotes),
 	TEST_CASE(unterminated_quote), TEST_CASE(too_many_words),
-	TEST_CASE(zero_max_args),
+	TEST_CASE(zero_max_args),      TEST_CASE(rest_of_line_kept),
 };
 
 int main(void)

@@ -29,7 +29,7 @@ static const struct kernel_param test_params[] = {
 
 static struct cmdline_result parse(const char *s)
 {
-	char buf[128];
+	char buf[CMDLINE_MAX];
 
 	seen_speed[0] = '\0';
 	seen_flag = 0;
@@ -128,9 +128,29 @@ static void real_table_has_hz(struct ktest *t)
 	EXPECT_EQ(t, found, 2);
 }
 
+/* Regression for "a kernel command line of more than 32 words drops
+ * every option": the first 32 words apply, the rest are counted (and
+ * logged as not applied). */
+static void over_32_words_keeps_what_fits(struct ktest *t)
+{
+	char line[CMDLINE_MAX];
+	size_t len = 0;
+	struct cmdline_result r;
+
+	for (int i = 0; i < 31; i++)
+		len += strlcpy(line + len, "flag ", sizeof(line) - len);
+	strlcpy(line + len, "speed=7 flag flag speed=8", sizeof(line) - len);
+	r = parse(line); /* 35 words: the last 3 do not fit */
+	EXPECT_EQ(t, r.applied, 32);
+	EXPECT_EQ(t, seen_flag, 31);
+	EXPECT_STREQ(t, seen_speed, "7");
+	EXPECT_EQ(t, r.dropped, 3);
+}
+
 KTEST_SUITE(cmdline, KTEST_CASE(parses_key_value), KTEST_CASE(bare_option),
 	    KTEST_CASE(unknown_option_ignored), KTEST_CASE(bad_value_rejected),
 	    KTEST_CASE(quoted_value), KTEST_CASE(empty_line),
 	    KTEST_CASE(unterminated_quote),
 	    KTEST_CASE(grub_first_option_not_dropped),
-	    KTEST_CASE(real_table_has_hz));
+	    KTEST_CASE(real_table_has_hz),
+	    KTEST_CASE(over_32_words_keeps_what_fits));
