@@ -85,10 +85,27 @@ static uint32_t *page_table(uint32_t va, bool create)
 	return pt;
 }
 
+/* The kernel's tables are copied into every address space: a kernel
+ * mapping in user space would replace each process's own page table
+ * there (the mm suite once did that to every running program). */
+static bool refuse_user_va(const char *who, uint32_t virt)
+{
+	if (virt < USER_BASE || virt >= USER_END)
+		return false;
+	pr_err("%s: 0x%08lx is in user space, which belongs to the processes (use pgdir_map); refused\n",
+	       who, (unsigned long)virt);
+	return true;
+}
+
 int map_page(uint32_t virt, uint32_t phys, uint32_t flags)
 {
-	unsigned long irqf = spin_lock_irqsave(&paging_lock);
-	uint32_t *pt = page_table(virt, true);
+	unsigned long irqf;
+	uint32_t *pt;
+
+	if (refuse_user_va("map_page", virt))
+		return -EINVAL;
+	irqf = spin_lock_irqsave(&paging_lock);
+	pt = page_table(virt, true);
 
 	if (pt) {
 		pt[PT_INDEX(virt)] = (phys & PTE_ADDR_MASK) | flags;
@@ -101,8 +118,13 @@ int map_page(uint32_t virt, uint32_t phys, uint32_t flags)
 
 void unmap_page(uint32_t virt)
 {
-	unsigned long irqf = spin_lock_irqsave(&paging_lock);
-	uint32_t *pt = page_table(virt, false);
+	unsigned long irqf;
+	uint32_t *pt;
+
+	if (refuse_user_va("unmap_page", virt))
+		return;
+	irqf = spin_lock_irqsave(&paging_lock);
+	pt = page_table(virt, false);
 
 	if (pt) {
 		pt[PT_INDEX(virt)] = 0;
@@ -230,6 +252,10 @@ void paging_init(void)
 	map_firmware_regions(ram_end);
 	map_kernel_readonly();
 	identity_map(IO_WINDOW_BASE, IO_WINDOW_END, PAGE_KERNEL_IO);
+	/* The scratch page's table exists from the start: mapping it later
+	 * then costs no page (a test's page counts stay exact). */
+	if (!page_table(KERNEL_SCRATCH_VA, true))
+		panic("mm: no page for the scratch page table");
 
 	/* A task switch (the double-fault task gate) loads CR3 from the TSS
 	 * it switches to, and the CPU never writes CR3 back: both TSSes must

@@ -14,6 +14,9 @@
  *                         the kernel too)
  *   ACPI/BIOS regions     identity, as the Multiboot map lists them
  *   0xd0000000            kernel stacks with guard pages (kstack.h)
+ *   0xdf000000            KERNEL_SCRATCH_VA: one page never mapped at
+ *                         boot, for tests (kernel only, every space; its
+ *                         page table is made at boot)
  *   0xe0000000-0xefffffff user space: per process, pages with the U bit
  *   0xfec00000-0xffffffff IOAPIC, HPET, local APIC: identity, uncached
  *
@@ -22,6 +25,9 @@
  *    mapped, so a page table is reached through its physical address.
  *  - map_page() replaces whatever was mapped at virt; it allocates the
  *    page table if there is none. Page tables are never freed.
+ *  - map_page() and unmap_page() change the kernel's part, which every
+ *    address space shares: they refuse user space ([USER_BASE,
+ *    USER_END), -EINVAL), which belongs to the processes (pgdir_map).
  *  - The kernel's page directory entries are supervisor read/write; the
  *    page table entry alone decides.
  *
@@ -68,6 +74,7 @@
  * identity map (RAM below PAGE_RAM_LIMIT), the kernel stack area nor the
  * I/O window reaches into it. */
 #define USER_BASE      0xe0000000u
+#define KERNEL_SCRATCH_VA 0xdf000000u
 #define USER_END       0xf0000000u
 #define PAGE_USER_RW   (PTE_PRESENT | PTE_WRITE | PTE_USER)
 #define PAGE_USER_RO   (PTE_PRESENT | PTE_USER)

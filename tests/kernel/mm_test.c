@@ -17,7 +17,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define SCRATCH_VA 0xe0000000u /* nothing is mapped there */
+#define SCRATCH_VA KERNEL_SCRATCH_VA /* nothing is mapped there */
 
 extern char __kernel_start[];
 
@@ -276,6 +276,21 @@ static void map_page_readonly_alias(struct ktest *t)
 	page_free(page);
 }
 
+/* Regression for "ktest mm corrupts every running user process": the
+ * kernel's page tables are shared by every address space, so a kernel
+ * mapping inside user space replaced each process's own page table.
+ * map_page and unmap_page now refuse user space. */
+static void map_page_refuses_user_space(struct ktest *t)
+{
+	uint32_t pa;
+
+	EXPECT_EQ(t, map_page(USER_BASE, 0x100000, PAGE_KERNEL), -EINVAL);
+	EXPECT_EQ(t, map_page(USER_END - 4096, 0x100000, PAGE_KERNEL), -EINVAL);
+	unmap_page(USER_BASE); /* refused too: nothing happens */
+	EXPECT_FALSE(t, virt_to_phys(USER_BASE, &pa) && pa == 0x100000);
+	EXPECT_TRUE(t, SCRATCH_VA + 4096 <= USER_BASE);
+}
+
 /* A fresh 4-page stack: mapped, filled, with an unmapped guard below it
  * that kstack_guard_hit recognises; touching the guard from another
  * stack (ours) is a plain #PF. Freeing unmaps it. */
@@ -427,6 +442,7 @@ KTEST_SUITE(mm, KTEST_CASE(page_alloc_counts), KTEST_CASE(page_bad_free_warns),
 	    KTEST_CASE(kzalloc_clears_kfree_poisons),
 	    KTEST_CASE(leak_check_counts), KTEST_CASE(kernel_mapping),
 	    KTEST_CASE(unmapped_read_faults), KTEST_CASE(write_to_text_faults),
-	    KTEST_CASE(map_page_readonly_alias), KTEST_CASE(kstack_guard_page),
+	    KTEST_CASE(map_page_readonly_alias),
+	    KTEST_CASE(map_page_refuses_user_space), KTEST_CASE(kstack_guard_page),
 	    KTEST_CASE(kstack_high_water_mark), KTEST_CASE(kstack_sizes),
 	    KTEST_CASE(stack_overflow_double_fault));

@@ -169,3 +169,40 @@ def test_userkbd_second_device(m):
     sh.expect(r"userkbd: (\d+) events, (\d+) bytes, 4 key presses", timeout=RUN_TIMEOUT)
     kstats.poll(lambda: _names(sh, 1) == before, timeout=10,
                 describe=f"IRQ 1 back to {before}")
+
+
+_BACKGROUND = re.compile(r"^\[(?P<name>\S+): pid (?P<pid>\d+), tid (?P<tid>\d+), in the background;",
+                         re.MULTILINE)
+_PAGES = re.compile(r"^pages:\s+\d+ total, (?P<free>\d+) free", re.MULTILINE)
+
+
+def _free_pages(sh):
+    out = kstats.command(sh, "mem")
+    p = _PAGES.search(out)
+    assert p, f"'mem' printed no 'pages: N total, N free' line:\n{out}"
+    return int(p["free"])
+
+
+def test_ktest_mm_leaves_user_processes_alone(m):
+    """Regression for "ktest mm in the shell corrupts every running user
+    process": its scratch mapping sat at the user-space base, in a page
+    table every address space shares, and replaced the processes' own.
+    With `spin` running in the background, `ktest mm` passes, spin keeps
+    running (no page fault), and killing it gives every page back."""
+    sh = _shell(m)
+    free = _free_pages(sh)
+    out = kstats.command(sh, "run spin &")
+    bg = _BACKGROUND.search(out)
+    assert bg, f"'run spin &' did not start it in the background:\n{out}"
+    res = kstats.command(sh, "ktest mm", timeout=120)
+    assert re.search(r"^# ktest: \d+ passed, 0 failed", res, re.MULTILINE), res
+    assert "[spin (pid" not in res, \
+        f"the user process was hurt by 'ktest mm':\n{res}"
+    ps = kstats.command(sh, "ps")
+    assert re.search(rf"^\s*{bg['pid']}\s+{bg['tid']}\s+spin\b", ps, re.MULTILINE), \
+        f"spin is gone after 'ktest mm':\n{ps}"
+    kstats.command(sh, f"kill {bg['tid']}", timeout=RUN_TIMEOUT)
+    kstats.poll(lambda: None if re.search(r"\bspin\b", kstats.command(sh, "ps")) else True,
+                timeout=10, describe="spin to end after kill")
+    kstats.poll(lambda: True if _free_pages(sh) == free else None, timeout=10,
+                describe=f"free pages back at {free}")
