@@ -27,7 +27,10 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/preempt.h"
 #include "lib/args.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -69,6 +72,133 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
+void ktest_expect_report(struct ktest *t, const char *file, int line,
+			 const char *text, int count)
+{
+	if (t->nexpect == KTEST_MAX_EXPECT) {
+		ktest_fail_msg(t, file, line,
+			       "more than %d report declarations",
+			       KTEST_MAX_EXPECT);
+		return;
+	}
+	t->expect[t->nexpect++] =
+		(struct ktest_expect){ text, count, 0, file, line };
+}
+
+/* ---- strict checks ------------------------------------------------------ */
+
+/* The state a case must leave as it found it. */
+struct ktest_state {
+	unsigned int preempt_count;
+	bool irqs_off;
+};
+
+static struct ktest_state ktest_state_now(void)
+{
+	return (struct ktest_state){ preempt_count(), irqs_disabled() };
+}
+
+/* Give one report line to the first declaration that names it. */
+static void match_report(struct ktest *t, unsigned long nr)
+{
+	char text[PRINTK_REPORT_TEXT];
+
+	if (!printk_report_text(nr, text, sizeof(text))) {
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"report #%lu no longer kept (more than %d in one case)",
+			nr, PRINTK_REPORTS_KEPT);
+		return;
+	}
+	for (int i = 0; i < t->nexpect; i++) {
+		if (strstr(text, t->expect[i].text)) {
+			t->expect[i].seen++;
+			return;
+		}
+	}
+	ktest_fail_msg(t, __FILE__, __LINE__, "undeclared report: '%s'", text);
+}
+
+static void check_reports(struct ktest *t)
+{
+	unsigned long end = printk_report_count();
+
+	for (unsigned long nr = t->first_report; nr != end; nr++)
+		match_report(t, nr);
+	for (int i = 0; i < t->nexpect; i++) {
+		const struct ktest_expect *e = &t->expect[i];
+
+		if (e->count == KTEST_SOME ? e->seen > 0 : e->seen == e->count)
+			continue;
+		ktest_fail_msg(
+			t, e->file, e->line,
+			"declared %s%d report(s) containing '%s', %d printed",
+			e->count == KTEST_SOME ? "at least " : "",
+			e->count == KTEST_SOME ? 1 : e->count, e->text,
+			e->seen);
+	}
+}
+
+/* "1 spinlock held, bottom halves disabled, ..." for a preempt count
+ * difference. */
+static void describe_count(unsigned int was, unsigned int now, char *buf,
+			   size_t size)
+{
+	static const struct {
+		unsigned int mask, shift;
+		const char *what;
+	} parts[] = {
+		{ SPINLOCK_MASK, SPINLOCK_SHIFT, "spinlocks held" },
+		{ SOFTIRQ_MASK, SOFTIRQ_SHIFT + 1, "bottom-half disables" },
+		{ HARDIRQ_MASK, HARDIRQ_SHIFT, "hard-IRQ levels" },
+		{ PREEMPT_MASK, PREEMPT_SHIFT, "preempt disables" },
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
+		int a = (was & parts[i].mask) >> parts[i].shift;
+		int b = (now & parts[i].mask) >> parts[i].shift;
+
+		if (parts[i].mask == PREEMPT_MASK) { /* net of the spinlocks' */
+			a -= (was & SPINLOCK_MASK) >> SPINLOCK_SHIFT;
+			b -= (now & SPINLOCK_MASK) >> SPINLOCK_SHIFT;
+		}
+		if (a != b && len < size)
+			len += snprintf(buf + len, size - len, "%s%+d %s",
+					len ? ", " : "", b - a, parts[i].what);
+	}
+}
+
+/* The case must leave the CPU as it found it; if not, say how and put
+ * it back. */
+static void check_state(struct ktest *t, struct ktest_state before)
+{
+	struct ktest_state after = ktest_state_now();
+	char what[160];
+
+	if (after.preempt_count != before.preempt_count) {
+		describe_count(before.preempt_count, after.preempt_count, what,
+			       sizeof(what));
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"returned with preempt count 0x%x, began with 0x%x (%s); restored",
+			after.preempt_count, before.preempt_count, what);
+		this_cpu()->preempt_count = before.preempt_count;
+	}
+	if (after.irqs_off != before.irqs_off) {
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"returned with IRQs %s, began with them %s; restored",
+			after.irqs_off ? "off" : "on",
+			before.irqs_off ? "off" : "on");
+		if (before.irqs_off)
+			local_irq_disable();
+		else
+			local_irq_enable();
+	}
+}
+
 static int count_cases(const struct ktest_suite *s)
 {
 	int n = 0;
@@ -81,12 +211,17 @@ static int count_cases(const struct ktest_suite *s)
 static void run_case(const struct ktest_case *c, int nr, bool init_failed,
 		     struct ktest_totals *tot)
 {
-	struct ktest t = { c->name, 0, false, NULL };
+	struct ktest t = { .name = c->name };
+	struct ktest_state before = ktest_state_now();
 
-	if (init_failed)
+	t.first_report = printk_report_count();
+	if (init_failed) {
 		ktest_fail_msg(&t, __FILE__, __LINE__, "suite init failed");
-	else
+	} else {
 		c->run(&t);
+		check_state(&t, before);
+		check_reports(&t);
+	}
 
 	if (t.failures) {
 		console_printf("    not ok %d %s\n", nr, c->name);

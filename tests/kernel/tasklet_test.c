@@ -195,6 +195,7 @@ static void sleeping_in_tasklet_is_reported(struct ktest *t)
 	struct tasklet tl;
 	unsigned long bugs = might_sleep_bugs;
 
+	KTEST_EXPECT_REPORT(t, "BUG: sleeping function called");
 	reset();
 	tasklet_init(&tl, sleepy_fn, "sleepy");
 	local_bh_disable();
