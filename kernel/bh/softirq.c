@@ -143,7 +143,7 @@ static unsigned long *stop_reason(struct softirq_cpu *sc, unsigned int pass,
 {
 	if (pass >= softirq_max_restart)
 		return &sc->loop.budget_passes;
-	if (rdtsc() >= deadline)
+	if (softirq_max_time_us && rdtsc() >= deadline)
 		return &sc->loop.budget_time;
 	if (this_cpu()->need_resched)
 		return &sc->loop.budget_resched;

@@ -118,6 +118,6 @@ void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void);
 
 /* Tunables for tests and experiments (restored by the tests). */
 extern unsigned int softirq_max_restart;
-extern unsigned int softirq_max_time_us;
+extern unsigned int softirq_max_time_us; /* 0: no time budget */
 
 #endif
