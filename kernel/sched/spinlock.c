@@ -32,7 +32,7 @@ static void spin_bug_recursion(struct spinlock *l, unsigned long pc)
 	printk(KERN_ERR "BUG: spinlock recursion on %s\n",
 	       l->name ? l->name : "(unnamed)");
 	printk(KERN_ERR
-	       "lock 0x%08lx held by CPU %u, taken at %s; taken again on the same CPU at %s (not taken: the caller goes on without it)\n",
+	       "lock 0x%08lx held by CPU %u, taken at %s; taken again on the same CPU at %s (the caller goes on as if it had it)\n",
 	       (unsigned long)l, l->owner->id, pc_name(l->owner_pc, first, 64),
 	       pc_name(pc, again, 64));
 	dump_stack();

@@ -15,11 +15,14 @@
  *    took it (the instruction inside the function that inlined spin_lock).
  *    Taking a lock this CPU already holds would spin for ever; instead it
  *    prints "BUG: spinlock recursion on NAME" with both places and a
- *    backtrace, and returns WITHOUT taking the lock and with the preempt
- *    count as it was before the call. The caller is broken either way;
- *    this keeps the kernel (and the test that provokes it) alive: the
- *    inner lock/unlock pair must then be treated as one unlock too many,
- *    so a test that locks twice unlocks once.
+ *    backtrace, and returns as if it had taken the lock: the preempt
+ *    count says one more lock held, the lock word and owner_pc still
+ *    name the first owner. So the broken caller's code runs on unchanged
+ *    and every count stays balanced: its unlock frees the lock word, and
+ *    the first owner's unlock frees it again, harmlessly. What is lost is
+ *    the exclusion between the two unlocks (another CPU may enter the
+ *    section): the kernel goes on, the bug must still be fixed. A test
+ *    (or an interrupt handler) that locks twice unlocks twice.
  *  - Every CPU counts the spinlocks it holds (spinlocks_held(), bits
  *    24-31 of the preempt count, see preempt.h): a ktest case must return
  *    holding none, and might_sleep names them.
@@ -27,8 +30,8 @@
  *    count): for code that manages the count itself.
  *
  * The owner checks cost nothing on the fast path: the lock word is
- * claimed with one compare-and-exchange of NULL -> this CPU, and only a failed
- * claim (the slow path, out of line) looks at who holds it.
+ * claimed with one compare-and-exchange of NULL -> this CPU, and only a
+ * failed claim (the slow path, out of line) looks at who holds it.
  *
  * Context: any; does not sleep.
  */
@@ -71,7 +74,8 @@ static inline void spin_lock_init(struct spinlock *l, const char *name)
 #define SPIN_HELD	   (PREEMPT_OFFSET + SPINLOCK_OFFSET)
 
 /* Out of line (kernel/sched/spinlock.c): the lock was not free. Spins
- * until it is and returns true, or reports recursion and returns false. */
+ * until it is and returns true (now ours), or reports recursion and
+ * returns false (still the first owner's). */
 bool spin_lock_contended(struct spinlock *l);
 extern unsigned long spinlock_recursions; /* reports so far */
 
@@ -85,14 +89,13 @@ static inline bool arch_spin_trylock(struct spinlock *l)
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-/* Claim the lock word; false only on recursion (reported). */
-static inline bool arch_spin_lock(struct spinlock *l)
+/* Claim the lock word (on recursion: reported, left to its owner). */
+static inline void arch_spin_lock(struct spinlock *l)
 {
 	if (__builtin_expect(!arch_spin_trylock(l), 0) &&
 	    !spin_lock_contended(l))
-		return false;
+		return;
 	SPIN_SET_PC(l->owner_pc);
-	return true;
 }
 
 static inline void arch_spin_unlock(struct spinlock *l)
@@ -103,9 +106,7 @@ static inline void arch_spin_unlock(struct spinlock *l)
 static inline void spin_lock(struct spinlock *l)
 {
 	preempt_count_add(SPIN_HELD);
-	/* On recursion (reported): leave the count as before the call. */
-	if (!arch_spin_lock(l))
-		preempt_count_sub(SPIN_HELD);
+	arch_spin_lock(l);
 }
 
 /* Leaving the last atomic section is a preemption point. */

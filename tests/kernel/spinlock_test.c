@@ -3,8 +3,8 @@
  *
  * Taking a lock this CPU already holds used to spin for ever, silently.
  * Now it prints "BUG: spinlock recursion on NAME" naming both places and
- * returns without the lock (and with the preempt count as before the
- * call), so these cases take a lock twice and unlock it once.
+ * returns as if it had the lock (spinlock.h): the code goes on unchanged,
+ * two locks and two unlocks, and every count stays balanced.
  */
 #include "kernel/arch/cpu.h"
 #include "kernel/backtrace.h"
@@ -32,53 +32,53 @@ static void owner_is_recorded(struct ktest *t)
 	EXPECT_EQ(t, spinlocks_held(), held);
 }
 
-/* Twice on one CPU: reported (not a hang), the second call returns
- * without the lock and leaves the count alone, one unlock frees it. */
+/* Twice on one CPU: reported, not a hang. The second call counts as a
+ * held lock but leaves the lock word and owner_pc to the first; the two
+ * unlocks free it and balance the count. */
 static void recursion_is_reported_not_a_hang(struct ktest *t)
 {
 	unsigned long bugs = spinlock_recursions;
-	unsigned int count;
+	unsigned int count = preempt_count();
+	unsigned long first_pc;
 
 	KTEST_EXPECT_REPORT(t, "BUG: spinlock recursion on test_lock");
 	spin_lock(&test_lock);
-	count = preempt_count();
+	first_pc = test_lock.owner_pc;
 	spin_lock(&test_lock); /* the bug, on purpose */
-	EXPECT_EQ(t, preempt_count(), count);
-	EXPECT_PTR_EQ(t, test_lock.owner, this_cpu()); /* still the first */
+	EXPECT_EQ(t, preempt_count(), count + 2 * SPIN_HELD);
+	EXPECT_PTR_EQ(t, test_lock.owner, this_cpu());
+	EXPECT_EQ(t, test_lock.owner_pc, first_pc);
+	spin_unlock(&test_lock);
+	EXPECT_PTR_EQ(t, test_lock.owner, NULL); /* the bug's price */
 	spin_unlock(&test_lock);
 	EXPECT_EQ(t, spinlock_recursions, bugs + 1);
-	EXPECT_PTR_EQ(t, test_lock.owner, NULL);
+	EXPECT_EQ(t, preempt_count(), count);
 }
 
-/* A handler that takes test_lock. After a reported recursion it did not
- * get the lock, so (the rule in spinlock.h) it must not unlock either:
- * that would free the lock its victim holds. */
 static void take_test_lock(void *arg)
 {
-	unsigned long bugs = spinlock_recursions;
 	unsigned long flags = spin_lock_irqsave(&test_lock);
-	bool recursed = spinlock_recursions != bugs;
 
-	*(bool *)arg = recursed;
-	if (recursed)
-		local_irq_restore(flags);
-	else
-		spin_unlock_irqrestore(&test_lock, flags);
+	*(bool *)arg = true;
+	spin_unlock_irqrestore(&test_lock, flags);
 }
 
 /* The classic: a plain spin_lock holder interrupted by a handler that
- * takes the same lock (why such data needs spin_lock_irqsave). */
+ * takes the same lock (why such data needs spin_lock_irqsave). The
+ * handler runs to its end instead of spinning for ever. */
 static void recursion_from_interrupt_is_reported(struct ktest *t)
 {
-	bool recursed = false;
+	unsigned int count = preempt_count();
+	bool ran = false;
 
 	KTEST_EXPECT_REPORT(t, "BUG: spinlock recursion on test_lock");
 	spin_lock(&test_lock);
-	irq_offload(take_test_lock, &recursed);
-	EXPECT_PTR_EQ(t, test_lock.owner, this_cpu()); /* still ours */
+	irq_offload(take_test_lock, &ran);
+	EXPECT_TRUE(t, ran);
+	EXPECT_EQ(t, preempt_count(), count + SPIN_HELD);
 	spin_unlock(&test_lock);
-	EXPECT_TRUE(t, recursed);
 	EXPECT_PTR_EQ(t, test_lock.owner, NULL);
+	EXPECT_EQ(t, preempt_count(), count);
 }
 
 KTEST_SUITE(spinlock, KTEST_CASE(owner_is_recorded),
