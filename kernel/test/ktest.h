@@ -46,6 +46,12 @@
  *    count) or IRQs still off. ktest names what is wrong and restores
  *    the state the case began with, so the next case is not poisoned.
  *
+ * Timing: wait for events (a completion, KTEST_WAIT_FOR) with a timeout,
+ * never for a fixed time, and do not bound how long something took by
+ * the wall clock: a loaded host stretches it. A check of a clock's rate
+ * is strict only when booted with ktest_exact_clock (QEMU -icount, the
+ * ktest-icount boot of tests/run_tests.py).
+ *
  * Context: cases run in task context with IRQs on, one at a time.
  */
 #ifndef KERNEL_TEST_KTEST_H
