@@ -24,10 +24,10 @@
 #include <stddef.h>
 
 #include "drivers/misc/qemu_exit.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/arch/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
@@ -139,35 +139,38 @@ static void check_reports(struct ktest *t)
 	}
 }
 
-/* "1 spinlock held, bottom halves disabled, ..." for a preempt count
- * difference. */
+/* How much one 8-bit field of the preempt count changed (it may have
+ * wrapped: an unlock too many takes 0 to 0xff). */
+static int field_change(unsigned int was, unsigned int now, unsigned int mask,
+			unsigned int shift)
+{
+	return (signed char)(((now & mask) - (was & mask)) >> shift);
+}
+
+/* "+1 spinlocks held, -1 bottom-half disables" for a preempt count that
+ * changed from was to now. */
 static void describe_count(unsigned int was, unsigned int now, char *buf,
 			   size_t size)
 {
-	static const struct {
-		unsigned int mask, shift;
-		const char *what;
-	} parts[] = {
-		{ SPINLOCK_MASK, SPINLOCK_SHIFT, "spinlocks held" },
-		{ SOFTIRQ_MASK, SOFTIRQ_SHIFT + 1, "bottom-half disables" },
-		{ HARDIRQ_MASK, HARDIRQ_SHIFT, "hard-IRQ levels" },
-		{ PREEMPT_MASK, PREEMPT_SHIFT, "preempt disables" },
+	int spin = field_change(was, now, SPINLOCK_MASK, SPINLOCK_SHIFT);
+	int change[4] = {
+		spin,
+		field_change(was, now, SOFTIRQ_MASK, SOFTIRQ_SHIFT + 1),
+		field_change(was, now, HARDIRQ_MASK, HARDIRQ_SHIFT),
+		/* each spinlock also counts one preempt disable */
+		field_change(was, now, PREEMPT_MASK, PREEMPT_SHIFT) - spin,
 	};
+	static const char *const what[4] = { "spinlocks held",
+					     "bottom-half disables",
+					     "hard-IRQ levels",
+					     "preempt disables" };
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
-		int a = (was & parts[i].mask) >> parts[i].shift;
-		int b = (now & parts[i].mask) >> parts[i].shift;
-
-		if (parts[i].mask == PREEMPT_MASK) { /* net of the spinlocks' */
-			a -= (was & SPINLOCK_MASK) >> SPINLOCK_SHIFT;
-			b -= (now & SPINLOCK_MASK) >> SPINLOCK_SHIFT;
-		}
-		if (a != b && len < size)
+	for (int i = 0; i < 4; i++)
+		if (change[i] && len < size)
 			len += snprintf(buf + len, size - len, "%s%+d %s",
-					len ? ", " : "", b - a, parts[i].what);
-	}
+					len ? ", " : "", change[i], what[i]);
 }
 
 /* The case must leave the CPU as it found it; if not, say how and put
