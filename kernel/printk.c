@@ -23,6 +23,46 @@ static struct klog kernel_log = {
 static DEFINE_SPINLOCK(printk_lock);
 static bool at_line_start = true; /* the next byte begins a new line */
 
+/* The last PRINTK_REPORTS_KEPT report lines, by number modulo that. */
+static char report_text[PRINTK_REPORTS_KEPT][PRINTK_REPORT_TEXT];
+static unsigned long report_count;
+
+static const char *const report_markers[] = {
+	"BUG:",
+	"WARNING:",
+	"Oops:",
+	"Kernel panic",
+};
+
+/* Does this line (n bytes, not NUL-terminated) say the kernel is
+ * broken? */
+static bool is_report(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(report_markers) / sizeof(*report_markers);
+	     i++) {
+		size_t len = strlen(report_markers[i]);
+
+		for (size_t at = 0; at + len <= n; at++)
+			if (!memcmp(s + at, report_markers[i], len))
+				return true;
+	}
+	return false;
+}
+
+/* Keep a report line for ktest (kernel/test/ktest.c), newline dropped. */
+static void note_report(const char *s, size_t n)
+{
+	char *slot = report_text[report_count % PRINTK_REPORTS_KEPT];
+
+	if (n && s[n - 1] == '\n')
+		n--;
+	if (n >= PRINTK_REPORT_TEXT)
+		n = PRINTK_REPORT_TEXT - 1;
+	memcpy(slot, s, n);
+	slot[n] = '\0';
+	report_count++;
+}
+
 /* Split off a KERN_<LEVEL> prefix, if any. */
 static const char *printk_level(const char *s, int *level)
 {
@@ -57,6 +97,8 @@ static void printk_lines(const char *text, bool to_console)
 					 (unsigned long)(us / 1000000),
 					 (unsigned long)(us % 1000000));
 			printk_emit(stamp, len, to_console);
+			if (is_report(text, n))
+				note_report(text, n);
 		}
 		printk_emit(text, n, to_console);
 		at_line_start = nl != NULL;
@@ -90,6 +132,23 @@ int printk(const char *fmt, ...)
 	n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+unsigned long printk_report_count(void)
+{
+	return __atomic_load_n(&report_count, __ATOMIC_RELAXED);
+}
+
+bool printk_report_text(unsigned long nr, char *buf, size_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+	bool kept =
+		nr < report_count && report_count - nr <= PRINTK_REPORTS_KEPT;
+
+	if (kept)
+		strlcpy(buf, report_text[nr % PRINTK_REPORTS_KEPT], size);
+	spin_unlock_irqrestore(&printk_lock, flags);
+	return kept;
 }
 
 unsigned long printk_log_dump(void (*out)(const char *s, size_t n))

@@ -7,6 +7,13 @@
  * Levels use Linux's convention: a message starts with KERN_ERR etc.
  * (a "\001" byte and a digit); no prefix means KERN_INFO.
  *
+ * Reports: a line that contains "BUG:", "WARNING:", "Oops:" or "Kernel
+ * panic" says the kernel found itself broken. printk numbers such lines
+ * from 0 and keeps the text of the last PRINTK_REPORTS_KEPT, so that
+ * ktest can fail a case that printed one it did not declare
+ * (kernel/test/ktest.h). Only the first piece of a line is looked at: a
+ * report is printed with its marker in one printk call.
+ *
  * Context: any, including hard-IRQ context; does not sleep. A line longer
  * than PRINTK_LINE_MAX is cut and marked "[...]".
  */
@@ -14,6 +21,7 @@
 #define KERNEL_PRINTK_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KERN_SOH		 "\001"
@@ -41,6 +49,15 @@ int vprintk(const char *fmt, va_list ap);
 #define pr_debug(fmt, ...)  printk(KERN_DEBUG fmt, ##__VA_ARGS__)
 
 extern int console_loglevel;
+
+#define PRINTK_REPORTS_KEPT 64
+#define PRINTK_REPORT_TEXT  120
+
+/* Report lines printed since boot. */
+unsigned long printk_report_count(void);
+/* Copy report number nr (0 = the first since boot) into buf; false if it
+ * was not printed yet or is no longer kept. */
+bool printk_report_text(unsigned long nr, char *buf, size_t size);
 
 /* Copy the log, oldest first, to out(); returns lines lost to overflow. */
 unsigned long printk_log_dump(void (*out)(const char *s, size_t n));

@@ -5,8 +5,9 @@
 
 With -icount shift=0,align=off,sleep=off the guest TSC advances by one per
 instruction, so every figure is an instruction count and repeats exactly.
-The kernel is booted twice; the two runs must agree. The table is printed
-and written to build/bench.txt.
+The kernel is booted twice; the two runs must agree, and neither may print
+a report line (BUG:, WARNING:, ...: tests/harness/reports.py). The table
+is printed and written to build/bench.txt.
 """
 import argparse
 import os
@@ -15,6 +16,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
+from harness import reports  # noqa: E402
 from harness.qemu import initrd_args  # noqa: E402
 
 QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
@@ -32,6 +35,9 @@ def run_once(elf, select):
     out = proc.stdout.decode("ascii", "replace").replace("\r", "")
     if proc.returncode != 1:      # qemu_exit(0) -> status 1
         sys.exit(f"bench: QEMU exited with status {proc.returncode}:\n{out[-3000:]}")
+    problems = reports.check(out)
+    if problems:
+        sys.exit("bench: " + "\n".join(problems) + f"\n{out[-3000:]}")
     rows = [LINE.match(l).groups() for l in out.splitlines() if LINE.match(l)]
     if not rows:
         sys.exit(f"bench: no BENCH lines in the output:\n{out[-3000:]}")

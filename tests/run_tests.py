@@ -60,6 +60,11 @@ KTEST_BOOTS = [
     # Forced threading: every ordinary handler in an irq/N-name thread
     # (irq_core switches forcing off for its fake-line cases).
     ("ktest-threadirqs", "ktest=all threadirqs", COM2_NULL),
+    # An exact clock (virtual time counts instructions, 16 ns each): timing
+    # checks need no allowance for a loaded host (the pit suite judges
+    # strictly under ktest_exact_clock).
+    ("ktest-icount", "ktest=pit,tasklet,softirq ktest_exact_clock",
+     ["-icount", "shift=4,align=off,sleep=off"] + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

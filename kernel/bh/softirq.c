@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "kernel/arch/cpu.h"
+#include "kernel/backtrace.h"
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
@@ -142,7 +143,7 @@ static unsigned long *stop_reason(struct softirq_cpu *sc, unsigned int pass,
 {
 	if (pass >= softirq_max_restart)
 		return &sc->loop.budget_passes;
-	if (rdtsc() >= deadline)
+	if (softirq_max_time_us && rdtsc() >= deadline)
 		return &sc->loop.budget_time;
 	if (this_cpu()->need_resched)
 		return &sc->loop.budget_resched;
@@ -221,16 +222,38 @@ void local_bh_disable(void)
 	preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
 }
 
+bool local_bh_enable_irqs_off_warned;
+
+/*
+ * With IRQs off the caller has a reason to keep them off until it says
+ * otherwise, and the run loop turns them on for each pass. So the softirqs
+ * stay pending: the next irq_exit (once IRQs are back on) or ksoftirqd runs
+ * them, as in Linux. Warn once: the caller should enable BHs first.
+ */
+static void local_bh_enable_irqs_off(void)
+{
+	if (!local_bh_enable_irqs_off_warned) {
+		local_bh_enable_irqs_off_warned = true;
+		printk(KERN_WARNING "WARNING: local_bh_enable with IRQs off\n");
+		dump_stack();
+	}
+	if (!in_interrupt() && this_cpu()->softirq_pending)
+		wakeup_ksoftirqd();
+}
+
 void local_bh_enable(void)
 {
 	if (in_hardirq())
 		pr_warn("softirq: local_bh_enable in hard IRQ context\n");
 	preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+	if (irqs_disabled()) {
+		local_bh_enable_irqs_off();
+		return;
+	}
 	if (!in_interrupt() && this_cpu()->softirq_pending)
 		do_softirq();
 	/* Leaving the section is a preemption point, as preempt_enable. */
-	if (this_cpu()->need_resched && preempt_count() == 0 &&
-	    !irqs_disabled())
+	if (this_cpu()->need_resched && preempt_count() == 0)
 		preempt_schedule();
 }
 

@@ -24,14 +24,18 @@
  *   - on return from an exception or system call (kernel/arch/trap.c:
  *     vectors 0-31 and 0x80) to code that had interrupts on and a zero
  *     preempt count;
- *   - local_bh_enable() when it ends the last BH-disabled section;
+ *   - local_bh_enable() when it ends the last BH-disabled section with
+ *     IRQs on. Called with IRQs off it leaves them off and the softirqs
+ *     pending (for the next irq_exit or ksoftirqd), and prints
+ *     "WARNING: local_bh_enable with IRQs off" with a backtrace, once;
  *   - ksoftirqd/N, the per-CPU thread that takes over when the run loop
  *     spends its budget (MAX_SOFTIRQ_RESTART passes, MAX_SOFTIRQ_TIME_US)
  *     and that raise_softirq() wakes when called from task context.
  *
  * Context: open_softirq at boot; raise_softirq and raise_softirq_irqoff
  * from any context (the _irqoff one with IRQs off); local_bh_disable /
- * local_bh_enable from task or softirq context, never hard IRQ. Actions
+ * local_bh_enable from task or softirq context with IRQs on (see above for
+ * IRQs off), never hard IRQ. Actions
  * run in softirq context: they must not sleep.
  */
 #ifndef KERNEL_BH_SOFTIRQ_H
@@ -93,6 +97,7 @@ static inline uint32_t local_softirq_pending(void)
 
 void local_bh_disable(void);
 void local_bh_enable(void);
+extern bool local_bh_enable_irqs_off_warned; /* the warning was printed */
 
 /* Run pending softirqs now if the context allows it. Context: any. */
 void do_softirq(void);
@@ -113,6 +118,6 @@ void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void);
 
 /* Tunables for tests and experiments (restored by the tests). */
 extern unsigned int softirq_max_restart;
-extern unsigned int softirq_max_time_us;
+extern unsigned int softirq_max_time_us; /* 0: no time budget */
 
 #endif

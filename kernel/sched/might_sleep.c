@@ -22,10 +22,11 @@ int __might_sleep(const char *file, int line)
 	       "BUG: sleeping function called from invalid context at %s:%d\n",
 	       file, line);
 	printk(KERN_ERR
-	       "in_atomic(): %d, irqs_disabled(): %d, preempt_count: 0x%x (hardirq %u, softirq %u, preempt %u), name: %s\n",
+	       "in_atomic(): %d, irqs_disabled(): %d, preempt_count: 0x%x (hardirq %u, softirq %u, preempt %u, spinlocks %u), name: %s\n",
 	       count != 0, irqs_off, count,
 	       (count & HARDIRQ_MASK) >> HARDIRQ_SHIFT,
 	       (count & SOFTIRQ_MASK) >> SOFTIRQ_SHIFT, count & PREEMPT_MASK,
+	       (count & SPINLOCK_MASK) >> SPINLOCK_SHIFT,
 	       cur ? cur->name : "(boot)");
 	dump_stack();
 	return -1;

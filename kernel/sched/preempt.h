@@ -6,6 +6,8 @@
  *   bits  0-7   preemption disabled (preempt_disable nesting)
  *   bits  8-15  softirq: +1 while serving a softirq, +2 per local_bh_disable
  *   bits 16-23  hard IRQ nesting (irq_enter / irq_exit)
+ *   bits 24-31  spinlocks held (spin_lock adds this and one preempt
+ *               disable in a single add: counting them costs nothing)
  *
  * Softirq serving adds SOFTIRQ_OFFSET (an odd amount) while
  * local_bh_disable adds SOFTIRQ_DISABLE_OFFSET (an even amount), so
@@ -24,15 +26,18 @@
 #define PREEMPT_SHIFT	       0
 #define SOFTIRQ_SHIFT	       8
 #define HARDIRQ_SHIFT	       16
+#define SPINLOCK_SHIFT	       24
 
 #define PREEMPT_OFFSET	       (1u << PREEMPT_SHIFT)
 #define SOFTIRQ_OFFSET	       (1u << SOFTIRQ_SHIFT)
 #define SOFTIRQ_DISABLE_OFFSET (2 * SOFTIRQ_OFFSET)
 #define HARDIRQ_OFFSET	       (1u << HARDIRQ_SHIFT)
+#define SPINLOCK_OFFSET	       (1u << SPINLOCK_SHIFT)
 
 #define PREEMPT_MASK	       (0xffu << PREEMPT_SHIFT)
 #define SOFTIRQ_MASK	       (0xffu << SOFTIRQ_SHIFT)
 #define HARDIRQ_MASK	       (0xffu << HARDIRQ_SHIFT)
+#define SPINLOCK_MASK	       (0xffu << SPINLOCK_SHIFT)
 
 static inline unsigned int preempt_count(void)
 {
@@ -59,6 +64,12 @@ static inline unsigned int hardirq_count(void)
 static inline unsigned int softirq_count(void)
 {
 	return preempt_count() & SOFTIRQ_MASK;
+}
+
+/* Spinlocks this CPU holds (each also counts one preempt disable). */
+static inline unsigned int spinlocks_held(void)
+{
+	return (preempt_count() & SPINLOCK_MASK) >> SPINLOCK_SHIFT;
 }
 
 static inline bool in_hardirq(void)

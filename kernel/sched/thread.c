@@ -447,8 +447,7 @@ void kthread_exit(int code)
 	list_del(&t->all_node);
 	if (t->stopper)
 		wake_locked(t->stopper);
-	arch_spin_unlock(&sched_lock);
-	preempt_enable_no_resched();
+	spin_unlock_no_resched(&sched_lock);
 	schedule();
 	panic("dead thread %s was scheduled again", t->name);
 }

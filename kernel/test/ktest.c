@@ -24,10 +24,13 @@
 #include <stddef.h>
 
 #include "drivers/misc/qemu_exit.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/preempt.h"
 #include "lib/args.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -69,6 +72,136 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
+void ktest_expect_report(struct ktest *t, const char *file, int line,
+			 const char *text, int count)
+{
+	if (t->nexpect == KTEST_MAX_EXPECT) {
+		ktest_fail_msg(t, file, line,
+			       "more than %d report declarations",
+			       KTEST_MAX_EXPECT);
+		return;
+	}
+	t->expect[t->nexpect++] =
+		(struct ktest_expect){ text, count, 0, file, line };
+}
+
+/* ---- strict checks ------------------------------------------------------ */
+
+/* The state a case must leave as it found it. */
+struct ktest_state {
+	unsigned int preempt_count;
+	bool irqs_off;
+};
+
+static struct ktest_state ktest_state_now(void)
+{
+	return (struct ktest_state){ preempt_count(), irqs_disabled() };
+}
+
+/* Give one report line to the first declaration that names it. */
+static void match_report(struct ktest *t, unsigned long nr)
+{
+	char text[PRINTK_REPORT_TEXT];
+
+	if (!printk_report_text(nr, text, sizeof(text))) {
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"report #%lu no longer kept (more than %d in one case)",
+			nr, PRINTK_REPORTS_KEPT);
+		return;
+	}
+	for (int i = 0; i < t->nexpect; i++) {
+		if (strstr(text, t->expect[i].text)) {
+			t->expect[i].seen++;
+			return;
+		}
+	}
+	ktest_fail_msg(t, __FILE__, __LINE__, "undeclared report: '%s'", text);
+}
+
+static void check_reports(struct ktest *t)
+{
+	unsigned long end = printk_report_count();
+
+	for (unsigned long nr = t->first_report; nr != end; nr++)
+		match_report(t, nr);
+	for (int i = 0; i < t->nexpect; i++) {
+		const struct ktest_expect *e = &t->expect[i];
+
+		if (e->count == KTEST_SOME ? e->seen > 0 : e->seen == e->count)
+			continue;
+		ktest_fail_msg(
+			t, e->file, e->line,
+			"declared %s%d report(s) containing '%s', %d printed",
+			e->count == KTEST_SOME ? "at least " : "",
+			e->count == KTEST_SOME ? 1 : e->count, e->text,
+			e->seen);
+	}
+}
+
+/* How much one 8-bit field of the preempt count changed (it may have
+ * wrapped: an unlock too many takes 0 to 0xff). */
+static int field_change(unsigned int was, unsigned int now, unsigned int mask,
+			unsigned int shift)
+{
+	return (signed char)(((now & mask) - (was & mask)) >> shift);
+}
+
+/* "+1 spinlocks held, -1 bottom-half disables" for a preempt count that
+ * changed from was to now. */
+static void describe_count(unsigned int was, unsigned int now, char *buf,
+			   size_t size)
+{
+	int spin = field_change(was, now, SPINLOCK_MASK, SPINLOCK_SHIFT);
+	int change[4] = {
+		spin,
+		field_change(was, now, SOFTIRQ_MASK, SOFTIRQ_SHIFT + 1),
+		field_change(was, now, HARDIRQ_MASK, HARDIRQ_SHIFT),
+		/* each spinlock also counts one preempt disable */
+		field_change(was, now, PREEMPT_MASK, PREEMPT_SHIFT) - spin,
+	};
+	static const char *const what[4] = { "spinlocks held",
+					     "bottom-half disables",
+					     "hard-IRQ levels",
+					     "preempt disables" };
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 4; i++)
+		if (change[i] && len < size)
+			len += snprintf(buf + len, size - len, "%s%+d %s",
+					len ? ", " : "", change[i], what[i]);
+}
+
+/* The case must leave the CPU as it found it; if not, say how and put
+ * it back. */
+static void check_state(struct ktest *t, struct ktest_state before)
+{
+	struct ktest_state after = ktest_state_now();
+	char what[160];
+
+	if (after.preempt_count != before.preempt_count) {
+		describe_count(before.preempt_count, after.preempt_count, what,
+			       sizeof(what));
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"returned with preempt count 0x%x, began with 0x%x (%s); restored",
+			after.preempt_count, before.preempt_count, what);
+		this_cpu()->preempt_count = before.preempt_count;
+	}
+	if (after.irqs_off != before.irqs_off) {
+		ktest_fail_msg(
+			t, __FILE__, __LINE__,
+			"returned with IRQs %s, began with them %s; restored",
+			after.irqs_off ? "off" : "on",
+			before.irqs_off ? "off" : "on");
+		if (before.irqs_off)
+			local_irq_disable();
+		else
+			local_irq_enable();
+	}
+}
+
 static int count_cases(const struct ktest_suite *s)
 {
 	int n = 0;
@@ -81,12 +214,17 @@ static int count_cases(const struct ktest_suite *s)
 static void run_case(const struct ktest_case *c, int nr, bool init_failed,
 		     struct ktest_totals *tot)
 {
-	struct ktest t = { c->name, 0, false, NULL };
+	struct ktest t = { .name = c->name };
+	struct ktest_state before = ktest_state_now();
 
-	if (init_failed)
+	t.first_report = printk_report_count();
+	if (init_failed) {
 		ktest_fail_msg(&t, __FILE__, __LINE__, "suite init failed");
-	else
+	} else {
 		c->run(&t);
+		check_state(&t, before);
+		check_reports(&t);
+	}
 
 	if (t.failures) {
 		console_printf("    not ok %d %s\n", nr, c->name);

@@ -24,6 +24,34 @@
  * line, even if every case passed, and adds one failure to the totals.
  * So a test frees what it allocates - or its suite's exit does.
  *
+ * Strict cases. A case also fails, with a diagnostic naming why, if
+ *  - it printed a report line ("BUG:", "WARNING:", "Oops:", "Kernel
+ *    panic": see printk.h) that it did not declare. A case that provokes
+ *    reports on purpose declares each kind, before or after provoking it:
+ *
+ *	KTEST_EXPECT_REPORT(t, "BUG: sleeping function");	// exactly one
+ *	KTEST_EXPECT_REPORTS(t, "WARNING: at kernel/mm", 3);	// exactly 3
+ *	KTEST_EXPECT_REPORTS(t, "Oops:", KTEST_SOME);		// one or more
+ *
+ *    Every report printed while the case ran (by any thread, on any CPU)
+ *    goes to the first declaration whose text it contains; one that
+ *    matches none fails the case, and so does a declaration that did not
+ *    get its count: a declared report that is no longer printed fails
+ *    too, so declarations cannot rot. The harness checks the serial log
+ *    the same way (tests/harness/reports.py): a report outside any case
+ *    fails the boot.
+ *  - it returns with the kernel in a state other than the one it began
+ *    in: a different preempt count (a spinlock still held, bottom halves
+ *    still disabled, preemption still disabled, an unbalanced hard-IRQ
+ *    count) or IRQs still off. ktest names what is wrong and restores
+ *    the state the case began with, so the next case is not poisoned.
+ *
+ * Timing: wait for events (a completion, KTEST_WAIT_FOR) with a timeout,
+ * never for a fixed time, and do not bound how long something took by
+ * the wall clock: a loaded host stretches it. A check of a clock's rate
+ * is strict only when booted with ktest_exact_clock (QEMU -icount, the
+ * ktest-icount boot of tests/run_tests.py).
+ *
  * Context: cases run in task context with IRQs on, one at a time.
  */
 #ifndef KERNEL_TEST_KTEST_H
@@ -47,11 +75,26 @@
 		__ok;                                                   \
 	})
 
+#define KTEST_MAX_EXPECT 4
+#define KTEST_SOME	 (-1) /* a count for KTEST_EXPECT_REPORTS: >= 1 */
+
+struct ktest_expect {
+	const char *text; /* a substring of the report line */
+	int count;	  /* how many, or KTEST_SOME */
+	int seen;
+	const char *file;
+	int line;
+};
+
 struct ktest {
 	const char *name;
 	int failures;
 	bool skipped;
 	const char *skip_reason;
+	/* strict checks: the state the case began in */
+	unsigned long first_report; /* printk_report_count() at the start */
+	int nexpect;
+	struct ktest_expect expect[KTEST_MAX_EXPECT];
 };
 
 struct ktest_case {
@@ -87,6 +130,13 @@ void ktest_fail_values(struct ktest *t, const char *file, int line,
 void ktest_fail_msg(struct ktest *t, const char *file, int line,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ktest_skip(struct ktest *t, const char *reason);
+void ktest_expect_report(struct ktest *t, const char *file, int line,
+			 const char *text, int count);
+
+/* Declare report lines this case prints on purpose (see the top). */
+#define KTEST_EXPECT_REPORTS(t, text, count) \
+	ktest_expect_report(t, __FILE__, __LINE__, text, count)
+#define KTEST_EXPECT_REPORT(t, text) KTEST_EXPECT_REPORTS(t, text, 1)
 
 #define KTEST_CMP(t, op, a, b, on_fail)                                 \
 	do {                                                            \

@@ -18,7 +18,7 @@ import socket
 import subprocess
 import traceback
 
-from . import ktap
+from . import ktap, reports
 from .qemu import (EXIT_CRASH, EXIT_PANIC, EXIT_PASSED, EXIT_TESTS_FAILED,
                    FAIL_PATTERNS, Machine, MachineError, describe_exit, tail)
 from .results import FAIL, PASS, SKIP, TestResult, failed, passed
@@ -91,8 +91,10 @@ def ktest_boot(prefix, elf, append, extra_args=(), timeout=KTEST_TIMEOUT,
     """Boot `elf` with `append` (e.g. "ktest=all"), collect and judge its KTAP.
 
     Leaf cases become PREFIX/SUITE/CASE. The boot as a whole is the test
-    PREFIX/(boot): it fails on a timeout, crash or panic, or an exit status
-    that disagrees with the KTAP output.
+    PREFIX/(boot): it fails on a timeout, crash or panic, an exit status
+    that disagrees with the KTAP output, or a report line (BUG:, WARNING:,
+    ...) outside any case, where no case can have declared it (inside a
+    case, ktest itself judges it: harness/reports.py).
     """
     if not os.path.isfile(elf):
         return [failed(f"{prefix}/(boot)", f"{elf} not found: build the kernel first")]
@@ -119,6 +121,8 @@ def ktest_boot(prefix, elf, append, extra_args=(), timeout=KTEST_TIMEOUT,
         m = regex.search(output)
         if m and not any(m.group(0) in p for p in problems):
             problems.append(f"'{m.group(0)}' in the output")
+    for line in reports.outside_ktest_cases(output):
+        problems.append(f"report outside any test case (undeclared): {line.strip()!r}")
     if status is not None:
         if status == EXIT_PASSED and report.failed:
             problems.append("kernel exited with 'passed' (status 1) "
@@ -152,6 +156,10 @@ class Scenario:
         VARIANTS = [("apic", ""), ("noapic", "noapic")]
                             run every function once per boot variant (see
                             below); without VARIANTS each runs once
+        EXPECT_REPORTS = [(REGEX, COUNT), ...]
+                            the BUG:/WARNING:/Oops:/panic lines the run
+                            prints on purpose (harness/reports.py); any
+                            other such line on COM1 fails the test
     and defines either `run(m)` or several `test_*(m)` functions; each one
     gets a freshly booted Machine. One function can change the module's
     options with the decorator @boot_options(append="...", ...).
@@ -167,8 +175,9 @@ class Scenario:
     """
 
     def __init__(self, name, func, boot="elf", append="", qemu_args=(),
-                 serial_ports=1, monitor=False, variant=None):
+                 serial_ports=1, monitor=False, variant=None, expect_reports=()):
         self.name = name
+        self.expect_reports = list(expect_reports)
         self.func = func
         self.boot = boot
         self.append = append
@@ -189,9 +198,11 @@ def boot_options(**options):
         @boot_options(append="answer=42")
         def test_cmdline(m): ...
 
-    Keywords: boot, append, qemu_args, serial_ports, monitor.
+    Keywords: boot, append, qemu_args, serial_ports, monitor,
+    expect_reports.
     """
-    allowed = {"boot", "append", "qemu_args", "serial_ports", "monitor"}
+    allowed = {"boot", "append", "qemu_args", "serial_ports", "monitor",
+               "expect_reports"}
     unknown = set(options) - allowed
     if unknown:
         raise TypeError(f"unknown boot option(s) {sorted(unknown)}; use {sorted(allowed)}")
@@ -248,7 +259,8 @@ def load_scenarios(directory):
                        append=getattr(module, "APPEND", ""),
                        qemu_args=getattr(module, "QEMU_ARGS", []),
                        serial_ports=getattr(module, "SERIAL_PORTS", 1),
-                       monitor=getattr(module, "MONITOR", False))
+                       monitor=getattr(module, "MONITOR", False),
+                       expect_reports=getattr(module, "EXPECT_REPORTS", []))
         tests = [(n, f) for n, f in vars(module).items()
                  if n.startswith("test_") and inspect.isfunction(f)]
         for suffix, words in variants:
@@ -269,7 +281,9 @@ def machine_test(scenario, elf, iso, log_dir=None):
     """Boot a machine as `scenario` says and run its function on it.
 
     The test fails if the function raises (an assert, a Timeout), if any
-    port shows "Kernel panic", or if QEMU exited with a crash status.
+    port shows "Kernel panic", if COM1 shows a report line the scenario
+    did not declare (or lacks one it declared), or if QEMU exited with a
+    crash status.
     """
     image = iso if scenario.boot == "iso" else elf
     if not os.path.isfile(image):
@@ -296,6 +310,7 @@ def machine_test(scenario, elf, iso, log_dir=None):
             if details:
                 machine.note(details)
             machine.check_no_failure_output()
+            check_reports(machine, scenario.expect_reports)
             status = machine.exit_status
             # Powering off is fine (qemu_exit(0) gives status 1, and
             # a scenario may expect others); crashing or panicking is not.
@@ -308,6 +323,13 @@ def machine_test(scenario, elf, iso, log_dir=None):
     except Exception:
         return [failed(scenario.name, traceback.format_exc() + machine.report("output:"))]
     return [TestResult(scenario.name, PASS, details or "")]
+
+
+def check_reports(machine, declared=()):
+    """Raise MachineError if COM1's report lines do not match `declared`."""
+    problems = reports.check(machine.output, declared)
+    if problems:
+        raise MachineError(machine.report("\n".join(problems)))
 
 
 def iso_uptime(m):
@@ -346,6 +368,7 @@ def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
             try:
                 proc = subprocess.run(cmd, capture_output=True, timeout=timeout,
                                       cwd=repo_root)
+                serial = machine.output
                 out = (proc.stdout + proc.stderr).decode("latin-1")
             except subprocess.TimeoutExpired as e:
                 out = ((e.stdout or b"") + (e.stderr or b"")).decode("latin-1")
@@ -357,7 +380,7 @@ def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
         with open(os.path.join(log_dir, name.replace("/", "_") + ".gdb.log"), "w") as f:
             f.write(out)
 
-    problems = []
+    problems = reports.check(serial)
     if not re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?kmain\b", out, re.MULTILINE):
         problems.append("the backtrace at 'break kmain' does not show kmain in frame #0")
     # Only look for the banner after GDB stopped in shell_main.

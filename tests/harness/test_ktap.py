@@ -7,7 +7,7 @@ Run from the repository root:
 import textwrap
 import unittest
 
-from harness import ktap
+from harness import ktap, reports
 
 # The example from the kernel/harness contract, preceded by a boot log.
 NESTED = """\
@@ -174,6 +174,74 @@ class MalformedOutput(unittest.TestCase):
                 "    1..2\n    ok 1 a\nnot ok 1 s\n")
         report = ktap.parse(text)
         self.assertEqual([p.name for p in report.errors], ["s/(missing #2)"])
+
+
+SCENARIO_LOG = """\
+[    0.100000] Interlude booting
+[    1.000000] WARNING: local_bh_enable with IRQs off
+    # a diagnostic quoting 'WARNING: x' is not a report
+[    2.000000] Oops: #0 divide error in thread 'spin' (tid 9): thread killed
+"""
+
+
+class Reports(unittest.TestCase):
+    """The report checker (harness/reports.py) on canned serial logs."""
+
+    def test_undeclared_warning_fails(self):
+        problems = reports.check(SCENARIO_LOG, [(r"Oops: ", 1)])
+        self.assertEqual(len(problems), 1)
+        self.assertIn("undeclared report", problems[0])
+        self.assertIn("WARNING: local_bh_enable", problems[0])
+
+    def test_declared_reports_pass(self):
+        self.assertEqual(reports.check(SCENARIO_LOG, [
+            (r"WARNING: local_bh_enable with IRQs off", 1),
+            (r"Oops: .* in thread 'spin'", reports.SOME)]), [])
+
+    def test_declared_but_missing_fails(self):
+        problems = reports.check(SCENARIO_LOG, [
+            (r"WARNING: local_bh_enable", 1), (r"Oops:", 1),
+            (r"BUG: spinlock recursion", reports.SOME)])
+        self.assertEqual(len(problems), 1)
+        self.assertIn("'BUG: spinlock recursion', 0 printed", problems[0])
+
+    def test_count_must_match(self):
+        problems = reports.check(SCENARIO_LOG, [(r"WARNING:|Oops:", 1)])
+        self.assertEqual(problems, ["declared 1 report(s) matching "
+                                    "'WARNING:|Oops:', 2 printed"])
+
+    def test_clean_log_passes_and_panic_is_a_report(self):
+        self.assertEqual(reports.check("[    0.1] Interlude booting\n"), [])
+        self.assertEqual(len(reports.check("[    0.2] Kernel panic - not syncing: x\n")), 1)
+        self.assertEqual(len(reports.check("panic: out of memory\n")), 1)
+        self.assertEqual(reports.check("[    0.3] panic=exit accepted\n"), [])
+
+    def test_bad_count_is_an_error(self):
+        with self.assertRaises(TypeError):
+            reports.check("", [(r"x", "many")])
+
+    def test_ktest_reports_inside_cases_are_the_kernels(self):
+        text = textwrap.dedent("""\
+            [    0.1] WARNING: at boot
+            KTAP version 1
+            1..1
+            [    0.2] BUG: in suite init
+                KTAP version 1
+                # Subtest: s
+                1..2
+            [    0.3] WARNING: in case a
+                ok 1 a
+            [    0.4] Oops: in case b
+                # b: failed at x.c:1: undeclared report: 'Oops: in case b'
+                not ok 2 b
+            [    0.5] WARNING: in suite exit
+            # s: pass:1 fail:1 skip:0 total:2
+            not ok 1 s
+            [    0.6] BUG: after the last suite
+            """)
+        outside = [line.split("] ")[1] for line in reports.outside_ktest_cases(text)]
+        self.assertEqual(outside, ["WARNING: at boot", "BUG: in suite init",
+                                   "WARNING: in suite exit", "BUG: after the last suite"])
 
 
 if __name__ == "__main__":

@@ -48,6 +48,10 @@ static void page_bad_free_warns(struct ktest *t)
 	unsigned long w0;
 	struct page_stats s0, s1;
 
+	/* a double free, a reserved page, an address that is no page */
+	KTEST_EXPECT_REPORT(t, "WARNING: at kernel/mm/page.c:254");
+	KTEST_EXPECT_REPORT(t, "WARNING: at kernel/mm/page.c:249");
+	KTEST_EXPECT_REPORT(t, "WARNING: at kernel/mm/page.c:244");
 	ASSERT_TRUE(t, p != NULL);
 	page_free(p);
 	s0 = page_stats();
@@ -147,6 +151,7 @@ static void kfree_bad_pointer_warns(struct ktest *t)
 	struct kmalloc_stats s0;
 	unsigned long w0;
 
+	KTEST_EXPECT_REPORTS(t, "WARNING: at kernel/mm/kmalloc.c", 4);
 	ASSERT_TRUE(t, small && large);
 	kfree(small);
 	kfree(large);
@@ -300,6 +305,7 @@ static void kstack_guard_page(struct ktest *t)
 	unsigned n0 = kstack_count();
 	struct trap_catch tc;
 
+	KTEST_EXPECT_REPORT(t, "BUG: stack overflow: guard page hit");
 	ASSERT_EQ(t, kstack_alloc(&ks, KSTACK_PAGES_DEFAULT), 0);
 	EXPECT_EQ(t, ks.top - ks.base, KSTACK_PAGES_DEFAULT * PAGE_SIZE);
 	EXPECT_EQ(t, kstack_count(), n0 + 1);
@@ -414,6 +420,7 @@ static void stack_overflow_double_fault(struct ktest *t)
 	unsigned long flags;
 	uint32_t off;
 
+	KTEST_EXPECT_REPORT(t, "BUG: stack overflow: guard page hit");
 	ASSERT_EQ(t, kstack_alloc(&ks, 1), 0);
 	hook_calls = 0;
 	depth = 0;

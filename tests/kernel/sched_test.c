@@ -323,6 +323,7 @@ static void might_sleep_in_hardirq_reports(struct ktest *t)
 {
 	unsigned long bugs = might_sleep_bugs;
 
+	KTEST_EXPECT_REPORT(t, "BUG: sleeping function called");
 	irq_offload(sleep_in_hardirq, NULL);
 	EXPECT_NE(t, offload_result, 0);
 	EXPECT_EQ(t, might_sleep_bugs, bugs + 1);
@@ -337,6 +338,7 @@ static void might_sleep_under_spinlock_reports(struct ktest *t)
 	unsigned long flags = spin_lock_irqsave(&l);
 	int r = mutex_lock(&m);
 
+	KTEST_EXPECT_REPORT(t, "BUG: sleeping function called");
 	spin_unlock_irqrestore(&l, flags);
 	EXPECT_EQ(t, r, -EINVAL);
 	EXPECT_FALSE(t, mutex_is_locked(&m));
@@ -377,6 +379,7 @@ static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
 /* A fault in a kernel thread kills that thread only. */
 static void oops_kills_only_the_thread(struct ktest *t)
 {
+	KTEST_EXPECT_REPORT(t, "Oops: #0 divide error in thread 'faulty'");
 	expect_dies_by_oops(t, faulty, "faulty");
 }
 
@@ -402,6 +405,8 @@ static int overflowing(void *arg)
  * an oops, only this thread dies, its stack comes back. */
 static void stack_overflow_is_an_oops(struct ktest *t)
 {
+	KTEST_EXPECT_REPORT(t, "BUG: stack overflow: guard page hit");
+	KTEST_EXPECT_REPORT(t, "Oops: stack overflow in thread 'overflowing'");
 	expect_dies_by_oops(t, overflowing, "overflowing");
 }
 

@@ -484,6 +484,7 @@ static void oops_in_thread_fn_releases_line(struct ktest *t)
 	struct irqaction *bad;
 	int tid;
 
+	KTEST_EXPECT_REPORT(t, "Oops: #0 divide error in thread 'irq/");
 	fresh_level_line();
 	tdevs_reset();
 	ASSERT_EQ(t,

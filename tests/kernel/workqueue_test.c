@@ -261,6 +261,7 @@ static void oops_in_work_function_pool_goes_on(struct ktest *t)
 	struct probe after;
 	unsigned long oopses = oops_count;
 
+	KTEST_EXPECT_REPORT(t, "Oops: #0 divide error in thread 'kworker/");
 	INIT_WORK(&bad, faulty_fn);
 	probe_init(&after, false);
 	oops_divisor = 0;
