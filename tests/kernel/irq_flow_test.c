@@ -257,6 +257,7 @@ static void bad_action_magic_stops_walk(struct ktest *t)
 	ASSERT_EQ(t, request(1, IRQF_SHARED), 0);
 	ASSERT_EQ(t, request(2, IRQF_SHARED), 0);
 	d->action->next->magic = 0x6b6b6b6b; /* as if freed */
+	KTEST_EXPECT_REPORT(t, "has magic 0x6b6b6b6b");
 	irq_offload(fire, NULL); /* prints a BUG: line on purpose */
 	EXPECT_EQ(t, fdevs[1].calls, 1);
 	EXPECT_EQ(t, fdevs[2].calls, 0);

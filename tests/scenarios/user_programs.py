@@ -183,6 +183,13 @@ def _free_pages(sh):
     return int(p["free"])
 
 
+# What the mm suite's cases provoke and declare (ktest judges them there).
+_MM_SUITE_REPORTS = [(r"WARNING: at kernel/mm/page\.c:", 3),
+                     (r"WARNING: at kernel/mm/kmalloc\.c:", 4),
+                     (r"BUG: stack overflow: guard page hit", 2)]
+
+
+@boot_options(expect_reports=_MM_SUITE_REPORTS)
 def test_ktest_mm_leaves_user_processes_alone(m):
     """Regression for "ktest mm in the shell corrupts every running user
     process": its scratch mapping sat at the user-space base, in a page
