@@ -5,7 +5,9 @@
  *   run userkbd [&]
  *
  * Attach IRQ 1 (the kernel's i8042 driver and the hotkey release it), get
- * the controller's data and status ports (0x60, 0x64), then: wait, take
+ * the controller's data port (0x60) with ioperm, and read its status
+ * port (0x64) through the kernel with port_in - 0x64 is also the command
+ * port that resets the CPU, so no process gets it raw - then: wait, take
  * every byte the controller holds (status bit 0 says one is waiting;
  * reading port 0x60 frees the controller for the next), ack, and look
  * once more (see the loop for why: userserial solves the same problem by
@@ -62,7 +64,7 @@ static int drain(struct stats *s)
 	uint8_t st;
 	int done = 0;
 
-	while (!done && ((st = inb(KBD_STATUS)) & STATUS_OBF)) {
+	while (!done && ((st = (uint8_t)port_in(KBD_STATUS)) & STATUS_OBF)) {
 		uint8_t byte = inb(KBD_DATA);
 
 		if (!(st & STATUS_AUX))
@@ -76,8 +78,8 @@ int main(void)
 	struct stats s = { 0, 0, 0 };
 	int h = irq_attach(KBD_IRQ, 0), done = 0;
 
-	if (h < 0 || ioperm(KBD_DATA, 1, 1) < 0 ||
-	    ioperm(KBD_STATUS, 1, 1) < 0) {
+	/* 0x64 is mediated (it also resets the machine): port_in reads it */
+	if (h < 0 || ioperm(KBD_DATA, 1, 1) < 0 || port_in(KBD_STATUS) < 0) {
 		printf("userkbd: cannot get irq 1 and ports 0x60/0x64: %s\n",
 		       strerror(h < 0 ? h : -EPERM));
 		return 1;

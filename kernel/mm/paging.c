@@ -359,6 +359,19 @@ int pgdir_map(uint32_t *pd, uint32_t virt, uint32_t phys, uint32_t flags)
 	return 0;
 }
 
+/* A TLB holds entries of the active space only (CR3 loads flush user
+ * entries), so one invlpg here covers the case where pd is running. */
+void pgdir_unmap(uint32_t *pd, uint32_t virt)
+{
+	uint32_t pde = pd[PD_INDEX(virt)];
+
+	if (virt < USER_BASE || virt >= USER_END || !(pde & PTE_PRESENT))
+		return;
+	((uint32_t *)(pde & PTE_ADDR_MASK))[PT_INDEX(virt)] = 0;
+	if (paging_on)
+		invlpg(virt);
+}
+
 uint32_t pgdir_lookup(const uint32_t *pd, uint32_t virt)
 {
 	uint32_t pde = pd[PD_INDEX(virt)];

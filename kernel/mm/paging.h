@@ -105,11 +105,13 @@ int paging_prealloc_tables(uint32_t virt, uint32_t len);
  * NULL without memory. pgdir_destroy frees its user page tables and the
  * pages mapped PTE_OWNED; never the active one. pgdir_map: map one user
  * page (flags should include PTE_USER); 0 or -ENOMEM/-EINVAL.
- * pgdir_lookup: the PTE for virt, 0 if none. pgdir_activate(NULL) loads
- * the kernel's own directory. */
+ * pgdir_unmap: take one user page out (not freed: for device memory) and
+ * flush its TLB entry. pgdir_lookup: the PTE for virt, 0 if none.
+ * pgdir_activate(NULL) loads the kernel's own directory. */
 uint32_t *pgdir_create(void);
 void pgdir_destroy(uint32_t *pd);
 int pgdir_map(uint32_t *pd, uint32_t virt, uint32_t phys, uint32_t flags);
+void pgdir_unmap(uint32_t *pd, uint32_t virt);
 uint32_t pgdir_lookup(const uint32_t *pd, uint32_t virt);
 void pgdir_activate(uint32_t *pd);
 unsigned long pgdir_count(void);

@@ -29,6 +29,8 @@ enum syscall_nr {
 	SYS_irq_info = 11,    /* irq_info(handle, struct irq_info *) */
 	SYS_mmap_device = 12, /* mmap_device(phys, len): a user address */
 	SYS_pci_find = 13,    /* pci_find(vendor, device, struct pci_info *) */
+	SYS_port_in = 14,     /* port_in(port): the byte, through the kernel */
+	SYS_port_out = 15,    /* port_out(port, byte): filtered by the policy */
 	NR_SYSCALLS
 };
 

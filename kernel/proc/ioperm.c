@@ -73,6 +73,12 @@ int proc_ioperm(struct process *p, uint32_t from, uint32_t num, bool on)
 
 	if (!num || from > 0xffff || num > 0x10000 - from)
 		return -EINVAL;
+	if (on && uio_port_mediated(from, num)) {
+		if (uio_may_complain(&p->uio))
+			pr_err("ioperm: %s (pid %d): port of %s is mediated by the kernel (it also drives the CPU reset line and A20): use port_in/port_out; refused\n",
+			       p->name, p->pid, uio_port_mediated(from, num));
+		return -EPERM;
+	}
 	if (on && !uio_ports_allowed(&p->uio, from, num)) {
 		if (uio_may_complain(&p->uio))
 			pr_err("ioperm: %s (pid %d): ports 0x%lx-0x%lx belong to no line it holds; refused\n",

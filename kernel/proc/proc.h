@@ -61,6 +61,14 @@ struct io_grant {
 	uint16_t from, num; /* ports [from, from + num); num 0 = unused */
 };
 
+/* Device memory mapped with mmap_device, and the line it came with:
+ * detaching the line unmaps it. pages 0 = unused. */
+#define PROC_MMIO_MAPS 4
+struct mmio_map {
+	uint32_t va, pages;
+	unsigned int irq;
+};
+
 struct process {
 	int pid;
 	char name[PROC_NAME_LEN];
@@ -89,6 +97,7 @@ struct process {
 	unsigned long syscalls, faults;
 	int in_syscall;	    /* the call it is in now, or -1 (for ps) */
 	uint32_t mmio_next; /* where the next mmap_device() goes */
+	struct mmio_map mmio[PROC_MMIO_MAPS];
 };
 
 void proc_init(void);

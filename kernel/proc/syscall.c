@@ -122,6 +122,32 @@ static long sys_irq_ack(struct process *p, uint32_t h, uint32_t a2, uint32_t a3)
 }
 
 /* Detaching a line also takes back the ports that came with it. */
+/* Device memory goes with its line, as ports do: once the line is
+ * detached, another process may own the device. */
+static void unmap_devices_of_lost_lines(struct process *p)
+{
+	for (int i = 0; i < PROC_MMIO_MAPS; i++) {
+		struct mmio_map *m = &p->mmio[i];
+
+		if (!m->pages || uio_client_holds(&p->uio, m->irq))
+			continue;
+		for (uint32_t pg = 0; pg < m->pages; pg++)
+			pgdir_unmap(p->pgdir, m->va + pg * PAGE_SIZE);
+		pr_info("mmap_device: %s (pid %d): 0x%08lx+0x%lx unmapped with irq %u\n",
+			p->name, p->pid, (unsigned long)m->va,
+			(unsigned long)(m->pages * PAGE_SIZE), m->irq);
+		m->pages = 0;
+	}
+}
+
+static struct mmio_map *free_mmio_map(struct process *p)
+{
+	for (int i = 0; i < PROC_MMIO_MAPS; i++)
+		if (!p->mmio[i].pages)
+			return &p->mmio[i];
+	return NULL;
+}
+
 static long sys_irq_detach(struct process *p, uint32_t h, uint32_t a2,
 			   uint32_t a3)
 {
@@ -131,6 +157,7 @@ static long sys_irq_detach(struct process *p, uint32_t h, uint32_t a2,
 	err = uio_detach(&p->uio, (int)h);
 	if (err)
 		return err;
+	unmap_devices_of_lost_lines(p);
 	for (int i = 0; i < PROC_IO_GRANTS; i++) {
 		struct io_grant g = p->io[i];
 
@@ -168,25 +195,32 @@ static long sys_mmap_device(struct process *p, uint32_t phys, uint32_t len,
 			    uint32_t a3)
 {
 	uint32_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE, va = p->mmio_next;
+	struct mmio_map *map;
+	int irq;
 
 	(void)a3;
 	if (!len || (phys & ~PAGE_MASK) || len > USER_MMIO_PAGES * PAGE_SIZE)
 		return -EINVAL;
-	if (!uio_mmio_allowed(&p->uio, phys, len)) {
+	irq = uio_mmio_line(&p->uio, phys, len);
+	if (irq < 0) {
 		if (uio_may_complain(&p->uio))
 			pr_err("mmap_device: %s (pid %d): 0x%08lx+0x%lx is no device memory of a line it holds; refused\n",
 			       p->name, p->pid, (unsigned long)phys,
 			       (unsigned long)len);
 		return -EPERM;
 	}
-	if (va + pages * PAGE_SIZE >
-	    USER_MMIO_BASE + USER_MMIO_PAGES * PAGE_SIZE)
+	map = free_mmio_map(p);
+	if (!map || va + pages * PAGE_SIZE >
+			    USER_MMIO_BASE + USER_MMIO_PAGES * PAGE_SIZE)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < pages; i++)
+	*map = (struct mmio_map){ .va = va, .pages = 0, .irq = (unsigned)irq };
+	for (uint32_t i = 0; i < pages; i++) {
 		if (pgdir_map(p->pgdir, va + i * PAGE_SIZE,
 			      phys + i * PAGE_SIZE,
 			      PAGE_USER_RW | PTE_PCD | PTE_PWT))
-			return -ENOMEM;
+			return -ENOMEM; /* the pages mapped so far stay listed */
+		map->pages = i + 1;
+	}
 	p->mmio_next = va + pages * PAGE_SIZE;
 	return (long)va;
 }
@@ -207,6 +241,21 @@ static long sys_pci_find(struct process *p, uint32_t vendor, uint32_t device,
 	return copy_to_user(out, &info, sizeof(info));
 }
 
+/* Ports the kernel mediates (uio policy): one byte at a time. */
+static long sys_port_in(struct process *p, uint32_t port, uint32_t a2,
+			uint32_t a3)
+{
+	(void)a2, (void)a3;
+	return uio_port_in(&p->uio, port);
+}
+
+static long sys_port_out(struct process *p, uint32_t port, uint32_t val,
+			 uint32_t a3)
+{
+	(void)a3;
+	return uio_port_out(&p->uio, port, val);
+}
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_exit] = sys_exit,
 	[SYS_write] = sys_write,
@@ -222,6 +271,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_irq_info] = sys_irq_info,
 	[SYS_mmap_device] = sys_mmap_device,
 	[SYS_pci_find] = sys_pci_find,
+	[SYS_port_in] = sys_port_in,
+	[SYS_port_out] = sys_port_out,
 };
 
 static const char *const syscall_names[NR_SYSCALLS] = {

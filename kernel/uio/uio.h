@@ -24,6 +24,9 @@
  *  - one user owner per line: -EBUSY.
  *  - ports: ioperm() only for the ports uio_ports_allowed() lists for a
  *    line the client holds (the table in policy.c): -EPERM otherwise;
+ *    a mediated port (the i8042's 0x64, which also resets the CPU and
+ *    gates A20) never goes in the I/O bitmap: uio_port_in/uio_port_out
+ *    reach it, and refuse the writes that would touch the machine;
  *  - device memory: mmap_device() only inside a window registered for a
  *    line the client holds (PCI BARs, by drivers/pci): -EPERM otherwise.
  *
@@ -84,11 +87,22 @@ int uio_info(struct uio_client *c, int handle, struct irq_info *out);
 /* Device memory (a PCI BAR) that belongs to a line: mmap_device() maps
  * it for a process holding that line. 0 or -ENOSPC. */
 int uio_register_mmio(unsigned int irq, uint32_t phys, uint32_t len);
-/* Is [phys, phys + len) inside one registered window of a line c holds? */
-bool uio_mmio_allowed(struct uio_client *c, uint32_t phys, uint32_t len);
+/* The line of the registered window [phys, phys + len) lies in, if c
+ * holds that line; -1 otherwise. */
+int uio_mmio_line(struct uio_client *c, uint32_t phys, uint32_t len);
 
 /* Does c hold the line that owns every port of [from, from + num)? */
 bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num);
+/* Does c hold the line irq now? */
+bool uio_client_holds(struct uio_client *c, unsigned int irq);
+/* The device name of a mediated port in [from, from+num), or NULL. */
+const char *uio_port_mediated(uint32_t from, uint32_t num);
+/* One byte from/to a port of a line c holds, through the kernel (for
+ * mediated ports; any listed port works). The byte, 0, or -EPERM (not
+ * held, or a refused write: logged), -EINVAL (val > 0xff).
+ * Context: task. */
+int uio_port_in(struct uio_client *c, uint32_t port);
+int uio_port_out(struct uio_client *c, uint32_t port, uint32_t val);
 /* Which user owns irq ("" if none): for messages. */
 const char *uio_owner_name(unsigned int irq);
 

@@ -55,3 +55,19 @@ def test_nomask_on_level_line_refused(m):
     assert "level-triggered: it must stay masked until the ack" in out, out
     echo = kstats.command(sh, "echo still-here", timeout=10)
     assert "still-here" in echo, f"the shell stopped answering: {echo!r}"
+
+
+def test_device_memory_unmapped_at_detach(m):
+    """Regression for "device memory stays mapped after irq_detach": once
+    a process gives the edu device's line back (another process may take
+    it and drive the device), its mmap_device mapping is gone too: the
+    next read page-faults and the process is killed."""
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    out = kstats.command(sh, "run edudetach", timeout=RUN_TIMEOUT)
+    assert "edudetach: id 0x010000ed through 0xec000000" in out, out
+    assert re.search(r"mmap_device: edudetach \(pid \d+\): 0xec000000\+0x1000 unmapped with irq \d+", out), out
+    assert re.search(r"edudetach\[\d+\]: killed: #14 page fault: read at 0xec000000", out), out
+    assert "still mapped" not in out, out
+    echo = kstats.command(sh, "echo still-here", timeout=10)
+    assert "still-here" in echo, f"the shell stopped answering: {echo!r}"

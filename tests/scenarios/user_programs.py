@@ -213,3 +213,24 @@ def test_ktest_mm_leaves_user_processes_alone(m):
                 timeout=10, describe="spin to end after kill")
     kstats.poll(lambda: True if _free_pages(sh) == free else None, timeout=10,
                 describe=f"free pages back at {free}")
+
+
+def test_user_keyboard_driver_cannot_reset_the_machine(m):
+    """Regression for "a ring-3 driver granted the keyboard's line can reset
+    the machine or switch A20 off": port 0x64 is the i8042's command port,
+    which also pulses the CPU reset line (0xfe) and drives A20 (0xd1, 0xdd).
+    kbdreset holds IRQ 1; ioperm(0x64) is refused, port_out refuses the
+    three commands and passes a harmless one, a raw outb faults and kills
+    the program - and the machine is still up (QEMU did not reset)."""
+    sh = _shell(m)
+    out, why, code = _run(sh, "kbdreset")
+    assert "kbdreset: ioperm(0x64): EPERM" in out, out
+    for cmd in ("0xfe", "0xd1", "0xdd"):
+        assert re.search(rf"kbdreset: port_out\(0x64, {cmd}\) \([^)]*\): EPERM", out), out
+        assert re.search(rf"uio: kbdreset: {cmd} to port 0x64 \(i8042 status/command\) refused: ", out), out
+    assert not re.search(r"kbdreset: port_out\(0x64, 0x20\) \(read config\): EPERM", out), out
+    assert re.search(r"kbdreset\[\d+\]: killed: #13 general protection fault: I/O port 0x64 not granted", out), out
+    assert "still alive after a raw reset" not in out, out
+    assert code == -14 and "fault" in why, out
+    _alive(sh)
+    assert "Type 'help'" not in sh.run("echo no-reboot"), "the machine rebooted"

@@ -76,6 +76,16 @@ int ioperm(unsigned int from, unsigned int num, int on)
 	return (int)syscall3(SYS_ioperm, (long)from, (long)num, on);
 }
 
+int port_in(unsigned int port)
+{
+	return (int)syscall3(SYS_port_in, (long)port, 0, 0);
+}
+
+int port_out(unsigned int port, unsigned int val)
+{
+	return (int)syscall3(SYS_port_out, (long)port, (long)val, 0);
+}
+
 int printf(const char *fmt, ...)
 {
 	char buf[256];

@@ -34,6 +34,11 @@ int irq_ack(int handle);
 int irq_detach(int handle);
 int irq_info(int handle, struct irq_info *info);
 int ioperm(unsigned int from, unsigned int num, int on);
+/* A port the kernel mediates (the i8042's 0x64): the byte read, or a
+ * negative errno; port_out returns 0 or a negative errno (-EPERM for a
+ * write the policy refuses, e.g. the i8042's reset command). */
+int port_in(unsigned int port);
+int port_out(unsigned int port, unsigned int val);
 /* A user address for device memory, or a negative errno. */
 long mmap_device(uint32_t phys, uint32_t len);
 int pci_find(uint16_t vendor, uint16_t device, struct pci_info *info);
