@@ -270,7 +270,12 @@ static int cmd_sleep(int argc, char **argv)
 		console_printf("sleep: MS must be 0..60000\n");
 		return -EINVAL;
 	}
-	msleep(ms); /* a kernel timer wakes us: TIMER_SOFTIRQ runs it */
+	/* A kernel timer wakes us (TIMER_SOFTIRQ runs it), or console input:
+	 * Ctrl-C ends the sleep early. */
+	if (shell_sleep(msecs_to_jiffies(ms))) {
+		console_printf("sleep: interrupted (Ctrl-C)\n");
+		return -EINTR;
+	}
 	return 0;
 }
 SHELL_COMMAND(sleep, cmd_sleep, 1, 1, "sleep MS",

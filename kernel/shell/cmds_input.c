@@ -17,7 +17,8 @@
 #define KBD_READ_LIMIT	 600  /* seconds */
 #define CTRL_C		 0x03 /* what the decoder makes of Ctrl+C */
 
-enum read_end { END_ENTER, END_CTRL_C, END_TIMEOUT, END_FULL };
+enum read_end { END_ENTER, END_CTRL_C, END_TIMEOUT, END_FULL, END_CONSOLE };
+#define CONSOLE_LOOK_TICKS ((long)hz / 10 + 1) /* how often COM1 is looked at */
 
 /* Add one press to the line; returns true when the line has ended. */
 static bool take_press(const struct key_event *p, char *line, size_t *len,
@@ -50,7 +51,7 @@ static bool take_press(const struct key_event *p, char *line, size_t *len,
 static int kbd_read(unsigned long seconds)
 {
 	static const char *const why[] = { "Enter", "Ctrl-C", "timeout",
-					   "line full" };
+					   "line full", "Ctrl-C on the console" };
 	unsigned long deadline = jiffies + seconds * hz;
 	unsigned long dropped = kbd_queue_stats.dropped;
 	char line[KBD_READ_MAX];
@@ -62,13 +63,21 @@ static int kbd_read(unsigned long seconds)
 	console_printf(
 		"kbd read: type on the keyboard; Enter or Ctrl-C ends (timeout %lu s)\n",
 		seconds);
+	/* The keyboard wakes us; the console is looked at between waits. */
 	while ((long)(deadline - jiffies) > 0) {
-		int r = i8042_read_key(&p, (long)(deadline - jiffies));
+		long left = (long)(deadline - jiffies);
+		int r = i8042_read_key(&p, left < CONSOLE_LOOK_TICKS
+						   ? left
+						   : CONSOLE_LOOK_TICKS);
 
 		if (r < 0)
 			return r;
 		if (r && take_press(&p, line, &len, &end))
 			break;
+		if (shell_interrupted()) {
+			end = END_CONSOLE;
+			break;
+		}
 	}
 	line[len] = 0;
 	console_printf("kbd read: \"%s\" (%s)\n", line, why[end]);
@@ -76,7 +85,7 @@ static int kbd_read(unsigned long seconds)
 		console_printf(
 			"kbd read: %lu key presses dropped (queue full)\n",
 			kbd_queue_stats.dropped - dropped);
-	return end == END_CTRL_C ? -EINTR : 0;
+	return end == END_CTRL_C || end == END_CONSOLE ? -EINTR : 0;
 }
 
 static int cmd_kbd(int argc, char **argv)

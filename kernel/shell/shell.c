@@ -12,6 +12,8 @@
 #include "drivers/tty/uart16550.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/wait.h"
 #include "kernel/shell/lineedit.h"
 #include "lib/args.h"
 #include "lib/errno.h"
@@ -34,7 +36,7 @@ static bool args_fit(const struct shell_cmd *c, int nargs)
 	       (c->max_args < 0 || nargs <= c->max_args);
 }
 
-int shell_exec(char *line)
+static int shell_exec_line(char *line)
 {
 	char *argv[SHELL_MAX_ARGS + 1];
 	int argc = split_args(line, argv, SHELL_MAX_ARGS);
@@ -83,9 +85,59 @@ static int shell_complete(void *ctx, const char *prefix, size_t len,
 	return n;
 }
 
+/* ---- Ctrl-C while a command runs ------------------------------------- */
+
+#define CTRL_C	       0x03
+#define TYPEAHEAD_SIZE 256
+
+static char typeahead[TYPEAHEAD_SIZE]; /* typed during a command */
+static size_t typeahead_head, typeahead_len;
+static bool interrupted; /* Ctrl-C seen since the command began */
+
+/* Take what was typed: Ctrl-C is noted, the rest kept for the prompt.
+ * With the typeahead full, bytes stay in the UART's ring. */
+static void take_console_input(void)
+{
+	struct uart_port *con = &uart_ports[0];
+	char c;
+
+	while (typeahead_len < TYPEAHEAD_SIZE && uart_read(con, &c, 1) == 1) {
+		if (c == CTRL_C) {
+			interrupted = true;
+			continue;
+		}
+		typeahead[(typeahead_head + typeahead_len++) % TYPEAHEAD_SIZE] =
+			c;
+	}
+}
+
+bool shell_interrupted(void)
+{
+	take_console_input();
+	return interrupted;
+}
+
+int shell_sleep(unsigned long ticks)
+{
+	struct uart_port *con = &uart_ports[0];
+	unsigned long end = jiffies + ticks;
+
+	while (!shell_interrupted() && (long)(end - jiffies) > 0)
+		wait_event_timeout(con->rx_wait, uart_rx_available(con),
+				   (long)(end - jiffies));
+	return interrupted ? -EINTR : 0;
+}
+
+int shell_exec(char *line)
+{
+	interrupted = false; /* a Ctrl-C typed before it is not for it */
+	return shell_exec_line(line);
+}
+
 /*
- * Wait for the next byte typed on the console: the shell thread sleeps on
- * the port's wait queue until the UART's interrupt handler has put
+ * Wait for the next byte typed on the console: first what was typed
+ * ahead during the last command, then the port itself - the shell thread
+ * sleeps on its wait queue until the UART's interrupt handler has put
  * received bytes into the ring and woken it.
  */
 static char shell_getc(void)
@@ -93,6 +145,12 @@ static char shell_getc(void)
 	struct uart_port *con = &uart_ports[0];
 	char c;
 
+	if (typeahead_len) {
+		c = typeahead[typeahead_head];
+		typeahead_head = (typeahead_head + 1) % TYPEAHEAD_SIZE;
+		typeahead_len--;
+		return c;
+	}
 	while (uart_read(con, &c, 1) != 1)
 		uart_wait_rx(con);
 	return c;

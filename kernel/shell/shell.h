@@ -14,6 +14,7 @@
 #ifndef KERNEL_SHELL_SHELL_H
 #define KERNEL_SHELL_SHELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct shell_cmd {
@@ -39,6 +40,19 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 const struct shell_cmd *shell_find(const char *name);
 /* Run one command line (modified in place); returns the command's result. */
 int shell_exec(char *line);
+
+/*
+ * Ctrl-C on the console while a command runs. A command that waits asks
+ * shell_interrupted() (or sleeps with shell_sleep) and returns promptly,
+ * with -EINTR and a word saying so. The bytes typed meanwhile that are
+ * not Ctrl-C are kept, in order, and reach the next prompt (typeahead);
+ * if the typeahead is full they stay in the UART's ring: none is lost.
+ * Context: the shell thread, inside a command.
+ */
+bool shell_interrupted(void);
+/* Sleep ticks jiffies, waking at once for console input; -EINTR if it
+ * was Ctrl-C, else 0. */
+int shell_sleep(unsigned long ticks);
 void shell_main(void) __attribute__((noreturn));
 
 #endif

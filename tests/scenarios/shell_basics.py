@@ -127,3 +127,39 @@ def test_poweroff_exits_qemu(m):
     sh = _shell(m)
     sh.type("poweroff\r")
     m.wait_exit(timeout=15)           # any status: isa-debug-exit is present
+
+
+def test_ctrl_c_ends_sleep(m):
+    """Regression for "Ctrl-C on the console does not interrupt sleep N":
+    `sleep 60000` ends at Ctrl-C with a word saying so, long before its
+    minute is up."""
+    sh = _shell(m)
+    sh.type("sleep 60000\r")
+    sh.expect(r"sleep 60000\r?\n", timeout=5)
+    sh.type("\x03")
+    out = sh.wait_prompt(timeout=5)
+    assert "sleep: interrupted (Ctrl-C)" in out, f"'sleep' did not end at Ctrl-C:\n{out}"
+
+
+def test_ctrl_c_ends_kbd_read(m):
+    """Regression for "Ctrl-C does not interrupt kbd read N": a `kbd read
+    600` waiting for the PS/2 keyboard ends at a Ctrl-C typed on the
+    console, and says which Ctrl-C it was."""
+    sh = _shell(m)
+    sh.type("kbd read 600\r")
+    sh.expect(r"kbd read: type on the keyboard", timeout=5)
+    sh.type("\x03")
+    out = sh.wait_prompt(timeout=5)
+    assert 'kbd read: "" (Ctrl-C on the console)' in out, out
+
+
+def test_typed_ahead_during_sleep_is_kept(m):
+    """What is typed while a command waits (other than Ctrl-C) is not lost:
+    it reaches the next prompt, in order."""
+    sh = _shell(m)
+    sh.type("sleep 1500\r")
+    sh.expect(r"sleep 1500\r?\n", timeout=5)
+    sh.type("echo typed-ahead\r")
+    sh.wait_prompt(timeout=10)           # the sleep's prompt
+    out = sh.wait_prompt(timeout=10)     # the typed-ahead command's
+    assert "typed-ahead" in out, f"the typed-ahead line was lost:\n{out}"
