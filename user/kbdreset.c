@@ -30,8 +30,7 @@ int main(void)
 		printf("kbdreset: irq_attach(1): %s\n", strerror(h));
 		return 2;
 	}
-	printf("kbdreset: ioperm(0x64): %s\n",
-	       strerror(ioperm(KBD_CMD, 1, 1)));
+	printf("kbdreset: ioperm(0x64): %s\n", strerror(ioperm(KBD_CMD, 1, 1)));
 	try(CMD_PULSE_RESET, "(reset)");
 	try(CMD_WRITE_OUTPUT, "(output port)");
 	try(CMD_A20_OFF, "(A20 off)");

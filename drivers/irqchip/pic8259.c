@@ -28,7 +28,8 @@
  * 1, 2, 8 and 13 must stay edge (their bits are reserved). */
 #define ELCR1	      0x4d0 /* IRQ 0-7 */
 #define ELCR2	      0x4d1 /* IRQ 8-15 */
-#define ELCR_EDGE_ONLY ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 8) | (1u << 13))
+#define ELCR_EDGE_ONLY \
+	((1u << 0) | (1u << 1) | (1u << 2) | (1u << 8) | (1u << 13))
 
 struct pic_stats pic_stats;
 static uint16_t pic_mask = 0xffff; /* cached IMRs, all masked */

@@ -113,13 +113,13 @@ unsigned long kstat_irqs(unsigned int irq); /* all CPUs */
 struct irq_action_info {
 	char name[IRQ_INFO_NAME_LEN];
 	void *dev_id;
-	uintptr_t handler;	/* the primary's address */
-	unsigned long flags;	/* IRQF_* as requested (+ forced ONESHOT) */
-	unsigned long count;	/* times it said "mine" */
-	bool threaded;		/* has a thread_fn */
-	bool forced;		/* "threadirqs" made it threaded */
-	bool thread_dead;	/* its thread died (an oops in thread_fn) */
-	bool has_thread;	/* the thread exists; the fields below are set */
+	uintptr_t handler;   /* the primary's address */
+	unsigned long flags; /* IRQF_* as requested (+ forced ONESHOT) */
+	unsigned long count; /* times it said "mine" */
+	bool threaded;	     /* has a thread_fn */
+	bool forced;	     /* "threadirqs" made it threaded */
+	bool thread_dead;    /* its thread died (an oops in thread_fn) */
+	bool has_thread;     /* the thread exists; the fields below are set */
 	char thread_name[IRQ_INFO_NAME_LEN];
 	int thread_tid;
 	bool thread_fifo;
@@ -129,17 +129,17 @@ struct irq_action_info {
 };
 
 struct irq_line_info {
-	bool connected;		/* a controller serves the line */
-	const char *chip;	/* "XT-PIC", "IO-APIC", ... */
-	unsigned int hwirq;	/* the controller's pin */
-	unsigned long trigger;	/* IRQF_TRIGGER_* */
+	bool connected;	       /* a controller serves the line */
+	const char *chip;      /* "XT-PIC", "IO-APIC", ... */
+	unsigned int hwirq;    /* the controller's pin */
+	unsigned long trigger; /* IRQF_TRIGGER_* */
 	bool level;
-	const char *flow;	/* "edge", "level", "fasteoi" */
-	unsigned int depth;	/* disable_irq nesting */
-	bool spurious_disabled; /* switched off: nobody cared */
-	bool masked;		/* masked at the controller now */
-	bool pending;		/* an edge waits to be replayed */
-	bool oneshot_held;	/* held for ONESHOT threads */
+	const char *flow;	       /* "edge", "level", "fasteoi" */
+	unsigned int depth;	       /* disable_irq nesting */
+	bool spurious_disabled;	       /* switched off: nobody cared */
+	bool masked;		       /* masked at the controller now */
+	bool pending;		       /* an edge waits to be replayed */
+	bool oneshot_held;	       /* held for ONESHOT threads */
 	unsigned long count[MAX_CPUS]; /* interrupts delivered */
 	unsigned long total;	       /* ...on all CPUs */
 	unsigned long unhandled;       /* chain runs nobody claimed */

@@ -104,8 +104,8 @@ bool irq_line_connected(unsigned int irq)
 
 bool irq_line_in_use(unsigned int irq)
 {
-	return irq < NR_IRQS && __atomic_load_n(&irq_desc[irq].action,
-						__ATOMIC_ACQUIRE) != NULL;
+	return irq < NR_IRQS &&
+	       __atomic_load_n(&irq_desc[irq].action, __ATOMIC_ACQUIRE) != NULL;
 }
 
 bool irq_line_level(unsigned int irq)

@@ -49,36 +49,36 @@
 #include <stdint.h>
 
 /* Page directory / page table entry bits (SDM vol. 3, table 4-5, 4-6). */
-#define PTE_PRESENT    (1u << 0)
-#define PTE_WRITE      (1u << 1)
-#define PTE_USER       (1u << 2)
-#define PTE_PWT	       (1u << 3) /* write-through */
-#define PTE_PCD	       (1u << 4) /* cache disable */
-#define PTE_ACCESSED   (1u << 5)
-#define PTE_DIRTY      (1u << 6)
-#define PTE_ADDR_MASK  0xfffff000u
+#define PTE_PRESENT	  (1u << 0)
+#define PTE_WRITE	  (1u << 1)
+#define PTE_USER	  (1u << 2)
+#define PTE_PWT		  (1u << 3) /* write-through */
+#define PTE_PCD		  (1u << 4) /* cache disable */
+#define PTE_ACCESSED	  (1u << 5)
+#define PTE_DIRTY	  (1u << 6)
+#define PTE_ADDR_MASK	  0xfffff000u
 
-#define PAGE_KERNEL    (PTE_PRESENT | PTE_WRITE)
-#define PAGE_KERNEL_RO (PTE_PRESENT)
-#define PAGE_KERNEL_IO (PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT)
+#define PAGE_KERNEL	  (PTE_PRESENT | PTE_WRITE)
+#define PAGE_KERNEL_RO	  (PTE_PRESENT)
+#define PAGE_KERNEL_IO	  (PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT)
 
 /* Control register bits (SDM vol. 3, 2.5). */
-#define CR0_WP	       (1u << 16) /* supervisor writes honour read-only */
-#define CR0_PG	       (1u << 31)
+#define CR0_WP		  (1u << 16) /* supervisor writes honour read-only */
+#define CR0_PG		  (1u << 31)
 
 /* Device windows mapped uncached before the APIC drivers run. */
-#define IO_WINDOW_BASE 0xfec00000u /* IOAPIC 0xfec00000, LAPIC 0xfee00000 */
-#define IO_WINDOW_END  0xff000000u
+#define IO_WINDOW_BASE	  0xfec00000u /* IOAPIC 0xfec00000, LAPIC 0xfee00000 */
+#define IO_WINDOW_END	  0xff000000u
 
 /* The user part of every address space (docs/memory.md). Neither the
  * identity map (RAM below PAGE_RAM_LIMIT), the kernel stack area nor the
  * I/O window reaches into it. */
-#define USER_BASE      0xe0000000u
+#define USER_BASE	  0xe0000000u
 #define KERNEL_SCRATCH_VA 0xdf000000u
-#define USER_END       0xf0000000u
-#define PAGE_USER_RW   (PTE_PRESENT | PTE_WRITE | PTE_USER)
-#define PAGE_USER_RO   (PTE_PRESENT | PTE_USER)
-#define PTE_OWNED      (1u << 9) /* software bit: free the page with the space */
+#define USER_END	  0xf0000000u
+#define PAGE_USER_RW	  (PTE_PRESENT | PTE_WRITE | PTE_USER)
+#define PAGE_USER_RO	  (PTE_PRESENT | PTE_USER)
+#define PTE_OWNED	  (1u << 9) /* software bit: free the page with the space */
 
 /* Build the page directory from the memory map and turn paging on. */
 void paging_init(void);

@@ -51,7 +51,8 @@ static bool take_press(const struct key_event *p, char *line, size_t *len,
 static int kbd_read(unsigned long seconds)
 {
 	static const char *const why[] = { "Enter", "Ctrl-C", "timeout",
-					   "line full", "Ctrl-C on the console" };
+					   "line full",
+					   "Ctrl-C on the console" };
 	unsigned long deadline = jiffies + seconds * hz;
 	unsigned long dropped = kbd_queue_stats.dropped;
 	char line[KBD_READ_MAX];

@@ -97,9 +97,9 @@ static void print_thread(const struct irq_action_info *a)
 	}
 	console_printf(
 		"    thread %s (tid %d, %s %d, %s)%s%s, woken %lu, ran %lu\n",
-		a->thread_name, a->thread_tid, a->thread_fifo ? "FIFO" : "NORMAL",
-		a->thread_prio, a->thread_state,
-		a->flags & IRQF_ONESHOT ? ", oneshot" : "",
+		a->thread_name, a->thread_tid,
+		a->thread_fifo ? "FIFO" : "NORMAL", a->thread_prio,
+		a->thread_state, a->flags & IRQF_ONESHOT ? ", oneshot" : "",
 		a->forced ? ", forced" : "", a->thread_wakeups, a->thread_runs);
 }
 
@@ -120,7 +120,8 @@ static void print_flow(const struct irq_line_info *li)
 	console_printf("  flow %s (%s)\n", li->flow, flow_summary(li->flow));
 	console_printf(
 		"  state: %s%s%s%s, deferred %lu (held by oneshot %lu), replayed %lu\n",
-		li->masked ? "masked" : "open", li->pending ? ", edge pending" : "",
+		li->masked ? "masked" : "open",
+		li->pending ? ", edge pending" : "",
 		li->oneshot_held ? ", held for oneshot threads" : "",
 		li->depth ? ", disabled" : "", li->deferred,
 		li->held_by_oneshot, li->replayed);

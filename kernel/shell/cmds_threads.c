@@ -144,13 +144,15 @@ static int cmd_spawn(int argc, char **argv)
 	}
 	slot = free_spawn_slot();
 	if (!slot) {
-		console_printf("spawn: %d demo threads already run; kill one first\n",
-			       SPAWN_MAX);
+		console_printf(
+			"spawn: %d demo threads already run; kill one first\n",
+			SPAWN_MAX);
 		return -ENOSPC;
 	}
 	t = kthread_create(fn, NULL, "%s", argv[1]);
 	if (!t) {
-		console_printf("spawn: cannot create a thread (out of memory)\n");
+		console_printf(
+			"spawn: cannot create a thread (out of memory)\n");
 		return -ENOMEM;
 	}
 	*slot = (struct spawn_slot){ .used = true, .tid = t->tid };

@@ -125,8 +125,8 @@ int uio_port_out(struct uio_client *c, uint32_t port, uint32_t val)
 	if (why) {
 		if (uio_may_complain(c))
 			pr_err("uio: %s: 0x%02lx to port 0x%lx (%s) refused: it %s, which no user driver may do\n",
-			       c->name, (unsigned long)val,
-			       (unsigned long)port, r->device, why);
+			       c->name, (unsigned long)val, (unsigned long)port,
+			       r->device, why);
 		return -EPERM;
 	}
 	outb((uint16_t)port, (uint8_t)val);

@@ -224,9 +224,9 @@ static void spurious_vector_counted(struct ktest *t)
 	EXPECT_EQ(t, lapic_spurious_count(), before + 1);
 }
 
-#define STRAY_VECTOR	0xd0	   /* no handler: above the IOAPIC's 0x30-0x47 */
-#define ICR_SELF	(1u << 18) /* destination shorthand: self */
-#define ICR_ASSERT	(1u << 14)
+#define STRAY_VECTOR 0xd0	/* no handler: above the IOAPIC's 0x30-0x47 */
+#define ICR_SELF     (1u << 18) /* destination shorthand: self */
+#define ICR_ASSERT   (1u << 14)
 
 /* Regression for "an unexpected vector gets no EOI": a vector nobody
  * handles, delivered by the local APIC (a self-IPI sets its ISR bit), is

@@ -450,6 +450,6 @@ KTEST_SUITE(mm, KTEST_CASE(page_alloc_counts), KTEST_CASE(page_bad_free_warns),
 	    KTEST_CASE(leak_check_counts), KTEST_CASE(kernel_mapping),
 	    KTEST_CASE(unmapped_read_faults), KTEST_CASE(write_to_text_faults),
 	    KTEST_CASE(map_page_readonly_alias),
-	    KTEST_CASE(map_page_refuses_user_space), KTEST_CASE(kstack_guard_page),
-	    KTEST_CASE(kstack_high_water_mark), KTEST_CASE(kstack_sizes),
-	    KTEST_CASE(stack_overflow_double_fault));
+	    KTEST_CASE(map_page_refuses_user_space),
+	    KTEST_CASE(kstack_guard_page), KTEST_CASE(kstack_high_water_mark),
+	    KTEST_CASE(kstack_sizes), KTEST_CASE(stack_overflow_double_fault));

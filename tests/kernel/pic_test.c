@@ -8,8 +8,8 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define ELCR1 0x4d0 /* PIIX edge/level control, IRQ 0-7 (1 = level) */
-#define ELCR2 0x4d1 /* IRQ 8-15 */
+#define ELCR1	  0x4d0 /* PIIX edge/level control, IRQ 0-7 (1 = level) */
+#define ELCR2	  0x4d1 /* IRQ 8-15 */
 
 #define TEST_LINE 5 /* LPT2/sound on a PC: unused under QEMU */
 

@@ -79,7 +79,7 @@ static void handle_lifetime(struct ktest *t)
 	fire_n(1);
 	EXPECT_FALSE(t, fchip.masked); /* an edge line is disabled lazily */
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].depth, 1); /* the top half did */
-	EXPECT_EQ(t, uio_wait(&client, h, 0), 1); /* does not block */
+	EXPECT_EQ(t, uio_wait(&client, h, 0), 1);  /* does not block */
 	EXPECT_EQ(t, uio_wait(&client, h, IRQ_WAIT_NONBLOCK), -EAGAIN);
 	EXPECT_EQ(t, uio_ack(&client, h), 0);
 	EXPECT_TRUE(t, !fchip.masked);
