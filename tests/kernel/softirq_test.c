@@ -169,8 +169,10 @@ static void pass_limit_hands_over_to_ksoftirqd(struct ktest *t)
 	unsigned long limited, woken;
 
 	/* ksoftirqd must be asleep for the wakeup to count (a tick's raise
-	 * may have woken it, and this FIFO thread not let it run yet). */
-	ASSERT_TRUE(t, KTEST_WAIT_FOR(!ksoftirqd_busy()));
+	 * may have woken it, and this FIFO thread not let it run yet). Run
+	 * from the shell during a storm it never is: say so, do not fail. */
+	if (!KTEST_WAIT_FOR(!ksoftirqd_busy()))
+		KTEST_SKIP(t, "needs a quiet system: ksoftirqd stays busy (a storm running?)");
 	limited = ls->budget_passes;
 	woken = ls->wakeups;
 	reset();
@@ -201,7 +203,8 @@ static void time_budget_hands_over_to_ksoftirqd(struct ktest *t)
 	EXPECT_GE(t, seen.n, 1);
 	EXPECT_EQ(t, ls->budget_time, by_time + 1);
 	EXPECT_EQ(t, ls->budget_passes, by_passes);
-	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 6 && !ksoftirqd_busy()));
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 6));
+	KTEST_WAIT_FOR(!ksoftirqd_busy()); /* quiet again, unless a storm runs */
 }
 
 static int nested_seen_before_outer_returned;
