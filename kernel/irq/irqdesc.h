@@ -42,9 +42,8 @@ struct irqaction {
 
 	/* threaded IRQs (kernel/irq/irqthread.c); all 0 for plain ones */
 	irq_handler_t thread_fn; /* runs in thread, may sleep */
-	struct thread *thread;	 /* "irq/N-name" */
+	struct thread *thread;	 /* "irq/N-name"; NULL once it died */
 	unsigned int irq;
-	int thread_tid;		      /* to notice the thread's death */
 	unsigned long thread_flags;   /* IRQTF_* */
 	unsigned long thread_mask;    /* its bit in desc->threads_oneshot */
 	unsigned long thread_runs;    /* times thread_fn was called */
