@@ -9,16 +9,14 @@
 unsigned long bad_magic_count; /* refused uses, for tests */
 
 /* Out of line and cold: the callers' fast path is one compare. */
-__attribute__((noinline, cold)) bool bad_magic(const char *api,
-					       const char *what,
-					       const char *init,
-					       const void *obj, uint32_t magic,
-					       const void *fn)
+__attribute__((noinline, cold)) bool
+bad_magic(const char *api, const char *what, const char *init, const void *obj,
+	  uint32_t magic, const void *fn)
 {
 	uint32_t off, addr = (uint32_t)(uintptr_t)fn;
 	/* a poisoned pointer would "resolve" to the last symbol */
-	const char *sym = addr == FREED_MAGIC ? "poisoned"
-					      : ksym_lookup(addr, &off);
+	const char *sym =
+		addr == FREED_MAGIC ? "poisoned" : ksym_lookup(addr, &off);
 
 	bad_magic_count++;
 	if (magic == FREED_MAGIC)

@@ -31,13 +31,24 @@ static struct tasklet_cpu tasklet_cpus[MAX_CPUS];
 static LIST_HEAD(all_tasklets);
 static DEFINE_SPINLOCK(all_tasklets_lock);
 
-/* One compare on every path: see kernel/magic.h. */
-static bool tasklet_ok(struct tasklet *t, const char *api)
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool tasklet_refused(struct tasklet *t,
+							    const char *api)
 {
-	if (__builtin_expect(t->magic == TASKLET_MAGIC, 1))
-		return true;
-	return bad_magic(api, "tasklet", "tasklet_init", t, t->magic,
-			 t->func);
+	return bad_magic(api, "tasklet", "tasklet_init", t, t->magic, t->func);
+}
+
+/* Every path checks: see kernel/magic.h. The hot paths test
+ * tasklet_bad() and call tasklet_refused() on the way out, so the check
+ * costs them a compare and nothing else. */
+static inline bool tasklet_bad(const struct tasklet *t)
+{
+	return __builtin_expect(t->magic != TASKLET_MAGIC, 0);
+}
+
+static inline bool tasklet_ok(struct tasklet *t, const char *api)
+{
+	return !tasklet_bad(t) || tasklet_refused(t, api);
 }
 
 static unsigned int test_and_set_state(struct tasklet *t, unsigned int bit)
@@ -114,10 +125,13 @@ static void enqueue_here(struct tasklet *t, bool hi)
 	spin_unlock_irqrestore(&tc->lock, flags);
 }
 
-static void schedule_common(struct tasklet *t, bool hi, const char *api)
+static void schedule_common(struct tasklet *t, bool hi)
 {
-	if (!tasklet_ok(t, api))
+	if (tasklet_bad(t)) {
+		tasklet_refused(t, hi ? "tasklet_hi_schedule"
+				      : "tasklet_schedule");
 		return;
+	}
 	if (list_empty(&t->all_node)) /* a DECLARE_TASKLET one, first use */
 		tasklet_register(t);
 	t->schedules++;
@@ -128,12 +142,12 @@ static void schedule_common(struct tasklet *t, bool hi, const char *api)
 
 void tasklet_schedule(struct tasklet *t)
 {
-	schedule_common(t, false, "tasklet_schedule");
+	schedule_common(t, false);
 }
 
 void tasklet_hi_schedule(struct tasklet *t)
 {
-	schedule_common(t, true, "tasklet_hi_schedule");
+	schedule_common(t, true);
 }
 
 /* ---- running -------------------------------------------------------------- */

@@ -66,11 +66,10 @@ struct tasklet {
 
 /* A static initializer; var is the tasklet's own lvalue (for its list
  * node), name what the `tasklets` command shows. */
-#define TASKLET_INIT(var, fn, nm)                          \
-	{                                                  \
-		.magic = TASKLET_MAGIC, .func = (fn),      \
-		.name = (nm),                              \
-		.all_node = LIST_HEAD_INIT((var).all_node) \
+#define TASKLET_INIT(var, fn, nm)                                   \
+	{                                                           \
+		.magic = TASKLET_MAGIC, .func = (fn), .name = (nm), \
+		.all_node = LIST_HEAD_INIT((var).all_node)          \
 	}
 #define DECLARE_TASKLET(n, fn) struct tasklet n = TASKLET_INIT(n, fn, #n)
 

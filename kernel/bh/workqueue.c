@@ -131,14 +131,25 @@ struct workqueue_struct *system_bh_highpri_wq;
 
 /* ---- small helpers ------------------------------------------------------- */
 
-/* One compare on every path: a work_struct that was never initialised
- * or was freed is refused, loudly (kernel/magic.h). */
-static bool work_ok(struct work_struct *work, const char *api)
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool
+work_refused(struct work_struct *work, const char *api)
 {
-	if (__builtin_expect(work->magic == WORK_MAGIC, 1))
-		return true;
 	return bad_magic(api, "work", "INIT_WORK", work, work->magic,
 			 work->func);
+}
+
+/* Every path checks: see kernel/magic.h. The hot paths test
+ * work_bad() and tail-call work_refused(), so the check costs them a
+ * compare and nothing else. */
+static inline bool work_bad(const struct work_struct *work)
+{
+	return __builtin_expect(work->magic != WORK_MAGIC, 0);
+}
+
+static inline bool work_ok(struct work_struct *work, const char *api)
+{
+	return !work_bad(work) || work_refused(work, api);
 }
 
 static unsigned int work_set_bits(struct work_struct *work, unsigned int bits)
@@ -335,8 +346,8 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		pr_err("queue_work: NULL workqueue, work or function: refused\n");
 		return false;
 	}
-	if (!work_ok(work, "queue_work"))
-		return false;
+	if (work_bad(work))
+		return work_refused(work, "queue_work");
 	if (work->flags & WORK_CANCELING)
 		return false;
 	if (work_set_bits(work, WORK_PENDING) & WORK_PENDING)
@@ -426,7 +437,8 @@ static bool grab_pending(struct work_struct *work, struct timer_list *timer)
 	bool stolen;
 
 	if (timer && del_timer(timer)) {
-		delayed_disarmed(container_of(timer, struct delayed_work, timer));
+		delayed_disarmed(
+			container_of(timer, struct delayed_work, timer));
 		return true;
 	}
 	if (!(work_set_bits(work, WORK_PENDING) & WORK_PENDING))
@@ -499,7 +511,8 @@ static bool __cancel_work_sync(struct work_struct *work,
 	/* a delay timer whose function runs on another CPU is waited for */
 	was_pending = timer && del_timer_sync(timer);
 	if (was_pending)
-		delayed_disarmed(container_of(timer, struct delayed_work, timer));
+		delayed_disarmed(
+			container_of(timer, struct delayed_work, timer));
 	flags = local_irq_save();
 	if (!was_pending)
 		was_pending = grab_pending(work, NULL);
@@ -625,10 +638,12 @@ static void process_first(struct worker_pool *pool, struct worker *w,
 	struct work_struct *work =
 		list_first_entry(list, struct work_struct, entry);
 
-	if (work_ok(work, "process_one_work"))
-		process_one_work(pool, w, work, flags);
-	else
+	if (work_bad(work)) {
+		work_refused(work, "process_one_work");
 		list_del_first_broken(list);
+		return;
+	}
+	process_one_work(pool, w, work, flags);
 }
 
 /* Locked: run what was scheduled onto w (collisions), in order. */

@@ -93,10 +93,10 @@ struct delayed_work {
 };
 
 /* A static initializer, and a definition with it (as Linux's). */
-#define WORK_INITIALIZER(n, f)                                 \
-	{                                                      \
-		.magic = WORK_MAGIC,                           \
-		.entry = LIST_HEAD_INIT((n).entry), .func = (f) \
+#define WORK_INITIALIZER(n, f)                                           \
+	{                                                                \
+		.magic = WORK_MAGIC, .entry = LIST_HEAD_INIT((n).entry), \
+		.func = (f)                                              \
 	}
 #define DECLARE_WORK(n, f) struct work_struct n = WORK_INITIALIZER(n, f)
 

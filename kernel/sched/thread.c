@@ -452,7 +452,7 @@ void kthread_set_exit_hook(struct thread *t,
  */
 static void run_exit_hook(struct thread *t)
 {
-	void (*hook)(struct thread *t, void *arg) = t->exit_hook;
+	void (*hook)(struct thread * t, void *arg) = t->exit_hook;
 
 	if (!hook)
 		return;

@@ -134,7 +134,8 @@ void wake_up_new_thread(struct thread *t);
 	})
 bool kthread_should_stop(void);
 void kthread_set_exit_hook(struct thread *t,
-			   void (*hook)(struct thread *t, void *arg), void *arg);
+			   void (*hook)(struct thread *t, void *arg),
+			   void *arg);
 int kthread_stop(struct thread *t); /* returns the thread's exit code */
 void kthread_exit(int code) __attribute__((noreturn));
 int sched_setscheduler(struct thread *t, enum sched_policy policy,

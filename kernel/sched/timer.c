@@ -22,13 +22,18 @@ static bool time_after_eq(unsigned long a, unsigned long b)
 	return (long)(a - b) >= 0; /* correct across jiffies wraparound */
 }
 
-/* One compare on every path: see kernel/magic.h. */
-static bool timer_ok(struct timer_list *t, const char *api)
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool timer_refused(struct timer_list *t,
+							  const char *api)
 {
-	if (__builtin_expect(t->magic == TIMER_MAGIC, 1))
-		return true;
-	return bad_magic(api, "timer", "timer_setup", t, t->magic,
-			 t->function);
+	return bad_magic(api, "timer", "timer_setup", t, t->magic, t->function);
+}
+
+/* Every path checks: see kernel/magic.h. */
+static inline bool timer_ok(struct timer_list *t, const char *api)
+{
+	return __builtin_expect(t->magic == TIMER_MAGIC, 1) ||
+	       timer_refused(t, api);
 }
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t))

@@ -357,8 +357,8 @@ static int faulty(void *arg)
 /* What a thread's exit hook saw as it ran. */
 struct exit_seen {
 	int runs;
-	int tid; /* of the thread it was called for */
-	bool clean; /* task context, preempt count 0, IRQs on */
+	int tid;     /* of the thread it was called for */
+	bool clean;  /* task context, preempt count 0, IRQs on */
 	bool listed; /* the thread still on the thread list (not freed) */
 };
 

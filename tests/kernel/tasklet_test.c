@@ -247,12 +247,17 @@ static void never_initialised_tasklet_refused(struct ktest *t)
 	tl.func = count_fn; /* looks usable: only tasklet_init is missing */
 	tl.name = "u";
 	local_bh_disable();
-	tasklet_schedule(&tl);	  /* prints a BUG: line on purpose */
-	tasklet_hi_schedule(&tl); /* prints a BUG: line on purpose */
-	local_bh_enable();	  /* TASKLET/HI softirqs run: nothing */
-	tasklet_disable(&tl);	  /* prints a BUG: line on purpose */
-	tasklet_enable(&tl);	  /* prints a BUG: line on purpose */
-	tasklet_kill(&tl);	  /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	tasklet_schedule(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_hi_schedule(&tl);
+	local_bh_enable(); /* TASKLET/HI softirqs run: nothing */
+	/* prints a BUG: line on purpose */
+	tasklet_disable(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_enable(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_kill(&tl);
 	EXPECT_EQ(t, bad_magic_count, bugs + 5);
 	EXPECT_EQ(t, seen.n, 0);
 	EXPECT_EQ(t, tl.state, 0);
@@ -275,7 +280,8 @@ static void freed_tasklet_refused(struct ktest *t)
 	kfree(tl);
 	EXPECT_EQ(t, tl->magic, FREED_MAGIC);
 	local_bh_disable();
-	tasklet_schedule(tl); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	tasklet_schedule(tl);
 	local_bh_enable();
 	EXPECT_EQ(t, bad_magic_count, bugs + 1);
 	EXPECT_EQ(t, seen.n, 0);

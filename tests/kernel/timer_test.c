@@ -254,11 +254,15 @@ static void never_initialised_timer_refused(struct ktest *t)
 	memset(&tl, 0, sizeof(tl));
 	tl.function = record_timer; /* only timer_setup is missing */
 	INIT_LIST_HEAD(&tl.entry);
-	EXPECT_FALSE(t, mod_timer(&tl, jiffies + 1)); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_timer(&tl, jiffies + 1));
 	tl.expires = jiffies + 1;
-	add_timer(&tl);			      /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, del_timer(&tl));      /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, del_timer_sync(&tl)); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	add_timer(&tl);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, del_timer(&tl));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, del_timer_sync(&tl));
 	EXPECT_EQ(t, bad_magic_count, bugs + 4);
 	EXPECT_EQ(t, timers_pending_count(), pending);
 	EXPECT_TRUE(t, one_good_timer_ran()); /* the good one, not tl */
@@ -276,7 +280,8 @@ static void freed_timer_refused(struct ktest *t)
 	reset();
 	timer_setup(tl, record_timer);
 	kfree(tl);
-	EXPECT_FALSE(t, mod_timer(tl, jiffies + 1)); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_timer(tl, jiffies + 1));
 	EXPECT_EQ(t, bad_magic_count, bugs + 1);
 	EXPECT_EQ(t, tl->magic, FREED_MAGIC); /* nothing written into it */
 	EXPECT_TRUE(t, one_good_timer_ran());

@@ -523,7 +523,8 @@ static void flush_work_after_destroy_workqueue(struct ktest *t)
 	EXPECT_TRUE(t, queue_work(wq, &p.work));
 	destroy_workqueue(wq); /* runs it first */
 	EXPECT_EQ(t, p.runs, 1);
-	EXPECT_PTR_EQ(t, p.work.pwq, NULL); /* nothing left in the freed queue */
+	EXPECT_PTR_EQ(t, p.work.pwq,
+		      NULL); /* nothing left in the freed queue */
 	EXPECT_FALSE(t, flush_work(&p.work)); /* idle: nothing to wait for */
 	/* ...and the item still works on another queue */
 	EXPECT_TRUE(t, queue_work(system_wq, &p.work));
@@ -560,7 +561,8 @@ static void destroy_workqueue_refuses_armed_delayed_work(struct ktest *t)
 	ASSERT_TRUE(t, wq != NULL);
 	dprobe_init(&d);
 	EXPECT_TRUE(t, queue_delayed_work(wq, &d.dwork, 10 * hz));
-	destroy_workqueue(wq); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	destroy_workqueue(wq);
 	/* not freed: the item is still armed and can be cancelled */
 	EXPECT_TRUE(t, work_pending(&d.dwork.work));
 	EXPECT_TRUE(t, cancel_delayed_work_sync(&d.dwork));
@@ -584,15 +586,21 @@ static void never_initialised_work_refused(struct ktest *t)
 	memset(&w, 0, sizeof(w));
 	w.func = never_fn; /* looks usable: only INIT_WORK is missing */
 	INIT_LIST_HEAD(&w.entry);
-	EXPECT_FALSE(t, queue_work(system_wq, &w));    /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, queue_work(system_bh_wq, &w)); /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, flush_work(&w));	       /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, cancel_work_sync(&w));	       /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_wq, &w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_bh_wq, &w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, flush_work(&w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, cancel_work_sync(&w));
 	memset(&dw, 0, sizeof(dw));
 	dw.work.func = never_fn;
 	timer_setup(&dw.timer, delayed_work_timer_fn);
-	EXPECT_FALSE(t, queue_delayed_work(system_wq, &dw, 1)); /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, mod_delayed_work(system_wq, &dw, 1)); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_delayed_work(system_wq, &dw, 1));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_delayed_work(system_wq, &dw, 1));
 	EXPECT_EQ(t, bad_magic_count, bugs + 6);
 	EXPECT_FALSE(t, timer_pending(&dw.timer));
 	EXPECT_EQ(t, w.flags, 0);
@@ -609,10 +617,14 @@ static void freed_work_refused(struct ktest *t)
 	ASSERT_TRUE(t, keep && dw);
 	INIT_DELAYED_WORK(dw, never_fn);
 	kfree(dw);
-	EXPECT_FALSE(t, queue_work(system_wq, &dw->work)); /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, queue_delayed_work(system_wq, dw, 1)); /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, flush_work(&dw->work)); /* prints a BUG: line on purpose */
-	EXPECT_FALSE(t, cancel_delayed_work_sync(dw)); /* prints a BUG: line on purpose */
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_wq, &dw->work));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_delayed_work(system_wq, dw, 1));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, flush_work(&dw->work));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, cancel_delayed_work_sync(dw));
 	EXPECT_EQ(t, bad_magic_count, bugs + 4);
 	EXPECT_EQ(t, dw->work.magic, FREED_MAGIC); /* nothing written */
 	flush_workqueue(system_wq);
