@@ -15,6 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "kernel/test/ktest.h"
@@ -336,6 +337,41 @@ static void pool_grows_then_idle_workers_exit(struct ktest *t)
 	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
 }
 
+/* Issue 12's recipe: `wq demo` 60 times in a row (three items that
+ * sleep, queued again and again while they run). The pool grows a
+ * worker per sleeping item; once all is done, every worker beyond
+ * WQ_MAX_IDLE exits (the suite shortens the idle timeout to 50 ms) and
+ * their stacks come back. */
+static void demo_sleep_fn(struct work_struct *work)
+{
+	(void)work;
+	msleep(20); /* like wq demo's items, shorter */
+}
+
+static void idle_workers_beyond_minimum_exit(struct ktest *t)
+{
+	unsigned int stacks = thread_mem_in_use();
+	struct wq_pool_info info;
+	struct work_struct w[3];
+
+	for (int i = 0; i < 3; i++)
+		INIT_WORK(&w[i], demo_sleep_fn);
+	for (int round = 0; round < 60; round++) {
+		for (int i = 0; i < 3; i++)
+			schedule_work(&w[i]);
+		msleep(1);
+	}
+	for (int i = 0; i < 3; i++)
+		flush_work(&w[i]);
+	wq_get_pool_info(0, false, &info);
+	EXPECT_GT(t, info.nr_workers, WQ_MAX_IDLE); /* it did grow */
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(pools_shrunk()));
+	wq_get_pool_info(0, false, &info);
+	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
+	EXPECT_EQ(t, info.nr_idle, WQ_MAX_IDLE);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(thread_mem_in_use() <= stacks));
+}
+
 /* At WQ_MAX_WORKERS busy workers the pool stops growing: one more item
  * waits, pending, until a worker comes back from its item. */
 static void pool_limit_makes_the_next_item_wait(struct ktest *t)
@@ -644,6 +680,7 @@ KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(concurrency_management_highpri),
 		 KTEST_CASE(pool_grows_then_idle_workers_exit),
 		 KTEST_CASE(pool_limit_makes_the_next_item_wait),
+		 KTEST_CASE(idle_workers_beyond_minimum_exit),
 		 KTEST_CASE(delayed_work_fires_after_its_delay),
 		 KTEST_CASE(mod_delayed_work_moves_it),
 		 KTEST_CASE(cancel_delayed_work_before_deadline),
