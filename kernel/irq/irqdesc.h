@@ -20,6 +20,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/thread.h"
 
 struct irq_chip {
 	const char *name;
@@ -125,6 +126,19 @@ bool irq_oneshot_release(struct irq_desc *desc, unsigned int irq);
 void irq_replay(unsigned int irq);
 /* The line's handlers without EOI (handle.c). Context: hard-IRQ. */
 void handle_irq_event(unsigned int irq);
+/* What the shell shows of an action's thread, copied under desc->lock
+ * (the thread's exit hook clears a->thread under it before the thread is
+ * freed). False if there is none: not started yet, or died. Context:
+ * any. */
+struct irq_thread_info {
+	char name[THREAD_NAME_LEN];
+	int tid;
+	enum sched_policy policy;
+	int rt_priority;
+	enum thread_state state;
+};
+bool irq_thread_info(struct irq_desc *desc, const struct irqaction *a,
+		     struct irq_thread_info *info);
 /* The default primary: always IRQ_WAKE_THREAD. */
 irqreturn_t irq_default_primary_handler(int irq, void *dev_id);
 

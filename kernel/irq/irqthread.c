@@ -40,6 +40,7 @@
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 #define IRQ_THREAD_PRIO 50 /* Linux's MAX_RT_PRIO / 2 */
 
@@ -334,6 +335,23 @@ int irq_setup_thread(struct irqaction *a)
 	a->thread = t;
 	wake_up_new_thread(t); /* it runs up to its first sleep */
 	return 0;
+}
+
+bool irq_thread_info(struct irq_desc *desc, const struct irqaction *a,
+		     struct irq_thread_info *info)
+{
+	unsigned long flags = spin_lock_irqsave(&desc->lock);
+	const struct thread *t = a->thread;
+
+	if (t) {
+		strlcpy(info->name, t->name, sizeof(info->name));
+		info->tid = t->tid;
+		info->policy = t->policy;
+		info->rt_priority = t->rt_priority;
+		info->state = t->state;
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
+	return t != NULL;
 }
 
 static bool line_threads_idle(struct irq_desc *desc)

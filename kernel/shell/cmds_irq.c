@@ -21,8 +21,9 @@ static const char *trigger_name(const struct irq_desc *desc)
 	return irq_is_level(desc) ? "level" : "edge";
 }
 
-static void print_line(unsigned int irq, const struct irq_desc *desc)
+static void print_line(unsigned int irq, struct irq_desc *desc)
 {
+	struct irq_thread_info ti;
 	char hw[16];
 
 	console_printf("%3u: ", irq);
@@ -32,8 +33,8 @@ static void print_line(unsigned int irq, const struct irq_desc *desc)
 	console_printf(" %-8s %-10s  ", desc->chip->name, hw);
 	for (struct irqaction *a = desc->action; a; a = a->next) {
 		console_printf("%s", a->name);
-		if (a->thread)
-			console_printf(" [%s]", a->thread->name);
+		if (irq_thread_info(desc, a, &ti))
+			console_printf(" [%s]", ti.name);
 		console_printf("%s", a->next ? ", " : "");
 	}
 	console_printf("%s\n", desc->status & IRQS_SPURIOUS_DISABLED
@@ -52,7 +53,7 @@ static int cmd_irqs(int argc, char **argv)
 		console_printf("      CPU%u ", c);
 	console_printf("\n");
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
-		const struct irq_desc *desc = &irq_desc[irq];
+		struct irq_desc *desc = &irq_desc[irq];
 
 		unhandled += desc->unhandled;
 		if (desc->chip && desc->action)
@@ -68,19 +69,23 @@ static int cmd_irqs(int argc, char **argv)
 SHELL_COMMAND(irqs, cmd_irqs, 0, 0, "irqs",
 	      "interrupt counts per line, like /proc/interrupts");
 
-/* The second line of a threaded action: its thread and what it did. */
-static void print_thread(const struct irqaction *a)
+/* The second line of a threaded action: its thread and what it did.
+ * The thread is copied under the line's lock: it may die meanwhile. */
+static void print_thread(struct irq_desc *desc, const struct irqaction *a)
 {
-	const struct thread *t = a->thread;
+	struct irq_thread_info ti;
 
-	if (!t) {
-		console_printf("    thread: not started yet\n");
+	if (!irq_thread_info(desc, a, &ti)) {
+		console_printf("    thread: %s\n",
+			       a->thread_flags & IRQTF_DEAD
+				       ? "died (an oops in its thread_fn)"
+				       : "not started yet");
 		return;
 	}
 	console_printf(
 		"    thread %s (tid %d, %s %d, %s)%s%s, woken %lu, ran %lu\n",
-		t->name, t->tid, t->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
-		t->rt_priority, thread_state_name(t->state),
+		ti.name, ti.tid, ti.policy == SCHED_FIFO ? "FIFO" : "NORMAL",
+		ti.rt_priority, thread_state_name(ti.state),
 		a->flags & IRQF_ONESHOT ? ", oneshot" : "",
 		a->thread_flags & IRQTF_FORCED ? ", forced" : "",
 		a->thread_wakeups, a->thread_runs);
@@ -100,7 +105,7 @@ static void print_oneshot(const struct irq_desc *desc)
 static int cmd_irq(int argc, char **argv)
 {
 	unsigned long irq;
-	const struct irq_desc *desc;
+	struct irq_desc *desc;
 
 	(void)argc;
 	if (kstrtoul(argv[1], 0, &irq) || irq >= NR_IRQS) {
@@ -127,7 +132,7 @@ static int cmd_irq(int argc, char **argv)
 		console_printf("  %-10s dev_id %p  flags 0x%08lx  count %lu\n",
 			       a->name, a->dev_id, a->flags, a->count);
 		if (a->thread_fn)
-			print_thread(a);
+			print_thread(desc, a);
 	}
 	if (desc->threads_oneshot || desc->oneshot_held)
 		print_oneshot(desc);

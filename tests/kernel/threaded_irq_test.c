@@ -526,6 +526,7 @@ static void oops_in_thread_fn_releases_line(struct ktest *t)
  * anywhere - the action is clean, and waking it again is safe. */
 static void oops_in_thread_fn_no_use_after_free(struct ktest *t)
 {
+	struct irq_thread_info ti;
 	struct irqaction *bad;
 	unsigned long wakeups;
 	int tid;
@@ -549,6 +550,8 @@ static void oops_in_thread_fn_no_use_after_free(struct ktest *t)
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
 	EXPECT_FALSE(t, fchip.masked); /* level line released at once */
+	/* what `irqs` and `irq N` print from: no thread to copy */
+	EXPECT_FALSE(t, irq_thread_info(&irq_desc[TEST_IRQ], bad, &ti));
 
 	/* Waking it again touches no freed thread: the interrupt counts as
 	 * handled, nothing runs, the line stays open. */
