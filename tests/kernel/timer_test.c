@@ -175,6 +175,9 @@ static void hrtimers_fire_in_order_cancelled_never(struct ktest *t)
 	struct hrtimer cancelled;
 
 	reset();
+	/* HRTIMER_SOFTIRQ waits until all are started and one cancelled: a
+	 * host hiccup of 15 ms here must not let "cancelled" fire first. */
+	local_bh_disable();
 	hrtimer_init(&cancelled, record_hrtimer);
 	hrtimer_start(&cancelled, 15000 * 1000);
 	for (int i = 0; i < 3; i++) {
@@ -182,6 +185,7 @@ static void hrtimers_fire_in_order_cancelled_never(struct ktest *t)
 		hrtimer_start(&hr[i], delay_us[i] * 1000);
 	}
 	EXPECT_TRUE(t, hrtimer_cancel(&cancelled));
+	local_bh_enable();
 	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 3));
 	for (int i = 1; i < 3; i++)
 		EXPECT_LE(t, hr[seen.order[i - 1]].expires_ns,
