@@ -1,12 +1,10 @@
 /* kernel/magic.c - see magic.h. */
-#include <stdbool.h>
-
 #include "kernel/magic.h"
 
 #include "kernel/backtrace.h"
 #include "kernel/printk.h"
 
-unsigned long bad_magic_count; /* refused uses, for tests */
+unsigned long bad_magic_count;
 
 /* Out of line and cold: the callers' fast path is one compare. */
 __attribute__((noinline, cold)) bool

@@ -322,6 +322,8 @@ static void irq_thread_exit(struct thread *t, void *arg)
 
 int irq_setup_thread(struct irqaction *a)
 {
+	struct irq_desc *desc = &irq_desc[a->irq];
+	unsigned long flags;
 	struct thread *t;
 
 	t = kthread_create(irq_thread, a, "irq/%u-%s", a->irq, a->name);
@@ -332,7 +334,10 @@ int irq_setup_thread(struct irqaction *a)
 	}
 	sched_setscheduler(t, SCHED_FIFO, IRQ_THREAD_PRIO);
 	kthread_set_exit_hook(t, irq_thread_exit, a);
+	/* the line may be live already (irq_start_threads) */
+	flags = spin_lock_irqsave(&desc->lock);
 	a->thread = t;
+	spin_unlock_irqrestore(&desc->lock, flags);
 	wake_up_new_thread(t); /* it runs up to its first sleep */
 	return 0;
 }
