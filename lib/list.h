@@ -82,6 +82,22 @@ static inline bool list_empty(const struct list_head *head)
 	return head->next == head;
 }
 
+/*
+ * Unlink the first entry when its own links cannot be trusted (its memory
+ * was freed and overwritten while it was on the list): only the others'
+ * links are used. Its successor is the entry whose prev points at it,
+ * found by walking back from the head (the tail first).
+ */
+static inline void list_del_first_broken(struct list_head *head)
+{
+	struct list_head *bad = head->next, *succ = head;
+
+	while (succ->prev != bad)
+		succ = succ->prev;
+	head->next = succ;
+	succ->prev = head;
+}
+
 static inline bool list_is_singular(const struct list_head *head)
 {
 	return !list_empty(head) && head->next == head->prev;

@@ -31,6 +31,26 @@ static struct tasklet_cpu tasklet_cpus[MAX_CPUS];
 static LIST_HEAD(all_tasklets);
 static DEFINE_SPINLOCK(all_tasklets_lock);
 
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool tasklet_refused(struct tasklet *t,
+							    const char *api)
+{
+	return bad_magic(api, "tasklet", "tasklet_init", t, t->magic, t->func);
+}
+
+/* Every path checks: see kernel/magic.h. The hot paths test
+ * tasklet_bad() and call tasklet_refused() on the way out, so the check
+ * costs them a compare and nothing else. */
+static inline bool tasklet_bad(const struct tasklet *t)
+{
+	return __builtin_expect(t->magic != TASKLET_MAGIC, 0);
+}
+
+static inline bool tasklet_ok(struct tasklet *t, const char *api)
+{
+	return !tasklet_bad(t) || tasklet_refused(t, api);
+}
+
 static unsigned int test_and_set_state(struct tasklet *t, unsigned int bit)
 {
 	return __atomic_fetch_or(&t->state, bit, __ATOMIC_ACQUIRE) & bit;
@@ -75,6 +95,7 @@ static void forget_tasklet(struct tasklet *t)
 void tasklet_init(struct tasklet *t, void (*func)(struct tasklet *t),
 		  const char *name)
 {
+	t->magic = TASKLET_MAGIC;
 	t->next = NULL;
 	t->state = 0;
 	t->count = 0;
@@ -106,6 +127,11 @@ static void enqueue_here(struct tasklet *t, bool hi)
 
 static void schedule_common(struct tasklet *t, bool hi)
 {
+	if (tasklet_bad(t)) {
+		tasklet_refused(t, hi ? "tasklet_hi_schedule"
+				      : "tasklet_schedule");
+		return;
+	}
 	if (list_empty(&t->all_node)) /* a DECLARE_TASKLET one, first use */
 		tasklet_register(t);
 	t->schedules++;
@@ -176,6 +202,8 @@ static void run_queue(int which, unsigned int softirq)
 	while (list) {
 		struct tasklet *t = list;
 
+		if (!tasklet_ok(t, "tasklet_action"))
+			break; /* freed while scheduled: t->next is gone too */
 		list = t->next;
 		if (try_run(tc, t))
 			continue;
@@ -200,14 +228,17 @@ static void tasklet_hi_action(void)
 
 void tasklet_disable_nosync(struct tasklet *t)
 {
-	__atomic_fetch_add(&t->count, 1, __ATOMIC_ACQUIRE);
+	if (tasklet_ok(t, "tasklet_disable_nosync"))
+		__atomic_fetch_add(&t->count, 1, __ATOMIC_ACQUIRE);
 }
 
 void tasklet_disable(struct tasklet *t)
 {
 	struct tasklet_cpu *tc = &tasklet_cpus[smp_processor_id()];
 
-	tasklet_disable_nosync(t);
+	if (!tasklet_ok(t, "tasklet_disable"))
+		return;
+	__atomic_fetch_add(&t->count, 1, __ATOMIC_ACQUIRE);
 	if (tc->running == t) {
 		pr_err("tasklet %s: tasklet_disable from its own function\n",
 		       t->name);
@@ -232,8 +263,13 @@ static bool unpark(struct tasklet_cpu *tc, struct tasklet *t)
 
 void tasklet_enable(struct tasklet *t)
 {
-	struct tasklet_cpu *tc = &tasklet_cpus[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&tc->lock);
+	struct tasklet_cpu *tc;
+	unsigned long flags;
+
+	if (!tasklet_ok(t, "tasklet_enable"))
+		return;
+	tc = &tasklet_cpus[t->cpu];
+	flags = spin_lock_irqsave(&tc->lock);
 
 	if (t->count <= 0) {
 		pr_err("tasklet %s: tasklet_enable without disable\n", t->name);
@@ -249,10 +285,11 @@ void tasklet_enable(struct tasklet *t)
 
 void tasklet_kill(struct tasklet *t)
 {
-	struct tasklet_cpu *tc = &tasklet_cpus[t->cpu];
+	struct tasklet_cpu *tc;
 
-	if (might_sleep())
+	if (might_sleep() || !tasklet_ok(t, "tasklet_kill"))
 		return;
+	tc = &tasklet_cpus[t->cpu];
 	/* Wait until it has run, or take it back if it is parked. */
 	while (t->state & TASKLET_STATE_SCHED) {
 		unsigned long flags = spin_lock_irqsave(&tc->lock);

@@ -22,7 +22,13 @@
  *                    |   `-- tasklet_enable --'   `----> SCHED|RUN
  *
  * Rules: a tasklet's function must not sleep (might_sleep reports it).
- * Before freeing a tasklet, call tasklet_kill(). Linux deprecated
+ * Before freeing a tasklet, call tasklet_kill(). A tasklet that never
+ * went through tasklet_init/TASKLET_INIT/DECLARE_TASKLET, or that was
+ * freed (kfree poisons it), is refused by every call here with a
+ * "BUG: ..." line and a backtrace (kernel/magic.h), and its function is
+ * not called; the softirq checks too, before it runs one (a tasklet
+ * freed while scheduled takes the rest of that run list with it: its
+ * link to them is gone). Linux deprecated
  * tasklets in 6.9 for BH work queues (docs/tasklets.md says why).
  *
  * Context: tasklet_schedule/tasklet_hi_schedule/tasklet_disable_nosync/
@@ -35,6 +41,7 @@
 
 #include <stdbool.h>
 
+#include "kernel/magic.h"
 #include "lib/list.h"
 
 enum {
@@ -45,6 +52,7 @@ enum {
 };
 
 struct tasklet {
+	unsigned int magic;   /* TASKLET_MAGIC once initialised */
 	struct tasklet *next; /* on a per-CPU list while scheduled */
 	volatile unsigned int state;
 	volatile int count; /* disable nesting; runs only at 0 */
@@ -58,10 +66,10 @@ struct tasklet {
 
 /* A static initializer; var is the tasklet's own lvalue (for its list
  * node), name what the `tasklets` command shows. */
-#define TASKLET_INIT(var, fn, nm)                          \
-	{                                                  \
-		.func = (fn), .name = (nm),                \
-		.all_node = LIST_HEAD_INIT((var).all_node) \
+#define TASKLET_INIT(var, fn, nm)                                   \
+	{                                                           \
+		.magic = TASKLET_MAGIC, .func = (fn), .name = (nm), \
+		.all_node = LIST_HEAD_INIT((var).all_node)          \
 	}
 #define DECLARE_TASKLET(n, fn) struct tasklet n = TASKLET_INIT(n, fn, #n)
 

@@ -103,6 +103,7 @@ struct workqueue_struct {
 	struct mutex flush_mutex;
 	unsigned long nr_queued, nr_executed;
 	unsigned int nr_executing, max_executing;
+	unsigned int nr_delayed; /* delayed items armed for this queue */
 	struct pool_workqueue pwqs[MAX_CPUS];
 };
 
@@ -129,6 +130,27 @@ struct workqueue_struct *system_bh_wq;
 struct workqueue_struct *system_bh_highpri_wq;
 
 /* ---- small helpers ------------------------------------------------------- */
+
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool
+work_refused(struct work_struct *work, const char *api)
+{
+	return bad_magic(api, "work", "INIT_WORK", work, work->magic,
+			 work->func);
+}
+
+/* Every path checks: see kernel/magic.h. The hot paths test
+ * work_bad() and tail-call work_refused(), so the check costs them a
+ * compare and nothing else. */
+static inline bool work_bad(const struct work_struct *work)
+{
+	return __builtin_expect(work->magic != WORK_MAGIC, 0);
+}
+
+static inline bool work_ok(struct work_struct *work, const char *api)
+{
+	return !work_bad(work) || work_refused(work, api);
+}
 
 static unsigned int work_set_bits(struct work_struct *work, unsigned int bits)
 {
@@ -270,6 +292,7 @@ static void pwq_activate_next(struct pool_workqueue *pwq)
 static void insert_work(struct pool_workqueue *pwq, struct work_struct *work)
 {
 	work->pwq = pwq;
+	work->pool = pwq->pool;
 	if (pwq->work_color)
 		work_set_bits(work, WORK_COLOR);
 	else
@@ -295,12 +318,14 @@ static void __queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	/* Still running on another pool (another CPU's)? Queue it there, so
 	 * that it never runs twice at once. (On its own pool,
 	 * process_one_work hands it to the worker running it.) */
-	if (work->pwq && work->pwq->wq == wq && work->pwq->pool != pwq->pool) {
-		struct worker_pool *last = work->pwq->pool;
+	if (work->pool && work->pool != pwq->pool) {
+		struct worker_pool *last = work->pool;
+		struct worker *w;
 
 		flags = spin_lock_irqsave(&last->lock);
-		if (find_worker_executing(last, work))
-			pwq = work->pwq;
+		w = find_worker_executing(last, work);
+		if (w && w->current_pwq->wq == wq)
+			pwq = w->current_pwq;
 		spin_unlock_irqrestore(&last->lock, flags);
 	}
 	flags = spin_lock_irqsave(&pwq->pool->lock);
@@ -321,6 +346,8 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		pr_err("queue_work: NULL workqueue, work or function: refused\n");
 		return false;
 	}
+	if (work_bad(work))
+		return work_refused(work, "queue_work");
 	if (work->flags & WORK_CANCELING)
 		return false;
 	if (work_set_bits(work, WORK_PENDING) & WORK_PENDING)
@@ -334,7 +361,14 @@ void delayed_work_timer_fn(struct timer_list *t)
 	struct delayed_work *dwork =
 		container_of(t, struct delayed_work, timer);
 
+	__atomic_sub_fetch(&dwork->wq->nr_delayed, 1, __ATOMIC_RELAXED);
 	__queue_work(dwork->wq, &dwork->work); /* PENDING is still ours */
+}
+
+/* The delay timer of dwork was taken off before it fired. */
+static void delayed_disarmed(struct delayed_work *dwork)
+{
+	__atomic_sub_fetch(&dwork->wq->nr_delayed, 1, __ATOMIC_RELAXED);
 }
 
 /* The caller owns PENDING; IRQs are off. */
@@ -347,6 +381,7 @@ static void __queue_delayed_work(struct workqueue_struct *wq,
 		return;
 	}
 	dwork->wq = wq;
+	__atomic_add_fetch(&wq->nr_delayed, 1, __ATOMIC_RELAXED);
 	mod_timer(&dwork->timer, jiffies + delay);
 }
 
@@ -359,6 +394,8 @@ bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 		pr_err("queue_delayed_work: NULL workqueue, work or function: refused\n");
 		return false;
 	}
+	if (!work_ok(&dwork->work, "queue_delayed_work"))
+		return false;
 	if (dwork->work.flags & WORK_CANCELING)
 		return false;
 	if (work_set_bits(&dwork->work, WORK_PENDING) & WORK_PENDING)
@@ -396,16 +433,18 @@ static bool steal_queued_work(struct work_struct *work)
  */
 static bool grab_pending(struct work_struct *work, struct timer_list *timer)
 {
-	struct worker_pool *pool;
+	struct worker_pool *pool = work->pool;
 	bool stolen;
 
-	if (timer && del_timer(timer))
+	if (timer && del_timer(timer)) {
+		delayed_disarmed(
+			container_of(timer, struct delayed_work, timer));
 		return true;
+	}
 	if (!(work_set_bits(work, WORK_PENDING) & WORK_PENDING))
 		return false;
-	if (!work->pwq)
+	if (!pool)
 		return true; /* pending, never reached a pool: a timer race */
-	pool = work->pwq->pool;
 	spin_lock(&pool->lock);
 	stolen = steal_queued_work(work);
 	spin_unlock(&pool->lock);
@@ -422,6 +461,8 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 		pr_err("mod_delayed_work: NULL workqueue, work or function: refused\n");
 		return false;
 	}
+	if (!work_ok(&dwork->work, "mod_delayed_work"))
+		return false;
 	if (dwork->work.flags & WORK_CANCELING)
 		return false;
 	flags = local_irq_save();
@@ -439,9 +480,11 @@ bool flush_work(struct work_struct *work)
 	struct worker_pool *pool;
 	unsigned long flags;
 
-	if (might_sleep() || !work->pwq)
+	if (might_sleep() || !work_ok(work, "flush_work"))
 		return false;
-	pool = work->pwq->pool;
+	pool = work->pool; /* static: valid even if its queue is gone */
+	if (!pool)
+		return false; /* never queued */
 	flags = spin_lock_irqsave(&pool->lock);
 	if (!(work->flags & WORK_PENDING) || list_empty(&work->entry)) {
 		f.worker = find_worker_executing(pool, work);
@@ -457,16 +500,19 @@ bool flush_work(struct work_struct *work)
 }
 
 static bool __cancel_work_sync(struct work_struct *work,
-			       struct timer_list *timer)
+			       struct timer_list *timer, const char *api)
 {
 	unsigned long flags;
 	bool was_pending;
 
-	if (might_sleep())
+	if (might_sleep() || !work_ok(work, api))
 		return false;
 	work_set_bits(work, WORK_CANCELING); /* queue_work refuses now */
 	/* a delay timer whose function runs on another CPU is waited for */
 	was_pending = timer && del_timer_sync(timer);
+	if (was_pending)
+		delayed_disarmed(
+			container_of(timer, struct delayed_work, timer));
 	flags = local_irq_save();
 	if (!was_pending)
 		was_pending = grab_pending(work, NULL);
@@ -479,12 +525,13 @@ static bool __cancel_work_sync(struct work_struct *work,
 
 bool cancel_work_sync(struct work_struct *work)
 {
-	return __cancel_work_sync(work, NULL);
+	return __cancel_work_sync(work, NULL, "cancel_work_sync");
 }
 
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return __cancel_work_sync(&dwork->work, &dwork->timer);
+	return __cancel_work_sync(&dwork->work, &dwork->timer,
+				  "cancel_delayed_work_sync");
 }
 
 void flush_workqueue(struct workqueue_struct *wq)
@@ -559,6 +606,7 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 	w->current_work = work;
 	w->current_func = work->func;
 	w->current_pwq = work->pwq;
+	work->pwq = NULL; /* from here on only the worker knows the queue */
 	w->current_color = work_color(work);
 	list_add_tail(&w->busy_node, &pool->busy_list);
 	work_clear_bits(work, WORK_PENDING); /* may be queued again now */
@@ -578,15 +626,32 @@ static void process_one_work(struct worker_pool *pool, struct worker *w,
 	finish_work(pool, w);
 }
 
+/*
+ * Locked: run the first item of list (a worklist or a worker's scheduled
+ * list) on w. An item freed while it was queued is no work_struct any
+ * more: it is reported and unlinked through its neighbours, and not run
+ * (its queue's counts are lost with it: a flush of that queue may hang).
+ */
+static void process_first(struct worker_pool *pool, struct worker *w,
+			  struct list_head *list, unsigned long *flags)
+{
+	struct work_struct *work =
+		list_first_entry(list, struct work_struct, entry);
+
+	if (work_bad(work)) {
+		work_refused(work, "process_one_work");
+		list_del_first_broken(list);
+		return;
+	}
+	process_one_work(pool, w, work, flags);
+}
+
 /* Locked: run what was scheduled onto w (collisions), in order. */
 static void process_scheduled(struct worker_pool *pool, struct worker *w,
 			      unsigned long *flags)
 {
 	while (!list_empty(&w->scheduled))
-		process_one_work(pool, w,
-				 list_first_entry(&w->scheduled,
-						  struct work_struct, entry),
-				 flags);
+		process_first(pool, w, &w->scheduled, flags);
 }
 
 /* ---- workers -------------------------------------------------------------- */
@@ -731,11 +796,7 @@ static int worker_thread(void *arg)
 		}
 		worker_set_running(w, true);
 		do {
-			process_one_work(pool, w,
-					 list_first_entry(&pool->worklist,
-							  struct work_struct,
-							  entry),
-					 &flags);
+			process_first(pool, w, &pool->worklist, &flags);
 			process_scheduled(pool, w, &flags);
 		} while (keep_working(pool));
 		worker_set_running(w, false);
@@ -823,10 +884,7 @@ static void bh_pool_run(struct tasklet *t)
 	unsigned int budget = (unsigned int)list_count(&pool->worklist);
 
 	while (budget-- && !list_empty(&pool->worklist))
-		process_one_work(pool, w,
-				 list_first_entry(&pool->worklist,
-						  struct work_struct, entry),
-				 &flags);
+		process_first(pool, w, &pool->worklist, &flags);
 	kick_bh_pool(pool); /* more? another run */
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
@@ -974,6 +1032,12 @@ void destroy_workqueue(struct workqueue_struct *wq)
 		spin_unlock_irqrestore(&pool->lock, flags);
 	}
 	flush_workqueue(wq);
+	if (wq->nr_delayed) {
+		pr_err("BUG: destroy_workqueue(%s): %u delayed items still armed for it: cancel them first; the queue is not freed\n",
+		       wq->name, wq->nr_delayed);
+		dump_stack();
+		return; /* leaked, dying: their timers are refused later */
+	}
 	flags = spin_lock_irqsave(&wq_list_lock);
 	list_del(&wq->node);
 	spin_unlock_irqrestore(&wq_list_lock, flags);

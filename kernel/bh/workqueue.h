@@ -26,6 +26,20 @@
  *    cancel_work_sync() returns with the item neither pending nor running;
  *  - flush_workqueue() waits for every item queued before the call;
  *  - a work function may free its own work_struct;
+ *  - work items never point into a queue that can be freed: an item
+ *    points at its queue (work->pwq) only while it is queued there, and
+ *    destroy_workqueue drains the queue first, so none is queued when it
+ *    is freed; once it starts running, only its worker knows the queue.
+ *    What an item keeps is the pool it last ran on (work->pool), and
+ *    pools are static: they live as long as the kernel. So flush_work
+ *    and cancel_work_sync work on an item whose queue was destroyed
+ *    (there is nothing to wait for). A delayed item whose timer is still
+ *    armed does point at its queue (dwork->wq): destroy_workqueue
+ *    refuses to free a queue with armed delayed items (it says so and
+ *    leaks it) - cancel them first, as in Linux;
+ *  - a work_struct that was never initialised (INIT_WORK,
+ *    INIT_DELAYED_WORK, WORK_INITIALIZER, DECLARE_WORK) or was freed is
+ *    refused by every call here, loudly (kernel/magic.h), and not run;
  *  - a work function that faults is an oops: its worker dies, the pool
  *    goes on with the others (flushers of that item are released).
  *
@@ -45,6 +59,7 @@
 
 #include <stdbool.h>
 
+#include "kernel/magic.h"
 #include "kernel/sched/timer.h"
 #include "lib/list.h"
 
@@ -60,11 +75,15 @@ enum {
 	WORK_COLOR = 1 << 3,	 /* flush color at queueing (0 or 1) */
 };
 
+struct worker_pool;
+
 struct work_struct {
+	unsigned int magic;	/* WORK_MAGIC once initialised */
 	struct list_head entry; /* on a worklist while pending */
 	work_func_t func;
 	unsigned int flags;
-	struct pool_workqueue *pwq; /* where it was last queued */
+	struct pool_workqueue *pwq; /* its queue's, only while queued */
+	struct worker_pool *pool;   /* where it was last queued (static) */
 };
 
 struct delayed_work {
@@ -74,18 +93,21 @@ struct delayed_work {
 };
 
 /* A static initializer, and a definition with it (as Linux's). */
-#define WORK_INITIALIZER(n, f)                                  \
-	{                                                       \
-		.entry = LIST_HEAD_INIT((n).entry), .func = (f) \
+#define WORK_INITIALIZER(n, f)                                           \
+	{                                                                \
+		.magic = WORK_MAGIC, .entry = LIST_HEAD_INIT((n).entry), \
+		.func = (f)                                              \
 	}
 #define DECLARE_WORK(n, f) struct work_struct n = WORK_INITIALIZER(n, f)
 
 static inline void INIT_WORK(struct work_struct *work, work_func_t func)
 {
+	work->magic = WORK_MAGIC;
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
 	work->flags = 0;
 	work->pwq = 0;
+	work->pool = 0;
 }
 
 void delayed_work_timer_fn(struct timer_list *t);

@@ -20,6 +20,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/thread.h"
 
 struct irq_desc;
 
@@ -61,9 +62,8 @@ struct irqaction {
 
 	/* threaded IRQs (kernel/irq/irqthread.c); all 0 for plain ones */
 	irq_handler_t thread_fn; /* runs in thread, may sleep */
-	struct thread *thread;	 /* "irq/N-name" */
+	struct thread *thread;	 /* "irq/N-name"; NULL once it died */
 	unsigned int irq;
-	int thread_tid;		      /* to notice the thread's death */
 	unsigned long thread_flags;   /* IRQTF_* */
 	unsigned long thread_mask;    /* its bit in desc->threads_oneshot */
 	unsigned long thread_runs;    /* times thread_fn was called */

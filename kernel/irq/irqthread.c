@@ -21,7 +21,10 @@
  * Locking: desc->lock (IRQs off) guards threads_oneshot, threads_active,
  * IRQS_ONESHOT_MASKED, IRQS_PENDING and the mask state;
  * thread_flags are changed with atomic operations, the primary's and the
- * thread's.
+ * thread's. a->thread is set before the line can wake it and cleared by
+ * the thread's exit hook, both under desc->lock: a thread that dies (an
+ * oops in thread_fn) lets go of its line at once, and is never woken,
+ * listed or stopped after it is freed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +40,7 @@
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 #define IRQ_THREAD_PRIO 50 /* Linux's MAX_RT_PRIO / 2 */
 
@@ -99,16 +103,23 @@ static void wake_without_thread(struct irqaction *a)
 	warned = true;
 }
 
+/*
+ * a->thread is read, and the thread woken, under desc->lock: the thread's
+ * exit hook (irq_thread_exit) clears a->thread under the same lock before
+ * the thread is freed, so what we see here is alive or NULL.
+ */
 void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
 {
-	struct thread *t = a->thread;
+	struct thread *t;
 
+	spin_lock(&desc->lock);
+	t = a->thread;
 	if (!t &&
 	    (a->thread_flags & (IRQTF_FORCED | IRQTF_DEAD) || !a->thread_fn)) {
+		spin_unlock(&desc->lock);
 		wake_without_thread(a);
 		return;
 	}
-	spin_lock(&desc->lock);
 	/* Woken again before it ran: one run serves both interrupts. */
 	if (!(__atomic_fetch_or(&a->thread_flags, IRQTF_RUNTHREAD,
 				__ATOMIC_ACQ_REL) &
@@ -118,11 +129,9 @@ void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
 	}
 	if (a->flags & IRQF_ONESHOT)
 		oneshot_mask(desc, a);
-	spin_unlock(&desc->lock);
 	if (t)
 		wake_up_thread(t);
-	else
-		wake_without_thread(a);
+	spin_unlock(&desc->lock);
 }
 
 /* ---- the thread ------------------------------------------------------- */
@@ -214,8 +223,51 @@ static int irq_thread(void *arg)
 	return 0;
 }
 
+/*
+ * The thread's exit hook (kernel/sched/thread.h): it runs in the dying
+ * thread, before its struct is freed. From here on nobody can reach the
+ * thread through the action: a->thread is cleared under desc->lock,
+ * which irq_wake_thread holds while it wakes the thread.
+ *
+ * Stopped by free_irq, the thread was idle: that is all. Killed by an
+ * oops in thread_fn, it dies in the middle of its work, and would never
+ * clear its ONESHOT bit nor its share of threads_active: that is done
+ * here, at once - the line is released (a held edge replayed), waiters
+ * in synchronize_irq and free_irq wake, and the action is marked
+ * IRQTF_DEAD, so later interrupts count as handled with nobody to run.
+ */
+static void irq_thread_exit(struct thread *t, void *arg)
+{
+	struct irqaction *a = arg;
+	struct irq_desc *desc = &irq_desc[a->irq];
+	unsigned long flags = spin_lock_irqsave(&desc->lock);
+	bool died, replay = false;
+
+	(void)t;
+	a->thread = NULL;
+	died = a->thread_flags & (IRQTF_RUNTHREAD | IRQTF_RUNNING);
+	if (died) {
+		desc->threads_active--;
+		if (a->flags & IRQF_ONESHOT)
+			replay = oneshot_finish(desc, a);
+		__atomic_or_fetch(&a->thread_flags, IRQTF_DEAD,
+				  __ATOMIC_RELEASE);
+	}
+	__atomic_and_fetch(&a->thread_flags, ~(IRQTF_RUNTHREAD | IRQTF_RUNNING),
+			   __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&desc->lock, flags);
+	if (died)
+		pr_err("irq %u: thread irq/%u-%s has died (an oops in its thread_fn?): the line goes on without it\n",
+		       a->irq, a->irq, a->name);
+	if (replay)
+		irq_replay(a->irq);
+	wake_up_all(&threads_done);
+}
+
 int irq_setup_thread(struct irqaction *a)
 {
+	struct irq_desc *desc = &irq_desc[a->irq];
+	unsigned long flags;
 	struct thread *t;
 
 	t = kthread_create(irq_thread, a, "irq/%u-%s", a->irq, a->name);
@@ -225,48 +277,13 @@ int irq_setup_thread(struct irqaction *a)
 		return -ENOMEM;
 	}
 	sched_setscheduler(t, SCHED_FIFO, IRQ_THREAD_PRIO);
-	a->thread_tid = t->tid;
+	kthread_set_exit_hook(t, irq_thread_exit, a);
+	/* the line may be live already (irq_start_threads) */
+	flags = spin_lock_irqsave(&desc->lock);
 	a->thread = t;
+	spin_unlock_irqrestore(&desc->lock, flags);
 	wake_up_new_thread(t); /* it runs up to its first sleep */
 	return 0;
-}
-
-/*
- * An oops in thread_fn ends the thread (kernel/sched/thread.c) in the
- * middle of its work: it will never clear its ONESHOT bit nor its share
- * of threads_active, and its struct thread is freed. Waiters notice it
- * here - the thread is gone from the thread list - and undo what the
- * thread would have done, so the line and free_irq go on.
- */
-static void forget_dead_thread(struct irq_desc *desc, struct irqaction *a)
-{
-	unsigned long flags;
-	bool replay = false;
-
-	if (!a->thread || find_thread(a->thread_tid))
-		return; /* none, or alive */
-	pr_err("irq %u: thread irq/%u-%s has died (an oops in its thread_fn?): the line goes on without it\n",
-	       a->irq, a->irq, a->name);
-	flags = spin_lock_irqsave(&desc->lock);
-	a->thread = NULL;
-	if (a->thread_flags & (IRQTF_RUNTHREAD | IRQTF_RUNNING)) {
-		desc->threads_active--;
-		if (a->flags & IRQF_ONESHOT)
-			replay = oneshot_finish(desc, a);
-	}
-	__atomic_and_fetch(&a->thread_flags, ~(IRQTF_RUNTHREAD | IRQTF_RUNNING),
-			   __ATOMIC_RELEASE);
-	__atomic_or_fetch(&a->thread_flags, IRQTF_DEAD, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&desc->lock, flags);
-	if (replay)
-		irq_replay(a->irq);
-	wake_up_all(&threads_done);
-}
-
-static void forget_dead_threads(struct irq_desc *desc)
-{
-	for (struct irqaction *a = desc->action; a; a = a->next)
-		forget_dead_thread(desc, a);
 }
 
 static bool line_threads_idle(struct irq_desc *desc)
@@ -274,15 +291,11 @@ static bool line_threads_idle(struct irq_desc *desc)
 	return __atomic_load_n(&desc->threads_active, __ATOMIC_ACQUIRE) == 0;
 }
 
-/* Waits are event-driven; every DEAD_CHECK_TICKS they also look for a
- * thread that can no longer send the event. */
-#define DEAD_CHECK_TICKS (hz / 10 + 1)
-
+/* Every thread that leaves the line idle wakes threads_done: when it is
+ * done (thread_done), and when it dies (irq_thread_exit). */
 void irq_wait_for_threads(struct irq_desc *desc)
 {
-	while (!wait_event_timeout(threads_done, line_threads_idle(desc),
-				   DEAD_CHECK_TICKS))
-		forget_dead_threads(desc);
+	wait_event(threads_done, line_threads_idle(desc));
 }
 
 static bool action_idle(struct irqaction *a)
@@ -294,17 +307,14 @@ static bool action_idle(struct irqaction *a)
 /*
  * The action is off the chain already, so nobody wakes it any more. A
  * woken thread still runs its thread_fn (the device asked for it), and a
- * running one finishes; then the thread is stopped. (An idle thread is
- * asleep in irq_thread_wait: it cannot die there.)
+ * running one finishes - or dies, and then its exit hook has cleared
+ * a->thread. An idle thread is asleep in irq_thread_wait, where it cannot
+ * die: it is stopped.
  */
 void irq_stop_thread(struct irq_desc *desc, struct irqaction *a)
 {
-	while (!wait_event_timeout(threads_done, action_idle(a),
-				   DEAD_CHECK_TICKS)) {
-		forget_dead_thread(desc, a);
-		if (!a->thread)
-			return; /* died: nothing left to stop */
-	}
-	kthread_stop(a->thread);
-	a->thread = NULL;
+	(void)desc;
+	wait_event(threads_done, action_idle(a));
+	if (a->thread)
+		kthread_stop(a->thread); /* its exit hook clears a->thread */
 }

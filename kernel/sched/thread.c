@@ -258,7 +258,9 @@ static void oops_kill_thread(struct trap_frame *f)
  * stack, but into overflow_exit on a per-CPU spare stack, still as the
  * same thread, which then ends itself like any oops.
  */
-static uint8_t overflow_stack[MAX_CPUS][1024] __attribute__((aligned(16)));
+#define OVERFLOW_STACK_SIZE 4096 /* printk, and the thread's exit hook */
+static uint8_t overflow_stack[MAX_CPUS][OVERFLOW_STACK_SIZE]
+	__attribute__((aligned(16)));
 
 static void __attribute__((noreturn)) overflow_exit(void)
 {
@@ -279,7 +281,8 @@ static bool overflow_kill_thread(struct stack_overflow *so)
 	if (!t || t == this_rq()->idle || in_interrupt() ||
 	    so->stack.slot != t->kstack.slot)
 		return false; /* nothing sensible to kill: panic */
-	top = (uint32_t *)(overflow_stack[smp_processor_id()] + 1024);
+	top = (uint32_t *)(overflow_stack[smp_processor_id()] +
+			   OVERFLOW_STACK_SIZE);
 	*--top = 0; /* overflow_exit's return address: ends backtraces */
 	so->resume_eip = (uint32_t)overflow_exit;
 	so->resume_esp = (uint32_t)top;
@@ -432,11 +435,39 @@ bool kthread_should_stop(void)
 	return current_thread()->should_stop;
 }
 
+void kthread_set_exit_hook(struct thread *t,
+			   void (*hook)(struct thread *t, void *arg), void *arg)
+{
+	t->exit_hook = hook;
+	t->exit_hook_arg = arg;
+}
+
+/*
+ * The owner's last look at a dying thread, while its struct still lives.
+ * After an oops we may come here from an exception handler with IRQs
+ * off and locks' preempt counts left over: the thread holds nothing any
+ * more (its counts are reset), so the hook gets a clean task context.
+ * The hook is taken off first: if it faults itself, the second pass
+ * through here does not run it again.
+ */
+static void run_exit_hook(struct thread *t)
+{
+	void (*hook)(struct thread * t, void *arg) = t->exit_hook;
+
+	if (!hook)
+		return;
+	t->exit_hook = NULL;
+	this_cpu()->preempt_count = 0;
+	local_irq_enable();
+	hook(t, t->exit_hook_arg);
+}
+
 void kthread_exit(int code)
 {
 	struct thread *t = current_thread();
 
 	BUG_ON(t == this_rq()->idle);
+	run_exit_hook(t);
 	/* IRQs stay off from here on: no preemption between "dead" and the
 	 * final switch, or the stopper might never hear of it. */
 	local_irq_disable();

@@ -22,7 +22,17 @@
  *
  * Rules: kthread_stop() only on a thread that has not exited on its own
  * (it must be waiting for kthread_should_stop()), as in Linux.
+ *
+ * Exit hooks: whoever keeps a pointer to a thread (an irqaction its
+ * irq/N-name thread) registers a hook with kthread_set_exit_hook() before
+ * the thread can run. However the thread ends - its function returns, it
+ * calls kthread_exit(), or an oops kills it - the hook runs once, in the
+ * dying thread itself, as a plain task (preempt count 0, IRQs on; it may
+ * take locks, wake others, raise interrupts, but should not sleep long),
+ * and before the struct thread is freed. So the owner can drop its
+ * pointer there and then, and never holds a dangling one.
  * Context: kthread_create/run/stop may sleep (task context only);
+ * kthread_set_exit_hook from task context, on a thread not yet woken;
  * wake_up_thread from any context; schedule() from task context with
  * preempt count 0 (might_sleep checks).
  */
@@ -66,6 +76,10 @@ struct thread {
 	int exit_code;
 	bool should_stop;	/* kthread_stop() asked us to finish */
 	struct thread *stopper; /* who waits in kthread_stop() */
+
+	/* runs as it dies, before it is freed (kthread_set_exit_hook) */
+	void (*exit_hook)(struct thread *t, void *arg);
+	void *exit_hook_arg;
 
 	uint32_t stack_base, stack_top; /* usable stack [base, top) */
 	struct kstack kstack;		/* guard-paged stack (kernel/mm) */
@@ -119,6 +133,9 @@ void wake_up_new_thread(struct thread *t);
 		__t;                                                       \
 	})
 bool kthread_should_stop(void);
+void kthread_set_exit_hook(struct thread *t,
+			   void (*hook)(struct thread *t, void *arg),
+			   void *arg);
 int kthread_stop(struct thread *t); /* returns the thread's exit code */
 void kthread_exit(int code) __attribute__((noreturn));
 int sched_setscheduler(struct thread *t, enum sched_policy policy,

@@ -3,6 +3,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/bh/softirq.h"
+#include "kernel/magic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/thread.h"
@@ -21,8 +22,23 @@ static bool time_after_eq(unsigned long a, unsigned long b)
 	return (long)(a - b) >= 0; /* correct across jiffies wraparound */
 }
 
+/* Out of line and cold: the fast path below is one compare. */
+static __attribute__((noinline, cold)) bool timer_refused(struct timer_list *t,
+							  const char *api)
+{
+	return bad_magic(api, "timer", "timer_setup", t, t->magic, t->function);
+}
+
+/* Every path checks: see kernel/magic.h. */
+static inline bool timer_ok(struct timer_list *t, const char *api)
+{
+	return __builtin_expect(t->magic == TIMER_MAGIC, 1) ||
+	       timer_refused(t, api);
+}
+
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t))
 {
+	t->magic = TIMER_MAGIC;
 	INIT_LIST_HEAD(&t->entry);
 	t->function = fn;
 	t->expires = 0;
@@ -48,7 +64,7 @@ static void enqueue_timer(struct timer_list *t)
 	list_add_tail(&t->entry, pos);
 }
 
-bool mod_timer(struct timer_list *t, unsigned long expires)
+static bool __mod_timer(struct timer_list *t, unsigned long expires)
 {
 	unsigned long flags = spin_lock_irqsave(&timer_lock);
 	bool was = timer_pending(t);
@@ -61,15 +77,28 @@ bool mod_timer(struct timer_list *t, unsigned long expires)
 	return was;
 }
 
+bool mod_timer(struct timer_list *t, unsigned long expires)
+{
+	if (!timer_ok(t, "mod_timer"))
+		return false;
+	return __mod_timer(t, expires);
+}
+
 void add_timer(struct timer_list *t)
 {
-	mod_timer(t, t->expires);
+	if (timer_ok(t, "add_timer"))
+		__mod_timer(t, t->expires);
 }
 
 bool del_timer(struct timer_list *t)
 {
-	unsigned long flags = spin_lock_irqsave(&timer_lock);
-	bool was = timer_pending(t);
+	unsigned long flags;
+	bool was;
+
+	if (!timer_ok(t, "del_timer"))
+		return false;
+	flags = spin_lock_irqsave(&timer_lock);
+	was = timer_pending(t);
 
 	if (was)
 		list_del(&t->entry);
@@ -83,9 +112,10 @@ bool del_timer_sync(struct timer_list *t)
 {
 	bool was;
 
+	if (!timer_ok(t, "del_timer_sync"))
+		return false;
 	if (in_interrupt() && !in_serving_softirq()) {
-		pr_err("timer: del_timer_sync from hard IRQ or with BHs "
-		       "disabled: cannot wait\n");
+		pr_err("timer: del_timer_sync from hard IRQ or with BHs disabled: cannot wait\n");
 		return del_timer(t);
 	}
 	if (running_timer == t && in_serving_softirq()) {
@@ -117,7 +147,17 @@ bool timers_due(void)
 	if (list_empty(&pending))
 		return false;
 	first = list_first_entry(&pending, struct timer_list, entry);
+	if (first->magic != TIMER_MAGIC)
+		return true; /* run_timers takes it off */
 	return time_after_eq(jiffies, first->expires);
+}
+
+/* A timer freed while it was pending: its links and expiry are garbage.
+ * Report it, take it off through its neighbours, never call it. */
+static void drop_broken_first(struct timer_list *t)
+{
+	timer_ok(t, "run_timers");
+	list_del_first_broken(&pending);
 }
 
 /* TIMER_SOFTIRQ: run everything that is due, in expiry order. */
@@ -129,6 +169,10 @@ static void run_timers(void)
 		struct timer_list *t =
 			list_first_entry(&pending, struct timer_list, entry);
 
+		if (t->magic != TIMER_MAGIC) {
+			drop_broken_first(t);
+			continue;
+		}
 		if (!time_after_eq(jiffies, t->expires))
 			break;
 		list_del(&t->entry);

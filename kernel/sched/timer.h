@@ -10,6 +10,14 @@
  * The tick (hard IRQ) only checks the head and raises TIMER_SOFTIRQ;
  * expired timers run from that softirq, in expiry order.
  *
+ * Rules: every timer goes through timer_setup() first. mod_timer,
+ * add_timer, del_timer and del_timer_sync refuse a timer that did not
+ * (or that was freed: kfree poisons it), with a "BUG: ..." line and a
+ * backtrace (kernel/magic.h), and so does the softirq before it would
+ * call the function of such a timer at the head of the list. Before
+ * freeing a timer, del_timer_sync() it: a freed timer still on the list
+ * corrupts the list for everyone.
+ *
  * Context: mod_timer/add_timer/del_timer from any context;
  * del_timer_sync from task context with bottom halves enabled, or from
  * another softirq; never from hard IRQ, a BH-disabled section or the
@@ -25,6 +33,7 @@
 #include "lib/list.h"
 
 struct timer_list {
+	unsigned int magic;	/* TIMER_MAGIC once timer_setup ran */
 	struct list_head entry; /* on the pending list, or empty */
 	unsigned long expires;	/* jiffies */
 	void (*function)(struct timer_list *t);

@@ -3,6 +3,7 @@
  * and backwards must visit the same entries in mirrored order.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include "tests/host/check.h"
 #include "tests/host/rename.h"
 #include "lib/list.h"
@@ -95,6 +96,33 @@ static void del_reinitialises(void)
 	CHECK(list_empty(&head));
 }
 
+/* What kfree leaves in a freed object. */
+static void poison(void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((unsigned char *)p)[i] = 0x6b;
+}
+
+/* The first entry was freed and poisoned while listed: it comes off
+ * through its neighbours' links alone, and the rest stays in order. */
+static void del_first_broken(void)
+{
+	LIST_HEAD(head);
+	struct item a = { .value = 1 }, b = { .value = 2 }, c = { .value = 3 };
+	static const int want[] = { 2, 3 };
+
+	list_add_tail(&a.node, &head);
+	list_add_tail(&b.node, &head);
+	list_add_tail(&c.node, &head);
+	poison(&a, sizeof(a));
+	list_del_first_broken(&head);
+	CHECK(list_is(&head, want, 2));
+	list_del(&b.node);
+	poison(&c, sizeof(c)); /* the only one left */
+	list_del_first_broken(&head);
+	CHECK(list_empty(&head));
+}
+
 static void move_tail(void)
 {
 	LIST_HEAD(head);
@@ -158,6 +186,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(init_empty),		 TEST_CASE(add_and_add_tail),
 	TEST_CASE(del_reinitialises),	 TEST_CASE(move_tail),
 	TEST_CASE(for_each_entry_order), TEST_CASE(delete_during_safe_walk),
+	TEST_CASE(del_first_broken),
 };
 
 int main(void)

@@ -9,12 +9,14 @@
 #include "kernel/irq/offload.h"
 #include "kernel/sched/might_sleep.h"
 #include "kernel/sched/mutex.h"
+#include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
 #include "kernel/sched/wait.h"
 #include "kernel/test/ktest.h"
+#include "lib/string.h"
 
 #define TIMEOUT (2 * hz) /* jiffies: generous under a loaded host */
 
@@ -354,19 +356,63 @@ static int faulty(void *arg)
 	return 10 / oops_zero; /* divide error: an oops */
 }
 
+/* What a thread's exit hook saw as it ran. */
+struct exit_seen {
+	int runs;
+	int tid;     /* of the thread it was called for */
+	bool clean;  /* task context, preempt count 0, IRQs on */
+	bool listed; /* the thread still on the thread list (not freed) */
+};
+
+static void record_exit(struct thread *th, void *arg)
+{
+	struct exit_seen *e = arg;
+
+	e->runs++;
+	e->tid = th->tid;
+	e->clean = in_task() && !preempt_count() && !irqs_disabled();
+	e->listed = find_thread(th->tid) == th;
+}
+
+/* A thread started with record_exit as its exit hook. */
+static struct thread *run_with_exit_hook(int (*fn)(void *), void *arg,
+					 struct exit_seen *e, const char *name)
+{
+	struct thread *th = kthread_create(fn, arg, "%s", name);
+
+	memset(e, 0, sizeof(*e));
+	if (th) {
+		kthread_set_exit_hook(th, record_exit, e);
+		wake_up_new_thread(th);
+	}
+	return th;
+}
+
+static void expect_exit_hook_ran(struct ktest *t, const struct exit_seen *e,
+				 int tid)
+{
+	EXPECT_EQ(t, e->runs, 1);
+	EXPECT_EQ(t, e->tid, tid);
+	EXPECT_TRUE(t, e->clean);
+	EXPECT_TRUE(t, e->listed);
+}
+
 /* Start fn as a thread that will fault; expect exactly one oops, the
- * thread gone, and its memory back. */
+ * thread gone, its memory back, and its exit hook run once, before it
+ * was freed, in a clean task context (the oops came in an exception). */
 static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
 				const char *name)
 {
 	struct completion started;
 	unsigned long oopses = oops_count;
 	unsigned int before = thread_mem_in_use();
+	struct exit_seen e;
 	struct thread *th;
 	int tid;
 
 	init_completion(&started);
-	th = kthread_run(fn, &started, "%s", name);
+	/* prints an Oops: line on purpose */
+	th = run_with_exit_hook(fn, &started, &e, name);
 	ASSERT_TRUE(t, th != NULL);
 	tid = th->tid;
 	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
@@ -374,6 +420,32 @@ static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
 		    KTEST_WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
 	EXPECT_EQ(t, oops_count, oopses + 1);
 	EXPECT_PTR_EQ(t, find_thread(tid), NULL);
+	expect_exit_hook_ran(t, &e, tid);
+}
+
+/* A thread whose function returns runs its exit hook too, and so does one
+ * ended by kthread_stop (the hook runs before the stopper frees it). */
+static void exit_hook_runs_on_return_and_stop(struct ktest *t)
+{
+	struct completion done;
+	unsigned int before = thread_mem_in_use();
+	struct exit_seen e;
+	struct thread *th;
+	int tid;
+
+	init_completion(&done);
+	th = run_with_exit_hook(quick_exit, &done, &e, "hooked");
+	ASSERT_TRUE(t, th != NULL);
+	tid = th->tid;
+	ASSERT_GT(t, wait_for_completion_timeout(&done, TIMEOUT), 0);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(thread_mem_in_use() == before));
+	expect_exit_hook_ran(t, &e, tid);
+
+	th = run_with_exit_hook(stoppable, NULL, &e, "hooked_stop");
+	ASSERT_TRUE(t, th != NULL);
+	tid = th->tid;
+	EXPECT_EQ(t, kthread_stop(th), 42);
+	expect_exit_hook_ran(t, &e, tid);
 }
 
 /* A fault in a kernel thread kills that thread only. */
@@ -421,5 +493,6 @@ KTEST_SUITE(sched, KTEST_CASE(switches_preserve_registers),
 	    KTEST_CASE(deleted_timer_never_fires),
 	    KTEST_CASE(might_sleep_in_hardirq_reports),
 	    KTEST_CASE(might_sleep_under_spinlock_reports),
+	    KTEST_CASE(exit_hook_runs_on_return_and_stop),
 	    KTEST_CASE(oops_kills_only_the_thread),
 	    KTEST_CASE(stack_overflow_is_an_oops));

@@ -8,6 +8,8 @@
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
 #include "kernel/irq/offload.h"
+#include "kernel/magic.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/sched/might_sleep.h"
 #include "kernel/sched/thread.h"
 #include "kernel/test/ktest.h"
@@ -234,6 +236,62 @@ static void kill_waits_for_a_scheduled_tasklet(struct ktest *t)
 	EXPECT_EQ(t, tl.state, 0);
 }
 
+/* A tasklet that never went through tasklet_init is refused by every
+ * call, loudly, and its function never runs. */
+static void never_initialised_tasklet_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	struct tasklet tl;
+	KTEST_EXPECT_REPORTS(t, "used before tasklet_init", 5);
+
+	reset();
+	memset(&tl, 0, sizeof(tl));
+	tl.func = count_fn; /* looks usable: only tasklet_init is missing */
+	tl.name = "u";
+	local_bh_disable();
+	/* prints a BUG: line on purpose */
+	tasklet_schedule(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_hi_schedule(&tl);
+	local_bh_enable(); /* TASKLET/HI softirqs run: nothing */
+	/* prints a BUG: line on purpose */
+	tasklet_disable(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_enable(&tl);
+	/* prints a BUG: line on purpose */
+	tasklet_kill(&tl);
+	EXPECT_EQ(t, bad_magic_count, bugs + 5);
+	EXPECT_EQ(t, seen.n, 0);
+	EXPECT_EQ(t, tl.state, 0);
+	EXPECT_EQ(t, tl.schedules, 0);
+	EXPECT_EQ(t, tl.count, 0);
+}
+
+/* A freed tasklet (kfree poisons it with 0x6b) is refused the same way:
+ * nothing is written into the freed memory, nothing runs. */
+static void freed_tasklet_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	struct tasklet *keep = kmalloc(sizeof(*keep)); /* keeps the slab */
+	struct tasklet *tl = kmalloc(sizeof(*tl));
+	KTEST_EXPECT_REPORT(t, "used after it was freed");
+
+	ASSERT_TRUE(t, keep && tl);
+	reset();
+	tasklet_init(tl, count_fn, "f");
+	tasklet_kill(tl); /* off the `tasklets` list, as before any kfree */
+	kfree(tl);
+	EXPECT_EQ(t, tl->magic, FREED_MAGIC);
+	local_bh_disable();
+	/* prints a BUG: line on purpose */
+	tasklet_schedule(tl);
+	local_bh_enable();
+	EXPECT_EQ(t, bad_magic_count, bugs + 1);
+	EXPECT_EQ(t, seen.n, 0);
+	EXPECT_EQ(t, tl->magic, FREED_MAGIC); /* untouched */
+	kfree(keep);
+}
+
 /* Several cases count the runs one local_bh_enable makes: a host hiccup
  * must not spend a time budget and hand the rest to ksoftirqd. So no
  * time budget at all (0), only the pass budget, which counts events:
@@ -258,4 +316,6 @@ KTEST_SUITE_FULL(tasklet, tasklet_suite_init, tasklet_suite_exit,
 		 KTEST_CASE(hi_runs_before_normal),
 		 KTEST_CASE(sleeping_in_tasklet_is_reported),
 		 KTEST_CASE(kill_takes_back_a_parked_tasklet),
-		 KTEST_CASE(kill_waits_for_a_scheduled_tasklet));
+		 KTEST_CASE(kill_waits_for_a_scheduled_tasklet),
+		 KTEST_CASE(never_initialised_tasklet_refused),
+		 KTEST_CASE(freed_tasklet_refused));

@@ -474,9 +474,9 @@ static irqreturn_t oopsing_thread_fn(int irq, void *dev_id)
 }
 
 /* An oops in thread_fn kills only its irq/N-name thread. The line does
- * not stay held for it: synchronize_irq notices the death, drops the
- * dead thread's ONESHOT bit and returns; the sharer goes on working;
- * free_irq of the dead action returns. */
+ * not stay held for it: the thread's exit hook drops its ONESHOT bit and
+ * its share of threads_active as it dies, so synchronize_irq returns at
+ * once; the sharer goes on working; free_irq of the dead action returns. */
 static void oops_in_thread_fn_releases_line(struct ktest *t)
 {
 	const unsigned long flags = IRQF_SHARED | IRQF_ONESHOT;
@@ -497,14 +497,14 @@ static void oops_in_thread_fn_releases_line(struct ktest *t)
 		  0);
 	bad = action_of(1);
 	tid = bad->thread->tid;
+	/* prints an Oops: line on purpose */
 	irq_offload(fire, NULL);
 	ASSERT_TRUE(t, waited(&tdevs[2].finished));
 	for (int i = 0; i < 2000 && find_thread(tid); i++)
 		msleep(1); /* until the oops has ended the thread */
 	ASSERT_TRUE(t, find_thread(tid) == NULL);
 	EXPECT_EQ(t, oops_count, oopses + 1);
-	EXPECT_TRUE(t, fchip.masked); /* the dead thread's bit still holds it */
-	synchronize_irq(TEST_IRQ);    /* notices the death, does not hang */
+	synchronize_irq(TEST_IRQ); /* nothing left to wait for */
 	EXPECT_TRUE(t, bad->thread_flags & IRQTF_DEAD);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
 	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
@@ -517,6 +517,57 @@ static void oops_in_thread_fn_releases_line(struct ktest *t)
 	EXPECT_FALSE(t, fchip.masked);
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "oopser");
 	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(2)), "good");
+}
+
+/* The defect: after the oops the dead thread was freed, but
+ * action->thread kept pointing at it until a waiter polled for the death
+ * (synchronize_irq, free_irq), and meanwhile an interrupt or the `irqs`
+ * command read freed memory. Now the thread's exit hook lets go as it
+ * dies: as soon as the thread is off the thread list - with no waiter
+ * anywhere - the action is clean, and waking it again is safe. */
+static void oops_in_thread_fn_no_use_after_free(struct ktest *t)
+{
+	struct irq_line_info li;
+	struct irq_action_info ai;
+	struct irqaction *bad;
+	unsigned long wakeups;
+	int tid;
+	KTEST_EXPECT_REPORT(t, "Oops:");
+
+	fresh_level_line();
+	tdevs_reset();
+	ASSERT_EQ(t,
+		  request_threaded_irq(TEST_IRQ, primary, oopsing_thread_fn,
+				       IRQF_ONESHOT, "oopser", dev(1)),
+		  0);
+	bad = action_of(1);
+	ASSERT_TRUE(t, bad && bad->thread);
+	tid = bad->thread->tid;
+	/* prints an Oops: line on purpose */
+	irq_offload(fire, NULL);
+	ASSERT_TRUE(t, KTEST_WAIT_FOR(find_thread(tid) == NULL));
+	/* No waiter has run (none exists): the hook alone did all this. */
+	EXPECT_PTR_EQ(t, bad->thread, NULL);
+	EXPECT_TRUE(t, bad->thread_flags & IRQTF_DEAD);
+	EXPECT_FALSE(t, bad->thread_flags & (IRQTF_RUNTHREAD | IRQTF_RUNNING));
+	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_oneshot, 0);
+	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
+	EXPECT_FALSE(t, fchip.masked); /* level line released at once */
+	/* what `irqs` and `irq N` print from: no thread to copy */
+	ASSERT_EQ(t, irq_get_line(TEST_IRQ, &li, &ai, 1), 0);
+	EXPECT_FALSE(t, ai.has_thread);
+	EXPECT_TRUE(t, ai.thread_dead);
+
+	/* Waking it again touches no freed thread: the interrupt counts as
+	 * handled, nothing runs, the line stays open. */
+	wakeups = bad->thread_wakeups;
+	irq_offload(fire, NULL);
+	EXPECT_EQ(t, tdevs[1].primaries, 2);
+	EXPECT_EQ(t, bad->thread_wakeups, wakeups);
+	EXPECT_EQ(t, irq_desc[TEST_IRQ].threads_active, 0);
+	EXPECT_FALSE(t, fchip.masked);
+	synchronize_irq(TEST_IRQ); /* returns: nobody holds the line */
+	EXPECT_STREQ(t, free_irq(TEST_IRQ, dev(1)), "oopser");
 }
 
 /* The regression other kernels had: a line whose handler always returns
@@ -707,6 +758,7 @@ KTEST_SUITE_FULL(threaded_irq, tirq_init, tirq_exit,
 		 KTEST_CASE(free_irq_waits_for_running_thread),
 		 KTEST_CASE(free_irq_runs_pending_thread),
 		 KTEST_CASE(oops_in_thread_fn_releases_line),
+		 KTEST_CASE(oops_in_thread_fn_no_use_after_free),
 		 KTEST_CASE(wake_thread_is_not_unhandled),
 		 KTEST_CASE(forced_threading),
 		 KTEST_CASE(real_device_wakes_thread),

@@ -6,9 +6,13 @@
  * for an event, bounded by KTEST_WAIT_FOR.
  */
 #include "drivers/irqchip/irqchip.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/irq/offload.h"
+#include "kernel/magic.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/sched/hrtimer.h"
+#include "kernel/sched/preempt.h"
 #include "kernel/sched/stats.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
@@ -171,6 +175,9 @@ static void hrtimers_fire_in_order_cancelled_never(struct ktest *t)
 	struct hrtimer cancelled;
 
 	reset();
+	/* HRTIMER_SOFTIRQ waits until all are started and one cancelled: a
+	 * host hiccup of 15 ms here must not let "cancelled" fire first. */
+	local_bh_disable();
 	hrtimer_init(&cancelled, record_hrtimer);
 	hrtimer_start(&cancelled, 15000 * 1000);
 	for (int i = 0; i < 3; i++) {
@@ -178,6 +185,7 @@ static void hrtimers_fire_in_order_cancelled_never(struct ktest *t)
 		hrtimer_start(&hr[i], delay_us[i] * 1000);
 	}
 	EXPECT_TRUE(t, hrtimer_cancel(&cancelled));
+	local_bh_enable();
 	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 3));
 	for (int i = 1; i < 3; i++)
 		EXPECT_LE(t, hr[seen.order[i - 1]].expires_ns,
@@ -233,6 +241,105 @@ static void sched_softirq_accounts_ticks(struct ktest *t)
 		  2);
 }
 
+/* Wait until a good timer armed after the bad one has run: TIMER_SOFTIRQ
+ * has passed the bad one's jiffy too. */
+static bool one_good_timer_ran(void)
+{
+	struct timer_list good;
+	bool ran;
+
+	timer_setup(&good, record_timer);
+	mod_timer(&good, jiffies + 2);
+	ran = KTEST_WAIT_FOR(seen.runs == 1);
+	del_timer_sync(&good);
+	return ran;
+}
+
+/* Every timer call refuses a timer that never went through timer_setup,
+ * loudly, and its function never runs. */
+static void never_initialised_timer_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	unsigned int pending = timers_pending_count();
+	struct timer_list tl;
+	KTEST_EXPECT_REPORTS(t, "used before timer_setup", 4);
+
+	reset();
+	memset(&tl, 0, sizeof(tl));
+	tl.function = record_timer; /* only timer_setup is missing */
+	INIT_LIST_HEAD(&tl.entry);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_timer(&tl, jiffies + 1));
+	tl.expires = jiffies + 1;
+	/* prints a BUG: line on purpose */
+	add_timer(&tl);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, del_timer(&tl));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, del_timer_sync(&tl));
+	EXPECT_EQ(t, bad_magic_count, bugs + 4);
+	EXPECT_EQ(t, timers_pending_count(), pending);
+	EXPECT_TRUE(t, one_good_timer_ran()); /* the good one, not tl */
+	EXPECT_EQ(t, seen.runs, 1);
+}
+
+/* A freed timer (poisoned by kfree) is refused the same way. */
+static void freed_timer_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	struct timer_list *keep = kmalloc(sizeof(*keep)); /* keeps the slab */
+	struct timer_list *tl = kmalloc(sizeof(*tl));
+	KTEST_EXPECT_REPORT(t, "used after it was freed");
+
+	ASSERT_TRUE(t, keep && tl);
+	reset();
+	timer_setup(tl, record_timer);
+	kfree(tl);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_timer(tl, jiffies + 1));
+	EXPECT_EQ(t, bad_magic_count, bugs + 1);
+	EXPECT_EQ(t, tl->magic, FREED_MAGIC); /* nothing written into it */
+	EXPECT_TRUE(t, one_good_timer_ran());
+	EXPECT_EQ(t, seen.runs, 1);
+	kfree(keep);
+}
+
+/* A timer freed while pending (the bug del_timer_sync prevents): the
+ * softirq finds it at the head of the list, says so, unlinks it through
+ * its neighbours and never calls it; the timer behind it still runs.
+ * Until then nobody may walk the list (arming a timer does: msleep
+ * would), so this case waits with preemption off, polling jiffies. */
+static void timer_freed_while_pending_is_dropped(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	unsigned int pending = timers_pending_count();
+	struct timer_list *keep = kmalloc(sizeof(*keep));
+	struct timer_list *victim = kmalloc(sizeof(*victim));
+	struct timer_list good;
+	unsigned long end;
+	KTEST_EXPECT_REPORT(t, "used after it was freed");
+
+	ASSERT_TRUE(t, keep && victim);
+	reset();
+	timer_setup(victim, record_timer);
+	timer_setup(&good, record_timer);
+	preempt_disable();
+	local_bh_disable(); /* neither can run before the kfree */
+	mod_timer(victim, jiffies + 1);
+	mod_timer(&good, jiffies + 2);
+	kfree(victim); /* prints a BUG: line on purpose (from the softirq) */
+	local_bh_enable();
+	end = jiffies + 2 * hz;
+	while (seen.runs == 0 && (long)(jiffies - end) < 0)
+		cpu_relax(); /* ticks and TIMER_SOFTIRQ still come */
+	preempt_enable();
+	EXPECT_EQ(t, seen.runs, 1); /* good only */
+	EXPECT_EQ(t, bad_magic_count, bugs + 1);
+	EXPECT_EQ(t, timers_pending_count(), pending);
+	del_timer_sync(&good);
+	kfree(keep);
+}
+
 KTEST_SUITE(timers, KTEST_CASE(timer_runs_once_in_timer_softirq),
 	    KTEST_CASE(timer_rearms_itself),
 	    KTEST_CASE(del_timer_sync_waits_for_running_function),
@@ -240,4 +347,7 @@ KTEST_SUITE(timers, KTEST_CASE(timer_runs_once_in_timer_softirq),
 	    KTEST_CASE(hrtimer_fires_not_early_in_softirq),
 	    KTEST_CASE(hrtimers_fire_in_order_cancelled_never),
 	    KTEST_CASE(load_average_decays_toward_runnable),
-	    KTEST_CASE(sched_softirq_accounts_ticks));
+	    KTEST_CASE(sched_softirq_accounts_ticks),
+	    KTEST_CASE(never_initialised_timer_refused),
+	    KTEST_CASE(freed_timer_refused),
+	    KTEST_CASE(timer_freed_while_pending_is_dropped));

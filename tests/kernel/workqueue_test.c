@@ -9,10 +9,13 @@
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/workqueue.h"
 #include "kernel/irq/offload.h"
+#include "kernel/magic.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "kernel/test/ktest.h"
@@ -335,6 +338,41 @@ static void pool_grows_then_idle_workers_exit(struct ktest *t)
 	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
 }
 
+/* Issue 12's recipe: `wq demo` 60 times in a row (three items that
+ * sleep, queued again and again while they run). The pool grows a
+ * worker per sleeping item; once all is done, every worker beyond
+ * WQ_MAX_IDLE exits (the suite shortens the idle timeout to 50 ms) and
+ * their stacks come back. */
+static void demo_sleep_fn(struct work_struct *work)
+{
+	(void)work;
+	msleep(20); /* like wq demo's items, shorter */
+}
+
+static void idle_workers_beyond_minimum_exit(struct ktest *t)
+{
+	unsigned int stacks = thread_mem_in_use();
+	struct wq_pool_info info;
+	struct work_struct w[3];
+
+	for (int i = 0; i < 3; i++)
+		INIT_WORK(&w[i], demo_sleep_fn);
+	for (int round = 0; round < 60; round++) {
+		for (int i = 0; i < 3; i++)
+			schedule_work(&w[i]);
+		msleep(1);
+	}
+	for (int i = 0; i < 3; i++)
+		flush_work(&w[i]);
+	wq_get_pool_info(0, false, &info);
+	EXPECT_GT(t, info.nr_workers, WQ_MAX_IDLE); /* it did grow */
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(pools_shrunk()));
+	wq_get_pool_info(0, false, &info);
+	EXPECT_EQ(t, info.nr_workers, WQ_MAX_IDLE);
+	EXPECT_EQ(t, info.nr_idle, WQ_MAX_IDLE);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(thread_mem_in_use() <= stacks));
+}
+
 /* At WQ_MAX_WORKERS busy workers the pool stops growing: one more item
  * waits, pending, until a worker comes back from its item. */
 static void pool_limit_makes_the_next_item_wait(struct ktest *t)
@@ -509,6 +547,130 @@ static void bad_input_refused(struct ktest *t)
 	EXPECT_PTR_EQ(t, alloc_workqueue(NULL, 0, 0), NULL);
 }
 
+/* Defect: work->pwq pointed into the destroyed queue, so flush_work
+ * read freed memory (0x6b...) and oopsed the caller. Now an item points
+ * at its queue only while queued, and keeps only its (static) pool. */
+static void flush_work_after_destroy_workqueue(struct ktest *t)
+{
+	struct workqueue_struct *wq = alloc_workqueue("test_gone", 0, 0);
+	struct probe p;
+
+	ASSERT_TRUE(t, wq != NULL);
+	probe_init(&p, false);
+	EXPECT_TRUE(t, queue_work(wq, &p.work));
+	destroy_workqueue(wq); /* runs it first */
+	EXPECT_EQ(t, p.runs, 1);
+	EXPECT_PTR_EQ(t, p.work.pwq,
+		      NULL); /* nothing left in the freed queue */
+	EXPECT_FALSE(t, flush_work(&p.work)); /* idle: nothing to wait for */
+	/* ...and the item still works on another queue */
+	EXPECT_TRUE(t, queue_work(system_wq, &p.work));
+	EXPECT_TRUE(t, flush_work(&p.work));
+	EXPECT_EQ(t, p.runs, 2);
+}
+
+static void cancel_work_sync_after_destroy_workqueue(struct ktest *t)
+{
+	struct workqueue_struct *wq = alloc_workqueue("test_gone", 0, 0);
+	struct probe p;
+	struct dprobe d;
+
+	ASSERT_TRUE(t, wq != NULL);
+	probe_init(&p, false);
+	dprobe_init(&d);
+	EXPECT_TRUE(t, queue_work(wq, &p.work));
+	EXPECT_TRUE(t, queue_delayed_work(wq, &d.dwork, 0));
+	destroy_workqueue(wq);
+	EXPECT_EQ(t, p.runs, 1);
+	EXPECT_EQ(t, d.runs, 1);
+	EXPECT_FALSE(t, cancel_work_sync(&p.work));
+	EXPECT_FALSE(t, cancel_delayed_work_sync(&d.dwork));
+	EXPECT_FALSE(t, work_pending(&p.work));
+}
+
+/* A delayed item still armed for a queue does point at it: destroying
+ * the queue then is refused (it would free what the timer will use). */
+static void destroy_workqueue_refuses_armed_delayed_work(struct ktest *t)
+{
+	struct workqueue_struct *wq = alloc_workqueue("test_armed", 0, 0);
+	struct dprobe d;
+	KTEST_EXPECT_REPORT(t, "delayed items still armed");
+
+	ASSERT_TRUE(t, wq != NULL);
+	dprobe_init(&d);
+	EXPECT_TRUE(t, queue_delayed_work(wq, &d.dwork, 10 * hz));
+	/* prints a BUG: line on purpose */
+	destroy_workqueue(wq);
+	/* not freed: the item is still armed and can be cancelled */
+	EXPECT_TRUE(t, work_pending(&d.dwork.work));
+	EXPECT_TRUE(t, cancel_delayed_work_sync(&d.dwork));
+	EXPECT_EQ(t, d.runs, 0);
+	destroy_workqueue(wq); /* now it goes */
+}
+
+static void never_fn(struct work_struct *work)
+{
+	(void)work;
+	BUG_ON(1); /* a refused item must never run */
+}
+
+/* Every call refuses a work item that never went through INIT_WORK. */
+static void never_initialised_work_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	struct delayed_work dw;
+	struct work_struct w;
+	KTEST_EXPECT_REPORTS(t, "used before INIT_WORK", 6);
+
+	memset(&w, 0, sizeof(w));
+	w.func = never_fn; /* looks usable: only INIT_WORK is missing */
+	INIT_LIST_HEAD(&w.entry);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_wq, &w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_bh_wq, &w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, flush_work(&w));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, cancel_work_sync(&w));
+	memset(&dw, 0, sizeof(dw));
+	dw.work.func = never_fn;
+	timer_setup(&dw.timer, delayed_work_timer_fn);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_delayed_work(system_wq, &dw, 1));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, mod_delayed_work(system_wq, &dw, 1));
+	EXPECT_EQ(t, bad_magic_count, bugs + 6);
+	EXPECT_FALSE(t, timer_pending(&dw.timer));
+	EXPECT_EQ(t, w.flags, 0);
+	flush_workqueue(system_wq); /* nothing of it ran: never_fn would BUG */
+}
+
+/* A freed work item (poisoned by kfree) is refused the same way. */
+static void freed_work_refused(struct ktest *t)
+{
+	unsigned long bugs = bad_magic_count;
+	struct delayed_work *keep = kmalloc(sizeof(*keep)); /* keeps the slab */
+	struct delayed_work *dw = kmalloc(sizeof(*dw));
+	KTEST_EXPECT_REPORTS(t, "used after it was freed", 4);
+
+	ASSERT_TRUE(t, keep && dw);
+	INIT_DELAYED_WORK(dw, never_fn);
+	kfree(dw);
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_work(system_wq, &dw->work));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, queue_delayed_work(system_wq, dw, 1));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, flush_work(&dw->work));
+	/* prints a BUG: line on purpose */
+	EXPECT_FALSE(t, cancel_delayed_work_sync(dw));
+	EXPECT_EQ(t, bad_magic_count, bugs + 4);
+	EXPECT_EQ(t, dw->work.magic, FREED_MAGIC); /* nothing written */
+	flush_workqueue(system_wq);
+	kfree(keep);
+}
+
 KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(runs_in_process_context_and_may_sleep),
 		 KTEST_CASE(highpri_runs_on_fifo_worker),
@@ -522,12 +684,18 @@ KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(concurrency_management_highpri),
 		 KTEST_CASE(pool_grows_then_idle_workers_exit),
 		 KTEST_CASE(pool_limit_makes_the_next_item_wait),
+		 KTEST_CASE(idle_workers_beyond_minimum_exit),
 		 KTEST_CASE(delayed_work_fires_after_its_delay),
 		 KTEST_CASE(mod_delayed_work_moves_it),
 		 KTEST_CASE(cancel_delayed_work_before_deadline),
 		 KTEST_CASE(flush_workqueue_waits_for_all),
 		 KTEST_CASE(work_may_free_itself),
-		 KTEST_CASE(bad_input_refused));
+		 KTEST_CASE(bad_input_refused),
+		 KTEST_CASE(flush_work_after_destroy_workqueue),
+		 KTEST_CASE(cancel_work_sync_after_destroy_workqueue),
+		 KTEST_CASE(destroy_workqueue_refuses_armed_delayed_work),
+		 KTEST_CASE(never_initialised_work_refused),
+		 KTEST_CASE(freed_work_refused));
 
 /* ---- BH work queues ------------------------------------------------------- */
 
