@@ -172,7 +172,9 @@ static void pass_limit_hands_over_to_ksoftirqd(struct ktest *t)
 	 * may have woken it, and this FIFO thread not let it run yet). Run
 	 * from the shell during a storm it never is: say so, do not fail. */
 	if (!KTEST_WAIT_FOR(!ksoftirqd_busy()))
-		KTEST_SKIP(t, "needs a quiet system: ksoftirqd stays busy (a storm running?)");
+		KTEST_SKIP(
+			t,
+			"needs a quiet system: ksoftirqd stays busy (a storm running?)");
 	limited = ls->budget_passes;
 	woken = ls->wakeups;
 	reset();
@@ -204,7 +206,8 @@ static void time_budget_hands_over_to_ksoftirqd(struct ktest *t)
 	EXPECT_EQ(t, ls->budget_time, by_time + 1);
 	EXPECT_EQ(t, ls->budget_passes, by_passes);
 	ASSERT_TRUE(t, KTEST_WAIT_FOR(seen.n == 6));
-	KTEST_WAIT_FOR(!ksoftirqd_busy()); /* quiet again, unless a storm runs */
+	KTEST_WAIT_FOR(
+		!ksoftirqd_busy()); /* quiet again, unless a storm runs */
 }
 
 static int nested_seen_before_outer_returned;
