@@ -160,21 +160,33 @@ static void park(struct tasklet_cpu *tc, struct tasklet *t)
 	tc->parked = t;
 }
 
+/* Seen disabled: park it - unless tasklet_enable ran meanwhile (under
+ * the lock it finds nothing parked yet, so it is ours to run). */
+static bool park_if_disabled(struct tasklet_cpu *tc, struct tasklet *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tc->lock);
+	bool disabled = t->count;
+
+	if (disabled) {
+		park(tc, t);
+		clear_state(t, TASKLET_STATE_RUN);
+	}
+	spin_unlock_irqrestore(&tc->lock, flags);
+	return disabled;
+}
+
 /* Run t if it is enabled and not running elsewhere; true if handled. */
 static bool try_run(struct tasklet_cpu *tc, struct tasklet *t)
 {
-	unsigned long flags;
-
 	if (test_and_set_state(t, TASKLET_STATE_RUN))
 		return false; /* running on another CPU: try again later */
-	flags = spin_lock_irqsave(&tc->lock);
-	if (t->count) {
-		park(tc, t);
-		clear_state(t, TASKLET_STATE_RUN);
-		spin_unlock_irqrestore(&tc->lock, flags);
+	/* RUN is set before count is read, and tasklet_disable raises
+	 * count before it waits for RUN to clear: either it sees us
+	 * running and waits, or we see it disabled. Only then is the lock
+	 * needed (park_if_disabled). */
+	if (__atomic_load_n(&t->count, __ATOMIC_ACQUIRE) &&
+	    park_if_disabled(tc, t))
 		return true;
-	}
-	spin_unlock_irqrestore(&tc->lock, flags);
 
 	if (!(t->state & TASKLET_STATE_SCHED))
 		pr_err("tasklet %s: running but not scheduled\n", t->name);
