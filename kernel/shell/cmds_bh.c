@@ -104,22 +104,66 @@ static const char *tasklet_state(const struct tasklet *t)
 	return "idle";
 }
 
-static void print_tasklet(const struct tasklet *t, void *arg)
+/*
+ * Reports copy under the list's lock and print afterwards: printing at
+ * line speed inside a spinlock (IRQs off) would hold off every interrupt
+ * for as long, and a tasklet's name may go with it when it is killed.
+ */
+#define REPORT_ROWS 32
+
+struct tasklet_row {
+	char name[24];
+	const char *state;
+	bool hi;
+	int count;
+	unsigned long schedules, runs;
+	unsigned int cpu;
+};
+
+static struct tasklet_row tasklet_rows[REPORT_ROWS]; /* shell thread only */
+static unsigned int nr_rows, rows_left_out;
+
+static void copy_tasklet(const struct tasklet *t, void *arg)
 {
+	struct tasklet_row *r = &tasklet_rows[nr_rows];
+
 	(void)arg;
-	console_printf("%-16s %-9s %-4s %8d %10lu %10lu %4u\n", t->name,
-		       tasklet_state(t),
-		       t->state & TASKLET_STATE_HI ? "HI" : "", t->count,
-		       t->schedules, t->runs, t->cpu);
+	if (nr_rows == REPORT_ROWS) {
+		rows_left_out++;
+		return;
+	}
+	strlcpy(r->name, t->name ? t->name : "?", sizeof(r->name));
+	r->state = tasklet_state(t);
+	r->hi = t->state & TASKLET_STATE_HI;
+	r->count = t->count;
+	r->schedules = t->schedules;
+	r->runs = t->runs;
+	r->cpu = t->cpu;
+	nr_rows++;
+}
+
+static void print_left_out(void)
+{
+	if (rows_left_out)
+		console_printf("... and %u more\n", rows_left_out);
 }
 
 static int cmd_tasklets(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	nr_rows = rows_left_out = 0;
+	for_each_tasklet(copy_tasklet, NULL);
 	console_printf("NAME             STATE     PRIO DISABLED  SCHEDULES "
 		       "      RUNS  CPU\n");
-	for_each_tasklet(print_tasklet, NULL);
+	for (unsigned int i = 0; i < nr_rows; i++) {
+		const struct tasklet_row *r = &tasklet_rows[i];
+
+		console_printf("%-16s %-9s %-4s %8d %10lu %10lu %4u\n", r->name,
+			       r->state, r->hi ? "HI" : "", r->count,
+			       r->schedules, r->runs, r->cpu);
+	}
+	print_left_out();
 	return 0;
 }
 SHELL_COMMAND(tasklets, cmd_tasklets, 0, 0, "tasklets",
@@ -178,44 +222,76 @@ SHELL_COMMAND(raise, cmd_raise, 1, 1, "raise NAME",
 
 /* ---- timers ----------------------------------------------------------- */
 
-static void print_timer(const struct timer_list *t, void *arg)
-{
-	uint32_t off;
-	const char *fn = ksym_lookup((uint32_t)t->function, &off);
+struct timer_row {
+	uint64_t expires; /* jiffies, or ns for an hrtimer */
+	uintptr_t function;
+};
 
-	(void)arg;
-	console_printf("%10lu %+8ld  %s\n", t->expires,
-		       (long)(t->expires - jiffies), fn ? fn : "?");
+static struct timer_row timer_rows[REPORT_ROWS]; /* shell thread only */
+
+static void add_timer_row(uint64_t expires, uintptr_t function)
+{
+	if (nr_rows == REPORT_ROWS) {
+		rows_left_out++;
+		return;
+	}
+	timer_rows[nr_rows++] = (struct timer_row){ expires, function };
 }
 
-static void print_hrtimer(const struct hrtimer *t, void *arg)
+static void copy_timer(const struct timer_list *t, void *arg)
+{
+	(void)arg;
+	add_timer_row(t->expires, (uintptr_t)t->function);
+}
+
+static void copy_hrtimer(const struct hrtimer *t, void *arg)
+{
+	(void)arg;
+	add_timer_row(t->expires_ns, (uintptr_t)t->function);
+}
+
+static const char *row_function(const struct timer_row *r)
 {
 	uint32_t off;
-	const char *fn = ksym_lookup((uint32_t)t->function, &off);
-	uint64_t now = *(uint64_t *)arg;
+	const char *fn = ksym_lookup((uint32_t)r->function, &off);
 
-	console_printf("%10lu us %+8ld us  %s\n",
-		       (unsigned long)(t->expires_ns / 1000),
-		       (long)((int64_t)(t->expires_ns - now) / 1000),
-		       fn ? fn : "?");
+	return fn ? fn : "?";
 }
 
 static int cmd_timers(int argc, char **argv)
 {
 	uint64_t now = ktime_get_ns();
+	unsigned long now_jiffies = jiffies;
 
 	(void)argc;
 	(void)argv;
+	nr_rows = rows_left_out = 0;
+	for_each_timer(copy_timer, NULL);
 	console_printf("timers: jiffies %lu, HZ %u, %u pending, %lu run\n",
-		       jiffies, hz, timers_pending_count(), timers_run_count);
+		       now_jiffies, hz, timers_pending_count(),
+		       timers_run_count);
 	console_printf("   EXPIRES  IN(jif)  FUNCTION\n");
-	for_each_timer(print_timer, NULL);
+	for (unsigned int i = 0; i < nr_rows; i++)
+		console_printf("%10lu %+8ld  %s\n",
+			       (unsigned long)timer_rows[i].expires,
+			       (long)((unsigned long)timer_rows[i].expires -
+				      now_jiffies),
+			       row_function(&timer_rows[i]));
+	print_left_out();
+	nr_rows = rows_left_out = 0;
+	for_each_hrtimer(copy_hrtimer, NULL);
 	console_printf("hrtimers: clock event %s, now %lu us, %u pending, "
 		       "%lu run\n",
 		       hrtimer_clock_name(), (unsigned long)(now / 1000),
 		       hrtimers_pending_count(), hrtimers_run_count());
 	console_printf("      EXPIRES           IN  FUNCTION\n");
-	for_each_hrtimer(print_hrtimer, &now);
+	for (unsigned int i = 0; i < nr_rows; i++)
+		console_printf(
+			"%10lu us %+8ld us  %s\n",
+			(unsigned long)(timer_rows[i].expires / 1000),
+			(long)((int64_t)(timer_rows[i].expires - now) / 1000),
+			row_function(&timer_rows[i]));
+	print_left_out();
 	return 0;
 }
 SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
