@@ -11,61 +11,72 @@
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
 #include "kernel/uio/uio.h"
 #include "lib/crc32.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define UART_RBR	0 /* receive buffer (read, DLAB=0) */
-#define UART_THR	0 /* transmit holding (write, DLAB=0) */
-#define UART_DLL	0 /* divisor latch low (DLAB=1) */
-#define UART_IER	1 /* interrupt enable (DLAB=0) */
-#define UART_DLM	1 /* divisor latch high (DLAB=1) */
-#define UART_IIR	2 /* interrupt identification (read) */
-#define UART_FCR	2 /* FIFO control (write) */
-#define UART_LCR	3 /* line control */
-#define UART_MCR	4 /* modem control */
-#define UART_LSR	5 /* line status */
-#define UART_SCR	7 /* scratch: no function, ideal for probing */
+#define UART_RBR	  0 /* receive buffer (read, DLAB=0) */
+#define UART_THR	  0 /* transmit holding (write, DLAB=0) */
+#define UART_DLL	  0 /* divisor latch low (DLAB=1) */
+#define UART_IER	  1 /* interrupt enable (DLAB=0) */
+#define UART_DLM	  1 /* divisor latch high (DLAB=1) */
+#define UART_IIR	  2 /* interrupt identification (read) */
+#define UART_FCR	  2 /* FIFO control (write) */
+#define UART_LCR	  3 /* line control */
+#define UART_MCR	  4 /* modem control */
+#define UART_LSR	  5 /* line status */
+#define UART_SCR	  7 /* scratch: no function, ideal for probing */
 
-#define IER_RDI		0x01 /* interrupt: received data available */
-#define IER_THRI	0x02 /* interrupt: transmit holding register empty */
-#define IER_RLSI	0x04 /* interrupt: receiver line status (errors) */
+#define IER_RDI		  0x01 /* interrupt: received data available */
+#define IER_THRI	  0x02 /* interrupt: transmit holding register empty */
+#define IER_RLSI	  0x04 /* interrupt: receiver line status (errors) */
 
-#define IIR_NO_INT	0x01 /* bit 0 set: this port is NOT interrupting */
+#define IIR_NO_INT	  0x01 /* bit 0 set: this port is NOT interrupting */
+#define IIR_ID_MASK	  0x0e /* bits 1-3: the highest-priority cause */
+#define IIR_THRI	  0x02 /* THR empty (lowest of the causes we enable) */
 
-#define LCR_8N1		0x03
-#define LCR_DLAB	0x80 /* divisor latch access */
-#define FCR_ENABLE	0x01
-#define FCR_CLEAR_RX	0x02
-#define FCR_CLEAR_TX	0x04
-#define FCR_TRIGGER_8	0x80 /* RX interrupt at 8 bytes in the FIFO */
-#define MCR_DTR		0x01
-#define MCR_RTS		0x02 /* "ready to receive": flow control */
-#define MCR_OUT2	0x08 /* gates the IRQ line to the PIC on PCs */
-#define MCR_LOOP	0x10 /* loopback: TX wired to RX inside the chip */
-#define LSR_DATA_READY	0x01
-#define LSR_OVERRUN	0x02 /* a byte arrived with the FIFO full: lost */
-#define LSR_ERRORS	0x1c /* parity, framing, break */
-#define LSR_THR_EMPTY	0x20
-#define LSR_TX_IDLE	0x40 /* FIFO and shift register both empty */
+#define LCR_8N1		  0x03
+#define LCR_DLAB	  0x80 /* divisor latch access */
+#define FCR_ENABLE	  0x01
+#define FCR_CLEAR_RX	  0x02
+#define FCR_CLEAR_TX	  0x04
+#define FCR_TRIGGER_8	  0x80 /* RX interrupt at 8 bytes in the FIFO */
+#define MCR_DTR		  0x01
+#define MCR_RTS		  0x02 /* "ready to receive": flow control */
+#define MCR_OUT2	  0x08 /* gates the IRQ line to the PIC on PCs */
+#define MCR_LOOP	  0x10 /* loopback: TX wired to RX inside the chip */
+#define LSR_DATA_READY	  0x01
+#define LSR_OVERRUN	  0x02 /* a byte arrived with the FIFO full: lost */
+#define LSR_ERRORS	  0x1c /* parity, framing, break */
+#define LSR_THR_EMPTY	  0x20
+#define LSR_TX_IDLE	  0x40 /* FIFO and shift register both empty */
 
-#define UART_FIFO_SIZE	16
-#define UART_CLOCK	115200 /* input clock / 16 */
-#define UART_BAUD	115200
-#define UART_MAX_ROUNDS 64 /* IIR re-checks in one handler call */
-#define UART_SINK_CHUNK 256
+#define UART_FIFO_SIZE	  16
+#define UART_CLOCK	  115200 /* input clock / 16 */
+#define UART_BAUD	  115200
+#define UART_MAX_ROUNDS	  64 /* IIR re-checks in one handler call */
+#define UART_TX_BATCH	  64 /* FIFO loads one handler call may send */
+/* A latched edge is delivered as soon as the handler's EOI is done and
+ * IRQs are back on: microseconds. One that comes later is not it. */
+#define UART_LATE_EDGE_US 1000
+#define UART_SINK_CHUNK	  256
 
 #define PORT(n, b, i, idx)                                                \
 	{                                                                 \
 		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n), \
 		.rx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].rx_wait), \
+		.tx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].tx_wait), \
 		.rx_tasklet = TASKLET_INIT(uart_ports[idx].rx_tasklet,    \
 					   uart_rx_deliver, n "-rx")      \
 	}
 
 static void sink_work_fn(struct work_struct *w);
 static struct work_struct sink_work = WORK_INITIALIZER(sink_work, sink_work_fn);
+static void stuck_work_fn(struct work_struct *w);
+static struct work_struct stuck_work =
+	WORK_INITIALIZER(stuck_work, stuck_work_fn);
 static void uart_rx_deliver(struct tasklet *t);
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
@@ -125,10 +136,20 @@ struct uart_port *uart_find(const char *name)
 
 /* ---- receive ------------------------------------------------------- */
 
+static uint8_t (*lsr_filter)(struct uart_port *port, uint8_t lsr);
+
+void uart_set_lsr_filter(uint8_t (*filter)(struct uart_port *port, uint8_t lsr))
+{
+	lsr_filter = filter;
+}
+
 /* Line status: count errors; they are reported once per LSR read. */
 static uint8_t uart_read_lsr(struct uart_port *port)
 {
 	uint8_t lsr = inb(port->base + UART_LSR);
+
+	if (lsr_filter)
+		lsr = lsr_filter(port, lsr);
 
 	if (lsr & LSR_OVERRUN)
 		port->stats.overruns++;
@@ -169,17 +190,23 @@ uint32_t uart_rx_available(struct uart_port *port)
 	return ringbuf_len(&port->rx);
 }
 
-/* FIFO -> RX ring, while there is data and room. Port lock held. */
-static void uart_rx_chars(struct uart_port *port)
+/* FIFO -> RX ring, while there is data and room. Port lock held.
+ * True if it stopped because the FIFO was empty (not because of a stall). */
+static bool uart_rx_chars(struct uart_port *port)
 {
+	if (port->rx_stalled) {
+		uart_read_lsr(port); /* still clears a line-status cause */
+		return false;
+	}
 	while (uart_read_lsr(port) & LSR_DATA_READY) {
 		if (ringbuf_full(&port->rx)) {
 			uart_rx_stall(port);
-			return;
+			return false;
 		}
 		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
 		port->stats.rx_bytes++;
 	}
+	return true;
 }
 
 size_t uart_read(struct uart_port *port, void *buf, size_t n)
@@ -203,72 +230,6 @@ bool uart_rx_empty(struct uart_port *port)
 	return port->irq_mode || !(inb(port->base + UART_LSR) & LSR_DATA_READY);
 }
 
-/* ---- transmit ------------------------------------------------------ */
-
-/* TX ring -> FIFO, if the transmitter is empty. Port lock held. */
-static void uart_tx_chars(struct uart_port *port)
-{
-	uint8_t c;
-
-	if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
-		return;
-	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
-		outb(port->base + UART_THR, c);
-		port->stats.tx_bytes++;
-	}
-	if (ringbuf_empty(&port->tx) && (port->ier & IER_THRI))
-		uart_set_ier(port, port->ier & ~IER_THRI);
-}
-
-/* Wait for the transmitter and send one FIFO's worth, by polling. */
-static void uart_tx_poll(struct uart_port *port)
-{
-	while (!(inb(port->base + UART_LSR) & LSR_THR_EMPTY))
-		cpu_relax();
-	uart_tx_chars(port);
-}
-
-size_t uart_write(struct uart_port *port, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-	unsigned long flags = spin_lock_irqsave(&port->lock);
-
-	for (size_t i = 0; i < n; i++)
-		while (!ringbuf_put(&port->tx, p[i]))
-			uart_tx_poll(port); /* full: make room, drop nothing */
-
-	if (!port->irq_mode || !(flags & EFLAGS_IF)) {
-		/* No interrupts to rely on (early boot, or the caller has
-		 * them off, e.g. printk in a handler): finish now. */
-		while (!ringbuf_empty(&port->tx))
-			uart_tx_poll(port);
-	} else if (!(port->ier & IER_THRI)) {
-		/* The UART raises "THR empty" at once if it is idle; the
-		 * handler then keeps the FIFO fed until the ring is empty. */
-		uart_set_ier(port, port->ier | IER_THRI);
-	}
-	spin_unlock_irqrestore(&port->lock, flags);
-	return n;
-}
-
-void uart_flush(struct uart_port *port)
-{
-	unsigned long flags = spin_lock_irqsave(&port->lock);
-
-	while (!ringbuf_empty(&port->tx))
-		uart_tx_poll(port);
-	while (!(inb(port->base + UART_LSR) & LSR_TX_IDLE))
-		cpu_relax();
-	spin_unlock_irqrestore(&port->lock, flags);
-}
-
-/* ---- the top half --------------------------------------------------- */
-
-static bool uart_pending(struct uart_port *port)
-{
-	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
-}
-
 /*
  * ISA interrupt lines are edge-triggered: the controller notices a
  * request only when the line rises. A port that is still requesting when
@@ -283,33 +244,297 @@ static void uart_retrigger(struct uart_port *port)
 	port->stats.retriggers++;
 }
 
+/* ---- transmit ------------------------------------------------------ */
+
+/*
+ * THRI is switched off while bytes go into the FIFO. Under QEMU the
+ * transmitter is instant: each THR write makes the port drop its request
+ * and raise it again at once, and the interrupt controller latches every
+ * such rise as a new edge - an interrupt that would then find nothing to
+ * do. With THRI off the writes raise nothing; THRI goes back on only if
+ * there is more to send, and that one rise is an edge for real work.
+ */
+static void uart_thri_off(struct uart_port *port)
+{
+	if (port->ier & IER_THRI)
+		uart_set_ier(port, port->ier & ~IER_THRI);
+}
+
+/* There is something to send: let "THR empty" interrupt (at once if the
+ * transmitter is idle: a 16550 raises it when THRI is switched on). */
+static void uart_thri_on(struct uart_port *port)
+{
+	if (port->irq_mode && !(port->ier & IER_THRI) &&
+	    !ringbuf_empty(&port->tx))
+		uart_set_ier(port, port->ier | IER_THRI);
+}
+
+static void uart_report_stuck(struct uart_port *port)
+{
+	port->stats.thre_timeouts++;
+	port->tx_stuck = true;
+	/* The writer may be printk itself (console_write under printk's
+	 * lock): the warning is printed later, from a work item. */
+	if (port->irq_mode)
+		queue_work(system_wq, &stuck_work);
+}
+
+/* Poll the LSR until the transmitter takes bytes; bounded, so a
+ * transmitter that never empties cannot hang printk or panic. A port
+ * already stuck waits a hundredth of the bound, until THRE is seen again. */
+static bool uart_wait_thre(struct uart_port *port)
+{
+	uint64_t start = rdtsc();
+	uint64_t limit = (uint64_t)tsc_khz * UART_THRE_WAIT_MS;
+	unsigned long spins = UART_THRE_SPINS;
+
+	if (port->tx_stuck) {
+		limit /= 100;
+		spins /= 100;
+	}
+	for (unsigned long i = 0;; i++) {
+		if (uart_read_lsr(port) & LSR_THR_EMPTY) {
+			port->tx_stuck = false;
+			return true;
+		}
+		if (tsc_khz ? rdtsc() - start > limit : i >= spins)
+			break;
+		cpu_relax();
+	}
+	if (!port->tx_stuck)
+		uart_report_stuck(port);
+	return false;
+}
+
+/* Wake task writers once a quarter of the ring is free again. */
+static void uart_tx_wake(struct uart_port *port)
+{
+	if (ringbuf_space(&port->tx) >= UART_TX_WAKE &&
+	    waitqueue_active(&port->tx_wait))
+		wake_up_all(&port->tx_wait);
+}
+
+/* One FIFO load, TX ring -> THR. Port lock held, transmitter empty. */
+static void uart_tx_fifo(struct uart_port *port)
+{
+	uint8_t c;
+
+	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
+		outb(port->base + UART_THR, c);
+		port->stats.tx_bytes++;
+	}
+}
+
+/*
+ * The interrupt's refill: FIFO loads while the transmitter is empty, at
+ * most UART_TX_BATCH (a real 16550 takes one: its FIFO needs 1.4 ms to
+ * drain; QEMU's drains at once). In loopback every load comes straight
+ * back into the 16-byte RX FIFO, so that is emptied after each load.
+ */
+static void uart_tx_chars(struct uart_port *port)
+{
+	uart_thri_off(port);
+	for (int i = 0; i < UART_TX_BATCH && !ringbuf_empty(&port->tx); i++) {
+		if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
+			break;
+		uart_tx_fifo(port);
+		if (port->loopback)
+			uart_rx_chars(port);
+	}
+	uart_thri_on(port);
+	uart_tx_wake(port);
+}
+
+/* In loopback a polled load lands in the 16-byte RX FIFO with nobody to
+ * take it (IRQs may be off): move it to the ring and tell the readers. */
+static void uart_rx_poll_loopback(struct uart_port *port)
+{
+	unsigned long before = port->stats.rx_bytes;
+
+	uart_rx_chars(port);
+	if (port->stats.rx_bytes != before)
+		tasklet_schedule(&port->rx_tasklet);
+}
+
+/* Wait for the transmitter (bounded) and send one FIFO load, by polling.
+ * THRI stays off until the writer is done (see uart_thri_off). */
+static void uart_tx_poll(struct uart_port *port)
+{
+	uart_thri_off(port);
+	uart_wait_thre(port); /* stuck: send anyway, the ring must drain */
+	uart_tx_fifo(port);
+	port->stats.tx_polls++;
+	if (port->loopback && port->irq_mode) /* it comes straight back */
+		uart_rx_poll_loopback(port);
+	uart_tx_wake(port);
+}
+
+static bool uart_tx_room(struct uart_port *port)
+{
+	return ringbuf_space(&port->tx) >= UART_TX_WAKE;
+}
+
+/*
+ * A task writer found the ring full: sleep until the interrupt has made
+ * room. Called and returns with the port lock held (flags: IRQs were
+ * on). If no interrupt comes within UART_TX_WAIT_MS the THRE edge was
+ * lost: make room by polling and give the port a fresh edge.
+ */
+static unsigned long uart_tx_sleep(struct uart_port *port, unsigned long flags)
+{
+	long left;
+
+	port->stats.tx_sleeps++;
+	uart_thri_on(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+	left = wait_event_timeout(port->tx_wait, uart_tx_room(port),
+				  (long)msecs_to_jiffies(UART_TX_WAIT_MS));
+	flags = spin_lock_irqsave(&port->lock);
+	if (!left && !uart_tx_room(port)) {
+		port->stats.tx_wait_timeouts++;
+		while (!uart_tx_room(port))
+			uart_tx_poll(port);
+		uart_thri_on(port);
+		uart_retrigger(port);
+	}
+	return flags;
+}
+
+size_t uart_write(struct uart_port *port, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	bool sleeper =
+		port->irq_mode && can_sleep() && !mutex_lock(&port->tx_mutex);
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+	size_t done = 0;
+
+	for (;;) {
+		done += ringbuf_write(&port->tx, p + done, n - done);
+		if (done == n)
+			break;
+		if (sleeper) /* full: sleep for room, lock dropped */
+			flags = uart_tx_sleep(port, flags);
+		else /* full: make room by polling, drop nothing */
+			uart_tx_poll(port);
+	}
+	if (!port->irq_mode || !(flags & EFLAGS_IF)) {
+		/* No interrupts to rely on (early boot, or the caller has
+		 * them off, e.g. printk in a handler): finish now. */
+		while (!ringbuf_empty(&port->tx))
+			uart_tx_poll(port);
+	}
+	uart_thri_on(port); /* the handler sends the rest */
+	spin_unlock_irqrestore(&port->lock, flags);
+	if (sleeper)
+		mutex_unlock(&port->tx_mutex);
+	return n;
+}
+
+void uart_flush(struct uart_port *port)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	while (!ringbuf_empty(&port->tx))
+		uart_tx_poll(port);
+	if (uart_wait_thre(port)) /* then the shift register (bounded) */
+		for (int i = 0; i < UART_FIFO_SIZE * 1000; i++) {
+			if (uart_read_lsr(port) & LSR_TX_IDLE)
+				break;
+			cpu_relax();
+		}
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+static void stuck_work_fn(struct work_struct *w)
+{
+	(void)w;
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		struct uart_port *port = &uart_ports[i];
+
+		if (!port->tx_stuck || port->stuck_reported)
+			continue;
+		port->stuck_reported = true;
+		pr_warn("serial: %s: transmitter never empties (LSR THR-empty stuck clear); sending without waiting\n",
+			port->name);
+	}
+}
+
+/* ---- the top half --------------------------------------------------- */
+
+static bool iir_rx_cause(uint8_t iir)
+{
+	return !(iir & IIR_NO_INT) && (iir & IIR_ID_MASK) != IIR_THRI;
+}
+
+/*
+ * Receive until the IIR shows no receive cause, then refill the TX FIFO
+ * (the IIR read that showed "THR empty" has already cleared it). True if
+ * the call ends with an edge latched for nothing: the RX FIFO ran empty
+ * (the port's output low, THRI being off) and the IIR then showed a new
+ * receive cause - the output rose again while we were still here, the
+ * controller latched that edge, and we are about to drain what raised it.
+ */
+static bool uart_service(struct uart_port *port, uint8_t iir)
+{
+	bool late = false;
+	int rounds = 0;
+
+	while (iir_rx_cause(iir) && rounds++ < UART_MAX_ROUNDS) {
+		bool emptied = uart_rx_chars(port);
+
+		iir = inb(port->base + UART_IIR);
+		if (emptied && iir_rx_cause(iir) && !(port->ier & IER_THRI))
+			late = true;
+	}
+	uart_tx_chars(port);
+	if (rounds > UART_MAX_ROUNDS)
+		uart_retrigger(port); /* come back soon, don't hog the CPU */
+	return late;
+}
+
+/* The IIR says idle. Ours anyway if our previous call ended with an edge
+ * latched (uart_service) and this is that edge, just after: claim it,
+ * once, counted apart ("late edges"), so that "unhandled" stays the
+ * count of interrupts that really were nobody's. */
+static irqreturn_t uart_quiet(struct uart_port *port)
+{
+	bool mine;
+
+	spin_lock(&port->lock);
+	port->stats.quiet++;
+	mine = port->late_edge &&
+	       rdtsc() - port->late_edge_tsc <
+		       (uint64_t)tsc_khz * UART_LATE_EDGE_US / 1000;
+	port->late_edge = false;
+	if (mine)
+		port->stats.late_edges++;
+	spin_unlock(&port->lock);
+	return mine ? IRQ_HANDLED : IRQ_NONE;
+}
+
 /*
  * One handler for every port; dev_id says which. First question: did
  * this port interrupt at all? If its IIR says no, the interrupt belongs
- * to the other device on the shared line: IRQ_NONE. Otherwise service the
- * port until it has nothing pending, so that it drops its request and
- * the line can signal the next one.
+ * to the other device on the shared line (or is our own late edge, see
+ * uart_quiet). Otherwise service the port until it has no receive cause
+ * left and the TX FIFO is refilled, so that it drops its request and the
+ * line can signal the next one.
  */
 irqreturn_t uart_interrupt(int irq, void *dev_id)
 {
 	struct uart_port *port = dev_id;
+	uint8_t iir = inb(port->base + UART_IIR);
 	unsigned long rx_before;
-	int rounds = 0;
 
 	(void)irq;
-	if (!uart_pending(port))
-		return IRQ_NONE;
+	if (iir & IIR_NO_INT)
+		return uart_quiet(port);
 
 	spin_lock(&port->lock);
 	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
-	do {
-		if (!port->rx_stalled)
-			uart_rx_chars(port);
-		uart_tx_chars(port);
-	} while (uart_pending(port) && ++rounds < UART_MAX_ROUNDS);
-	if (rounds == UART_MAX_ROUNDS)
-		uart_retrigger(port); /* come back soon, don't hog the CPU */
+	port->late_edge = uart_service(port, iir);
+	port->late_edge_tsc = rdtsc();
 	spin_unlock(&port->lock);
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
@@ -476,6 +701,7 @@ void uart_init_all(void)
 	for (int i = 0; i < UART_NR_PORTS; i++) {
 		struct uart_port *port = &uart_ports[i];
 
+		mutex_init(&port->tx_mutex);
 		port->present = uart_probe(port->base);
 		if (port->present)
 			uart_setup(port);
