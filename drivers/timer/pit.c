@@ -34,8 +34,6 @@
  * (PIT_STOPWATCH_MAX_MS) on any CPU faster than 20 MHz.
  */
 #define STOPWATCH_MAX_CYCLES (1ull << 30)
-/* What the TSC is taken to run at when channel 2 cannot time it. */
-#define TSC_FALLBACK_KHZ     1000000
 
 static unsigned long ticks;
 unsigned long pit_stopwatch_timeouts;
@@ -148,8 +146,8 @@ out_fallback:
 	/* The console is already registered (kmain: serial ports first), in
 	 * polled mode, so this line reaches the terminal and the log. */
 	pr_warn("pit: channel 2 never counted down (gate/speaker port 0x61?); TSC calibration uses a fallback of %u MHz\n",
-		TSC_FALLBACK_KHZ / 1000);
-	return TSC_FALLBACK_KHZ;
+		PIT_TSC_FALLBACK_KHZ / 1000);
+	return PIT_TSC_FALLBACK_KHZ;
 }
 
 static irqreturn_t pit_interrupt(int irq, void *dev_id)

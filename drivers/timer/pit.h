@@ -24,8 +24,10 @@
 #define PIT_IRQ	    0
 
 uint32_t pit_calibrate_tsc(void); /* returns the TSC rate in kHz */
-int pit_init(unsigned int hz);	  /* program channel 0, request IRQ0 */
-unsigned long pit_ticks(void);	  /* ticks seen by the handler */
+/* ...or this, when channel 2 never counted down. */
+#define PIT_TSC_FALLBACK_KHZ 1000000
+int pit_init(unsigned int hz); /* program channel 0, request IRQ0 */
+unsigned long pit_ticks(void); /* ticks seen by the handler */
 
 /* Channel 2 as a stopwatch: at_start(arg), a busy wait of ms (at most
  * PIT_STOPWATCH_MAX_MS) measured by the PIT itself, at_end(arg).

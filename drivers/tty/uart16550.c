@@ -169,11 +169,14 @@ static void uart_rx_stall(struct uart_port *port)
 	uart_set_mcr(port);
 }
 
+static void uart_thri_on(struct uart_port *port);
+
 static void uart_rx_unstall(struct uart_port *port)
 {
 	port->rx_stalled = false;
 	uart_set_mcr(port);
 	uart_set_ier(port, port->ier | IER_RDI);
+	uart_thri_on(port); /* a loopback sender may have been waiting */
 }
 
 void uart_set_loopback(struct uart_port *port, bool on)
@@ -314,6 +317,13 @@ static void uart_tx_wake(struct uart_port *port)
 		wake_up_all(&port->tx_wait);
 }
 
+/* In loopback what we send lands in our own 16-byte RX FIFO: with the
+ * RX ring full (stalled) one more load would overflow it. */
+static bool uart_loopback_blocked(struct uart_port *port)
+{
+	return port->loopback && port->rx_stalled;
+}
+
 /* One FIFO load, TX ring -> THR. Port lock held, transmitter empty. */
 static void uart_tx_fifo(struct uart_port *port)
 {
@@ -335,6 +345,8 @@ static void uart_tx_chars(struct uart_port *port)
 {
 	uart_thri_off(port);
 	for (int i = 0; i < UART_TX_BATCH && !ringbuf_empty(&port->tx); i++) {
+		if (uart_loopback_blocked(port))
+			return; /* uart_rx_unstall() starts sending again */
 		if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
 			break;
 		uart_tx_fifo(port);
@@ -392,7 +404,7 @@ static unsigned long uart_tx_sleep(struct uart_port *port, unsigned long flags)
 	flags = spin_lock_irqsave(&port->lock);
 	if (!left && !uart_tx_room(port)) {
 		port->stats.tx_wait_timeouts++;
-		while (!uart_tx_room(port))
+		while (!uart_tx_room(port) && !uart_loopback_blocked(port))
 			uart_tx_poll(port);
 		uart_thri_on(port);
 		uart_retrigger(port);
@@ -451,9 +463,9 @@ static void stuck_work_fn(struct work_struct *w)
 	for (int i = 0; i < UART_NR_PORTS; i++) {
 		struct uart_port *port = &uart_ports[i];
 
-		if (!port->tx_stuck || port->stuck_reported)
+		if (port->stuck_reported == port->stats.thre_timeouts)
 			continue;
-		port->stuck_reported = true;
+		port->stuck_reported = port->stats.thre_timeouts;
 		pr_warn("serial: %s: transmitter never empties (LSR THR-empty stuck clear); sending without waiting\n",
 			port->name);
 	}

@@ -105,9 +105,9 @@ struct uart_port {
 	bool loopback;	 /* diagnostic mode, for tests */
 	bool user_owned; /* released to a user driver (kernel/uio) */
 	bool tx_stuck;	 /* THRE never came: send without waiting */
-	bool stuck_reported;
-	bool late_edge;		/* the last call left an edge latched */
-	uint64_t late_edge_tsc; /* ...when that call ended */
+	unsigned long stuck_reported; /* thre_timeouts already warned of */
+	bool late_edge;		      /* the last call left an edge latched */
+	uint64_t late_edge_tsc;	      /* ...when that call ended */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];

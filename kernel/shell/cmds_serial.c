@@ -5,12 +5,18 @@
  *   serial sink ttySn       count and CRC everything ttySn receives
  *   serial sum ttySn        what the sink has seen
  *   serial send ttySn TEXT  transmit TEXT and CR LF on ttySn
+ *   serial fill ttySn N     transmit N bytes of a pattern (byte i is
+ *                           i % 251) from this task: more than the TX
+ *                           ring holds makes the shell sleep for room
  */
 #include "drivers/tty/uart16550.h"
 #include "kernel/console.h"
 #include "kernel/shell/shell.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+
+#define FILL_CHUNK   256
+#define FILL_PATTERN 251 /* a prime: the pattern never lines up with a ring */
 
 static void serial_table(void)
 {
@@ -47,6 +53,27 @@ static int serial_sink(struct uart_port *port)
 	return 0;
 }
 
+static int serial_fill(struct uart_port *port, const char *count)
+{
+	unsigned long n, sleeps = port->stats.tx_sleeps;
+	uint8_t chunk[FILL_CHUNK];
+
+	if (port == &uart_ports[0] || kstrtoul(count, 10, &n)) {
+		console_printf("usage: %s\n", shell_find("serial")->usage);
+		return -EINVAL;
+	}
+	for (unsigned long done = 0; done < n;) {
+		size_t k = n - done < FILL_CHUNK ? n - done : FILL_CHUNK;
+
+		for (size_t i = 0; i < k; i++)
+			chunk[i] = (uint8_t)((done + i) % FILL_PATTERN);
+		done += uart_write(port, chunk, k);
+	}
+	console_printf("%s: %lu bytes queued, %lu tx sleeps\n", port->name, n,
+		       port->stats.tx_sleeps - sleeps);
+	return 0;
+}
+
 static int cmd_serial(int argc, char **argv)
 {
 	struct uart_port *port;
@@ -72,6 +99,8 @@ static int cmd_serial(int argc, char **argv)
 			       port->sink.bytes, (unsigned long)port->sink.crc);
 		return 0;
 	}
+	if (!strcmp(argv[1], "fill") && argc == 4)
+		return serial_fill(port, argv[3]);
 	if (!strcmp(argv[1], "send") && argc == 4) {
 		uart_write(port, argv[3], strlen(argv[3]));
 		uart_write(port, "\r\n", 2);
@@ -82,5 +111,5 @@ static int cmd_serial(int argc, char **argv)
 }
 SHELL_COMMAND(
 	serial, cmd_serial, 0, 3,
-	"serial [sink PORT | sum PORT | send PORT TEXT]",
-	"serial port counters; sink/sum checksum a port's input; send text");
+	"serial [sink PORT | sum PORT | send PORT TEXT | fill PORT N]",
+	"serial port counters; sink/sum checksum a port's input; send text or N pattern bytes");
