@@ -17,51 +17,46 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define UART_RBR	  0 /* receive buffer (read, DLAB=0) */
-#define UART_THR	  0 /* transmit holding (write, DLAB=0) */
-#define UART_DLL	  0 /* divisor latch low (DLAB=1) */
-#define UART_IER	  1 /* interrupt enable (DLAB=0) */
-#define UART_DLM	  1 /* divisor latch high (DLAB=1) */
-#define UART_IIR	  2 /* interrupt identification (read) */
-#define UART_FCR	  2 /* FIFO control (write) */
-#define UART_LCR	  3 /* line control */
-#define UART_MCR	  4 /* modem control */
-#define UART_LSR	  5 /* line status */
-#define UART_SCR	  7 /* scratch: no function, ideal for probing */
+#define UART_RBR	0 /* receive buffer (read, DLAB=0) */
+#define UART_THR	0 /* transmit holding (write, DLAB=0) */
+#define UART_DLL	0 /* divisor latch low (DLAB=1) */
+#define UART_IER	1 /* interrupt enable (DLAB=0) */
+#define UART_DLM	1 /* divisor latch high (DLAB=1) */
+#define UART_IIR	2 /* interrupt identification (read) */
+#define UART_FCR	2 /* FIFO control (write) */
+#define UART_LCR	3 /* line control */
+#define UART_MCR	4 /* modem control */
+#define UART_LSR	5 /* line status */
+#define UART_SCR	7 /* scratch: no function, ideal for probing */
 
-#define IER_RDI		  0x01 /* interrupt: received data available */
-#define IER_THRI	  0x02 /* interrupt: transmit holding register empty */
-#define IER_RLSI	  0x04 /* interrupt: receiver line status (errors) */
+#define IER_RDI		0x01 /* interrupt: received data available */
+#define IER_THRI	0x02 /* interrupt: transmit holding register empty */
+#define IER_RLSI	0x04 /* interrupt: receiver line status (errors) */
 
-#define IIR_NO_INT	  0x01 /* bit 0 set: this port is NOT interrupting */
-#define IIR_ID_MASK	  0x0e /* bits 1-3: the highest-priority cause */
-#define IIR_THRI	  0x02 /* THR empty (lowest of the causes we enable) */
+#define IIR_NO_INT	0x01 /* bit 0 set: this port is NOT interrupting */
 
-#define LCR_8N1		  0x03
-#define LCR_DLAB	  0x80 /* divisor latch access */
-#define FCR_ENABLE	  0x01
-#define FCR_CLEAR_RX	  0x02
-#define FCR_CLEAR_TX	  0x04
-#define FCR_TRIGGER_8	  0x80 /* RX interrupt at 8 bytes in the FIFO */
-#define MCR_DTR		  0x01
-#define MCR_RTS		  0x02 /* "ready to receive": flow control */
-#define MCR_OUT2	  0x08 /* gates the IRQ line to the PIC on PCs */
-#define MCR_LOOP	  0x10 /* loopback: TX wired to RX inside the chip */
-#define LSR_DATA_READY	  0x01
-#define LSR_OVERRUN	  0x02 /* a byte arrived with the FIFO full: lost */
-#define LSR_ERRORS	  0x1c /* parity, framing, break */
-#define LSR_THR_EMPTY	  0x20
-#define LSR_TX_IDLE	  0x40 /* FIFO and shift register both empty */
+#define LCR_8N1		0x03
+#define LCR_DLAB	0x80 /* divisor latch access */
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
+#define FCR_CLEAR_TX	0x04
+#define FCR_TRIGGER_8	0x80 /* RX interrupt at 8 bytes in the FIFO */
+#define MCR_DTR		0x01
+#define MCR_RTS		0x02 /* "ready to receive": flow control */
+#define MCR_OUT2	0x08 /* gates the IRQ line to the PIC on PCs */
+#define MCR_LOOP	0x10 /* loopback: TX wired to RX inside the chip */
+#define LSR_DATA_READY	0x01
+#define LSR_OVERRUN	0x02 /* a byte arrived with the FIFO full: lost */
+#define LSR_ERRORS	0x1c /* parity, framing, break */
+#define LSR_THR_EMPTY	0x20
+#define LSR_TX_IDLE	0x40 /* FIFO and shift register both empty */
 
-#define UART_FIFO_SIZE	  16
-#define UART_CLOCK	  115200 /* input clock / 16 */
-#define UART_BAUD	  115200
-#define UART_MAX_ROUNDS	  64 /* IIR re-checks in one handler call */
-#define UART_TX_BATCH	  64 /* FIFO loads one handler call may send */
-/* A latched edge is delivered as soon as the handler's EOI is done and
- * IRQs are back on: microseconds. One that comes later is not it. */
-#define UART_LATE_EDGE_US 1000
-#define UART_SINK_CHUNK	  256
+#define UART_FIFO_SIZE	16
+#define UART_CLOCK	115200 /* input clock / 16 */
+#define UART_BAUD	115200
+#define UART_RX_BATCH	1024 /* bytes one handler call may take */
+#define UART_TX_BATCH	64   /* FIFO loads one handler call may send */
+#define UART_SINK_CHUNK 256
 
 #define PORT(n, b, i, idx)                                                \
 	{                                                                 \
@@ -95,10 +90,13 @@ bool uart_probe(uint16_t base)
 	return inb(base + UART_SCR) == 0xa5;
 }
 
+/* port->ier is what the port should have enabled; while the handler has
+ * the port muted (uart_mute), it reaches the hardware only at the end. */
 static void uart_set_ier(struct uart_port *port, uint8_t ier)
 {
 	port->ier = ier;
-	outb(port->base + UART_IER, ier);
+	if (!port->muted)
+		outb(port->base + UART_IER, ier);
 }
 
 static void uart_set_mcr(struct uart_port *port)
@@ -193,15 +191,18 @@ uint32_t uart_rx_available(struct uart_port *port)
 	return ringbuf_len(&port->rx);
 }
 
-/* FIFO -> RX ring, while there is data and room. Port lock held.
- * True if it stopped because the FIFO was empty (not because of a stall). */
+/* FIFO -> RX ring, while there is data and room, at most UART_RX_BATCH
+ * bytes (a flood must not keep us here). Port lock held. True if it
+ * stopped at that bound with data left. */
 static bool uart_rx_chars(struct uart_port *port)
 {
 	if (port->rx_stalled) {
 		uart_read_lsr(port); /* still clears a line-status cause */
 		return false;
 	}
-	while (uart_read_lsr(port) & LSR_DATA_READY) {
+	for (int n = 0; uart_read_lsr(port) & LSR_DATA_READY; n++) {
+		if (n == UART_RX_BATCH)
+			return true;
 		if (ringbuf_full(&port->rx)) {
 			uart_rx_stall(port);
 			return false;
@@ -209,7 +210,7 @@ static bool uart_rx_chars(struct uart_port *port)
 		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
 		port->stats.rx_bytes++;
 	}
-	return true;
+	return false;
 }
 
 size_t uart_read(struct uart_port *port, void *buf, size_t n)
@@ -473,80 +474,64 @@ static void stuck_work_fn(struct work_struct *w)
 
 /* ---- the top half --------------------------------------------------- */
 
-static bool iir_rx_cause(uint8_t iir)
+static bool uart_pending(struct uart_port *port)
 {
-	return !(iir & IIR_NO_INT) && (iir & IIR_ID_MASK) != IIR_THRI;
+	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
 }
 
 /*
- * Receive until the IIR shows no receive cause, then refill the TX FIFO
- * (the IIR read that showed "THR empty" has already cleared it). True if
- * the call ends with an edge latched for nothing: the RX FIFO ran empty
- * (the port's output low, THRI being off) and the IIR then showed a new
- * receive cause - the output rose again while we were still here, the
- * controller latched that edge, and we are about to drain what raised it.
+ * While the handler works on a port, the port's interrupts are all off
+ * (IER 0), so its request line is low, whatever arrives meanwhile.
+ * Otherwise every change during the call - a THR write (QEMU's
+ * transmitter is instant, so each one drops and re-raises "THR empty"),
+ * the RX FIFO refilling to its trigger level as we read it - makes the
+ * line fall and rise, the interrupt controller latches that edge, and
+ * after our EOI an interrupt arrives for work we already did: IRQ_NONE
+ * from every handler on the line, an "unhandled" interrupt.
+ * Unmuting writes the IER the port should have: if anything is still
+ * pending (bytes that came during the call, more to send), the line rises
+ * from low - a fresh edge, for real work, so nothing is ever left high
+ * without an interrupt coming (the edge-triggered pitfall, docs/irq.md).
  */
-static bool uart_service(struct uart_port *port, uint8_t iir)
+static void uart_mute(struct uart_port *port)
 {
-	bool late = false;
-	int rounds = 0;
-
-	while (iir_rx_cause(iir) && rounds++ < UART_MAX_ROUNDS) {
-		bool emptied = uart_rx_chars(port);
-
-		iir = inb(port->base + UART_IIR);
-		if (emptied && iir_rx_cause(iir) && !(port->ier & IER_THRI))
-			late = true;
-	}
-	uart_tx_chars(port);
-	if (rounds > UART_MAX_ROUNDS)
-		uart_retrigger(port); /* come back soon, don't hog the CPU */
-	return late;
+	port->muted = true;
+	outb(port->base + UART_IER, 0);
 }
 
-/* The IIR says idle. Ours anyway if our previous call ended with an edge
- * latched (uart_service) and this is that edge, just after: claim it,
- * once, counted apart ("late edges"), so that "unhandled" stays the
- * count of interrupts that really were nobody's. */
-static irqreturn_t uart_quiet(struct uart_port *port)
+static void uart_unmute(struct uart_port *port)
 {
-	bool mine;
-
-	spin_lock(&port->lock);
-	port->stats.quiet++;
-	mine = port->late_edge &&
-	       rdtsc() - port->late_edge_tsc <
-		       (uint64_t)tsc_khz * UART_LATE_EDGE_US / 1000;
-	port->late_edge = false;
-	if (mine)
-		port->stats.late_edges++;
-	spin_unlock(&port->lock);
-	return mine ? IRQ_HANDLED : IRQ_NONE;
+	port->muted = false;
+	outb(port->base + UART_IER, port->ier);
 }
 
 /*
  * One handler for every port; dev_id says which. First question: did
  * this port interrupt at all? If its IIR says no, the interrupt belongs
- * to the other device on the shared line (or is our own late edge, see
- * uart_quiet). Otherwise service the port until it has no receive cause
- * left and the TX FIFO is refilled, so that it drops its request and the
- * line can signal the next one.
+ * to the other device on the shared line: IRQ_NONE (counted as a quiet
+ * call). Otherwise, with the port muted, take what was received, refill
+ * the TX FIFO, and unmute: whatever is left raises a new edge.
  */
 irqreturn_t uart_interrupt(int irq, void *dev_id)
 {
 	struct uart_port *port = dev_id;
-	uint8_t iir = inb(port->base + UART_IIR);
 	unsigned long rx_before;
+	bool quiet = !uart_pending(port);
 
 	(void)irq;
-	if (iir & IIR_NO_INT)
-		return uart_quiet(port);
-
 	spin_lock(&port->lock);
+	if (quiet) {
+		port->stats.quiet++;
+		spin_unlock(&port->lock);
+		return IRQ_NONE;
+	}
 	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
-	port->late_edge = uart_service(port, iir);
-	port->late_edge_tsc = rdtsc();
+	uart_mute(port);
+	if (uart_rx_chars(port))
+		port->stats.retriggers++; /* more left: the unmute's edge */
+	uart_tx_chars(port);
+	uart_unmute(port);
 	spin_unlock(&port->lock);
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */

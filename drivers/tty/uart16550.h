@@ -74,13 +74,12 @@
 struct uart_stats {
 	unsigned long interrupts; /* handler calls that were ours */
 	unsigned long rx_bytes, tx_bytes;
-	unsigned long overruns;	  /* the UART's FIFO overflowed: loss */
-	unsigned long errors;	  /* parity, framing, break */
-	unsigned long stalls;	  /* RX ring full: receiving paused */
-	unsigned long retriggers; /* left pending: edge re-armed */
-	unsigned long quiet;	  /* handler calls that found IIR idle */
-	unsigned long late_edges; /* ...of which claimed: see uart_interrupt */
-	unsigned long tx_sleeps;  /* task writers that slept for room */
+	unsigned long overruns;		/* the UART's FIFO overflowed: loss */
+	unsigned long errors;		/* parity, framing, break */
+	unsigned long stalls;		/* RX ring full: receiving paused */
+	unsigned long retriggers;	/* left pending: edge re-armed */
+	unsigned long quiet;		/* handler calls that found IIR idle */
+	unsigned long tx_sleeps;	/* task writers that slept for room */
 	unsigned long tx_wait_timeouts; /* ...and woke by timeout, not IRQ */
 	unsigned long tx_polls;		/* FIFO loads sent by polling */
 	unsigned long thre_timeouts;	/* THRE never came: port went stuck */
@@ -106,8 +105,7 @@ struct uart_port {
 	bool user_owned; /* released to a user driver (kernel/uio) */
 	bool tx_stuck;	 /* THRE never came: send without waiting */
 	unsigned long stuck_reported; /* thre_timeouts already warned of */
-	bool late_edge;		      /* the last call left an edge latched */
-	uint64_t late_edge_tsc;	      /* ...when that call ended */
+	bool muted; /* IER is 0 while the handler works: see uart_mute */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];

@@ -31,9 +31,9 @@ static void serial_table(void)
 			p->name, p->base, p->irq, s->rx_bytes, s->tx_bytes,
 			s->overruns, s->stalls, s->errors);
 		console_printf(
-			"       %s, %lu interrupts, %lu edge re-triggers, %lu quiet calls (%lu late edges)\n",
+			"       %s, %lu interrupts, %lu edge re-triggers, %lu quiet calls\n",
 			p->irq_mode ? "interrupt-driven" : "polled",
-			s->interrupts, s->retriggers, s->quiet, s->late_edges);
+			s->interrupts, s->retriggers, s->quiet);
 		console_printf(
 			"       tx sleeps %lu, tx wait timeouts %lu, tx polls %lu, thre timeouts %lu%s\n",
 			s->tx_sleeps, s->tx_wait_timeouts, s->tx_polls,
