@@ -251,12 +251,13 @@ static void uart_retrigger(struct uart_port *port)
 /* ---- transmit ------------------------------------------------------ */
 
 /*
- * THRI is switched off while bytes go into the FIFO. Under QEMU the
- * transmitter is instant: each THR write makes the port drop its request
- * and raise it again at once, and the interrupt controller latches every
- * such rise as a new edge - an interrupt that would then find nothing to
- * do. With THRI off the writes raise nothing; THRI goes back on only if
- * there is more to send, and that one rise is an edge for real work.
+ * A polling writer switches THRI off while its bytes go into the FIFO.
+ * Under QEMU the transmitter is instant: each THR write makes the port
+ * drop its request and raise it again at once, and the interrupt
+ * controller latches every such rise as a new edge - an interrupt that
+ * would then find nothing to do. THRI goes back on only if there is more
+ * to send, and that one rise is an edge for real work. (The handler has
+ * the whole port muted instead: uart_mute.)
  */
 static void uart_thri_off(struct uart_port *port)
 {

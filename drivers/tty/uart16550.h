@@ -10,9 +10,12 @@
  * knows which device it is asked about.
  *
  * The top half (uart_interrupt) does only what cannot wait: it asks the
- * port (IIR) whether it interrupted at all, moves received bytes from the
- * FIFO into the port's RX ring, refills the TX FIFO from the TX ring, and
- * counts line errors. Nothing received is ever dropped: when the RX ring
+ * port (IIR) whether it interrupted at all, and if so mutes it (IER 0),
+ * moves received bytes from the FIFO into the port's RX ring, refills the
+ * TX FIFO from the TX ring, counts line errors, and unmutes it: anything
+ * still pending then raises a fresh edge, and nothing already done leaves
+ * a latched edge behind (docs/drivers.md, "Why some interrupts are
+ * unhandled"). Nothing received is ever dropped: when the RX ring
  * is full, the port's receive interrupt is switched off (a "stall") and
  * the bytes wait in the UART - and in QEMU, in the chardev - until a
  * reader makes room and uart_read() switches it back on.
