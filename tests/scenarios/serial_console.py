@@ -6,10 +6,10 @@ COM1 (ttyS0, the console) and COM3 (ttyS2) share IRQ 4. Two regressions:
   session (help and a few commands) used to leave about half of IRQ 4's
   interrupts "unhandled" - edges the 16550 raised while its handler was
   still refilling the TX FIFO, latched by the interrupt controller, then
-  delivered to find nothing pending. The handler now refills with THRI
-  off, and a port claims (as a counted "late edge") only an interrupt it
-  can prove it caused. `irq 4` after the session must show at most 5%
-  unhandled (docs/drivers.md, "Why some interrupts are unhandled").
+  delivered to find nothing pending. The handler now mutes its port (IER
+  0) while it works and unmutes it at the end. `irq 4` after the session
+  must show at most 5% unhandled (docs/drivers.md, "Why some interrupts
+  are unhandled").
 - defect 9: `serial fill ttyS2 N` writes N pattern bytes (byte i is
   i % 251) from the shell's thread, more than the 4 KiB TX ring holds:
   the shell must sleep for room (tx sleeps > 0) and COM3's socket must
