@@ -99,7 +99,8 @@ static void count_calls(void *arg)
 /*
  * Regression for defect 10 (pit.c spun forever, before any console
  * output, if channel 2 never fired): with OUT2 stuck low the stopwatch
- * gives up after its bound (2^30 TSC cycles) with -ETIMEDOUT, still
+ * gives up after its bound (2^30 TSC cycles; less than 2^34 even if the
+ * host stalls the emulator meanwhile) with -ETIMEDOUT, still
  * calling at_end; the calibration then warns and returns the fallback.
  */
 static void pit_channel2_never_fires_is_bounded(struct ktest *t)
@@ -119,7 +120,7 @@ static void pit_channel2_never_fires_is_bounded(struct ktest *t)
 
 	EXPECT_EQ(t, calls, 2);
 	EXPECT_GE(t, cycles, 1ull << 30);
-	EXPECT_LT(t, cycles, 1ull << 32); /* the bound, not forever */
+	EXPECT_LT(t, cycles, 1ull << 34); /* the bound, not forever */
 	EXPECT_EQ(t, khz, PIT_TSC_FALLBACK_KHZ);
 	EXPECT_EQ(t, pit_stopwatch_timeouts, timeouts + 2);
 	EXPECT_TRUE(
