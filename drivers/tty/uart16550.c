@@ -286,23 +286,22 @@ static void uart_report_stuck(struct uart_port *port)
 
 /* Poll the LSR until the transmitter takes bytes; bounded, so a
  * transmitter that never empties cannot hang printk or panic. A port
- * already stuck waits a hundredth of the bound, until THRE is seen again. */
+ * already stuck only looks (UART_THRE_STUCK_SPINS reads), until THRE is
+ * seen again. */
 static bool uart_wait_thre(struct uart_port *port)
 {
 	uint64_t start = rdtsc();
 	uint64_t limit = (uint64_t)tsc_khz * UART_THRE_WAIT_MS;
-	unsigned long spins = UART_THRE_SPINS;
+	bool by_tsc = tsc_khz && !port->tx_stuck;
+	unsigned long spins =
+		port->tx_stuck ? UART_THRE_STUCK_SPINS : UART_THRE_SPINS;
 
-	if (port->tx_stuck) {
-		limit /= 100;
-		spins /= 100;
-	}
 	for (unsigned long i = 0;; i++) {
 		if (uart_read_lsr(port) & LSR_THR_EMPTY) {
 			port->tx_stuck = false;
 			return true;
 		}
-		if (tsc_khz ? rdtsc() - start > limit : i >= spins)
+		if (by_tsc ? rdtsc() - start > limit : i >= spins)
 			break;
 		cpu_relax();
 	}

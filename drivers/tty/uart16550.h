@@ -39,7 +39,8 @@
  * Every wait for the hardware is bounded (UART_THRE_WAIT_MS): a
  * transmitter that never says "THR empty" makes the port "stuck" (one
  * warning, from a work item: the writer may be printk itself), and
- * bytes are then sent after a short wait only, until THRE is seen again.
+ * bytes are then sent after UART_THRE_STUCK_SPINS reads only, until THRE
+ * is seen again.
  *
  * Context: uart_write from any context (sleeps only where allowed, see
  * above); uart_read, uart_flush from any context (port lock, IRQs off).
@@ -60,19 +61,21 @@
 #include "kernel/sched/wait.h"
 #include "lib/ringbuf.h"
 
-#define UART_NR_PORTS	  4
-#define UART_RX_RING	  4096 /* powers of two */
-#define UART_TX_RING	  4096
-#define UART_TX_WAKE	  (UART_TX_RING / 4) /* room that wakes a writer */
+#define UART_NR_PORTS	      4
+#define UART_RX_RING	      4096 /* powers of two */
+#define UART_TX_RING	      4096
+#define UART_TX_WAKE	      (UART_TX_RING / 4) /* room that wakes a writer */
 /* A sleeping writer's bound before it polls: 1 KiB (UART_TX_WAKE) takes
  * 89 ms at 115200 baud, so 250 ms means the THRE interrupt was lost. */
-#define UART_TX_WAIT_MS	  250
+#define UART_TX_WAIT_MS	      250
 /* How long "THR empty" may take before the transmitter counts as stuck:
  * one FIFO load needs 1.4 ms at 115200 baud, but the other end may hold
  * it back for a while (QEMU's socket backend waits for the host reader).
  * Before the TSC is calibrated, UART_THRE_SPINS LSR reads instead. */
-#define UART_THRE_WAIT_MS 500
-#define UART_THRE_SPINS	  1000000
+#define UART_THRE_WAIT_MS     500
+#define UART_THRE_SPINS	      1000000
+/* A port already stuck only looks: this many LSR reads (about 1 ms). */
+#define UART_THRE_STUCK_SPINS 1000
 
 struct uart_stats {
 	unsigned long interrupts; /* handler calls that were ours */
