@@ -12,6 +12,7 @@
 #include "kernel/uio/uio.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/wait.h"
+#include "lib/errno.h"
 #include "lib/ringbuf.h"
 
 #define I8042_DATA	 0x60 /* read: output buffer; write: input */
@@ -33,6 +34,8 @@
 #define CONFIG_XLATE	 0x40 /* translate to scancode set 1 */
 
 #define SCANCODE_RING	 256
+/* Status reads before the controller counts as not answering: at about
+ * 1 us per ISA read, 100 ms; a real 8042 answers within a millisecond. */
 #define WAIT_LOOPS	 100000
 
 struct i8042_stats i8042_stats;
@@ -189,39 +192,74 @@ void i8042_flush_keys(void)
 
 /* ---- set-up ---------------------------------------------------------- */
 
+static uint8_t read_status(void)
+{
+	return inb(I8042_STATUS);
+}
+
+/* The set-up's waits read the status through this (tests substitute a
+ * controller that never answers); the interrupt handler reads the port. */
+static uint8_t (*status_reader)(void) = read_status;
+unsigned long i8042_wait_timeouts;
+
+void i8042_set_status_reader(uint8_t (*reader)(void))
+{
+	status_reader = reader ? reader : read_status;
+}
+
+/* Every wait for the controller is bounded, and says what it waited for. */
+static int i8042_timed_out(const char *what, uint8_t status)
+{
+	i8042_wait_timeouts++;
+	pr_warn("i8042: controller never %s (status 0x%02x after %d reads); giving up\n",
+		what, status, WAIT_LOOPS);
+	return -ETIMEDOUT;
+}
+
+/* The controller takes a byte only with its input buffer (IBF) empty. */
 static int wait_input_empty(void)
 {
-	for (int i = 0; i < WAIT_LOOPS; i++)
-		if (!(inb(I8042_STATUS) & STATUS_IBF))
+	uint8_t status = 0;
+
+	for (int i = 0; i < WAIT_LOOPS; i++) {
+		status = status_reader();
+		if (!(status & STATUS_IBF))
 			return 0;
-	return -1;
+	}
+	return i8042_timed_out("emptied its input buffer", status);
 }
 
 static int i8042_command(uint8_t cmd)
 {
-	if (wait_input_empty())
-		return -1;
+	int err = wait_input_empty();
+
+	if (err)
+		return err;
 	outb(I8042_CMD, cmd);
 	return 0;
 }
 
 static void flush_output(void)
 {
-	for (int i = 0; i < 64 && (inb(I8042_STATUS) & STATUS_OBF); i++)
+	for (int i = 0; i < 64 && (status_reader() & STATUS_OBF); i++)
 		inb(I8042_DATA);
 }
 
-static int read_config(uint8_t *config)
+int i8042_read_config(uint8_t *config)
 {
-	if (i8042_command(CMD_READ_CONFIG))
-		return -1;
+	uint8_t status = 0;
+	int err = i8042_command(CMD_READ_CONFIG);
+
+	if (err)
+		return err;
 	for (int i = 0; i < WAIT_LOOPS; i++) {
-		if (inb(I8042_STATUS) & STATUS_OBF) {
+		status = status_reader();
+		if (status & STATUS_OBF) {
 			*config = inb(I8042_DATA);
 			return 0;
 		}
 	}
-	return -1;
+	return i8042_timed_out("answered with its output buffer", status);
 }
 
 int i8042_init(void)
@@ -232,7 +270,7 @@ int i8042_init(void)
 	if (i8042_command(CMD_DISABLE_KBD) || i8042_command(CMD_DISABLE_AUX))
 		goto out_no_controller;
 	flush_output();
-	if (read_config(&config))
+	if (i8042_read_config(&config))
 		goto out_no_controller;
 	config |= CONFIG_KBD_INT | CONFIG_XLATE;
 	config &= ~CONFIG_AUX_INT;

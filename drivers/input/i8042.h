@@ -48,6 +48,21 @@ void i8042_register_releasable(void);
 uint8_t i8042_last_scancode(unsigned long *seq);
 
 /*
+ * Waiting for the controller: every wait (input buffer empty before a
+ * command or data byte, output buffer full for an answer) is bounded by
+ * WAIT_LOOPS status reads; a timeout warns "i8042: controller never ..."
+ * with the last status, counts in i8042_wait_timeouts and gives
+ * -ETIMEDOUT, and i8042_init then goes on without a keyboard.
+ * i8042_read_config asks for the configuration byte (command 0x20): for
+ * i8042_init, and for tests with IRQ1 quiet. Context: task or boot
+ * (busy-waits).
+ */
+extern unsigned long i8042_wait_timeouts;
+int i8042_read_config(uint8_t *config);
+/* Tests: read the status port through reader (NULL: the port itself). */
+void i8042_set_status_reader(uint8_t (*reader)(void));
+
+/*
  * Readers ("kbd read"): every key press goes into a queue of KBD_QUEUE
  * presses that readers take in order (Ctrl+letter arrives as ascii 1-26,
  * so Ctrl-C is 3). A

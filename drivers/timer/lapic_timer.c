@@ -49,25 +49,36 @@ static void mark(void *arg)
 	*c = lapic_read(LAPIC_TIMER_CUR) - *c; /* start, then end - start */
 }
 
-/* Counts in one PIT-timed window (the timer counts down). */
-static uint32_t counts_per_window(void)
+/* Counts in one PIT-timed window (the timer counts down); -1 if the
+ * PIT's channel 2 never counted down (a bounded wait, see pit.h). */
+static int64_t counts_per_window(void)
 {
 	uint32_t c = 0;
+	int err;
 
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	pit_stopwatch(CALIBRATE_MS, mark, mark, &c);
+	err = pit_stopwatch(CALIBRATE_MS, mark, mark, &c);
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return -c; /* (end - start) is negative: it counted down */
+	if (err)
+		return -1;
+	return (uint32_t)-c; /* (end - start) is negative: it counted down */
 }
 
-static uint32_t calibrate(void)
+/* Counts per ms into *per_ms; -ETIMEDOUT without a PIT stopwatch. */
+static int calibrate(uint32_t *per_ms)
 {
 	uint64_t w[CALIBRATE_RUNS];
 
-	for (int i = 0; i < CALIBRATE_RUNS; i++)
-		w[i] = counts_per_window();
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
+		int64_t c = counts_per_window();
+
+		if (c < 0)
+			return -ETIMEDOUT;
+		w[i] = (uint64_t)c;
+	}
 	/* the median: one window stretched by a busy host does not count */
-	return (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
+	*per_ms = (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
+	return 0;
 }
 
 int lapic_timer_init(void)
@@ -76,7 +87,10 @@ int lapic_timer_init(void)
 		return -ENODEV;
 	lapic_write(LAPIC_TIMER_DIV, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_MASK | LAPIC_TIMER_VECTOR);
-	counts_per_ms = calibrate();
+	if (calibrate(&counts_per_ms)) {
+		pr_warn("lapic-timer: no PIT stopwatch to calibrate against; hrtimers use the tick\n");
+		return -ENODEV;
+	}
 	if (!counts_per_ms) {
 		pr_warn("lapic-timer: does not count; hrtimers use the tick\n");
 		return -ENODEV;

@@ -6,27 +6,49 @@
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/time.h"
+#include "lib/errno.h"
 #include "lib/sort.h"
 
-#define PIT_CH0	       0x40 /* channel 0 data */
-#define PIT_CH2	       0x42 /* channel 2 data */
-#define PIT_CMD	       0x43 /* mode/command register */
+#define PIT_CH0		     0x40 /* channel 0 data */
+#define PIT_CH2		     0x42 /* channel 2 data */
+#define PIT_CMD		     0x43 /* mode/command register */
 
-#define CMD_CH0	       0x00
-#define CMD_CH2	       0x80
-#define CMD_LOHI       0x30 /* access low byte, then high byte */
-#define CMD_MODE0      0x00 /* interrupt on terminal count: one shot */
-#define CMD_MODE2      0x04 /* rate generator: periodic */
+#define CMD_CH0		     0x00
+#define CMD_CH2		     0x80
+#define CMD_LOHI	     0x30 /* access low byte, then high byte */
+#define CMD_MODE0	     0x00 /* interrupt on terminal count: one shot */
+#define CMD_MODE2	     0x04 /* rate generator: periodic */
 
-#define PORT_B	       0x61 /* system control port B */
-#define PORT_B_GATE2   0x01 /* channel 2 gate */
-#define PORT_B_SPEAKER 0x02 /* speaker data enable: keep off */
-#define PORT_B_OUT2    0x20 /* channel 2 output, read-only */
+#define PORT_B		     0x61 /* system control port B */
+#define PORT_B_GATE2	     0x01 /* channel 2 gate */
+#define PORT_B_SPEAKER	     0x02 /* speaker data enable: keep off */
+#define PORT_B_OUT2	     0x20 /* channel 2 output, read-only */
 
-#define CALIBRATE_MS   10 /* one window */
-#define CALIBRATE_RUNS 5  /* windows; the median counts */
+#define CALIBRATE_MS	     10 /* one window */
+#define CALIBRATE_RUNS	     5	/* windows; the median counts */
+
+/*
+ * The bound on one stopwatch window, in TSC cycles (its rate is what we
+ * are measuring, so it cannot be in milliseconds): 2^30 cycles is about
+ * 1 s at 1 GHz and 0.1 s at 10 GHz, always more than the longest window
+ * (PIT_STOPWATCH_MAX_MS) on any CPU faster than 20 MHz.
+ */
+#define STOPWATCH_MAX_CYCLES (1ull << 30)
 
 static unsigned long ticks;
+unsigned long pit_stopwatch_timeouts;
+
+static uint8_t read_port_b(void)
+{
+	return inb(PORT_B);
+}
+
+static uint8_t (*port_b_reader)(void) = read_port_b;
+
+void pit_set_port_b_reader(uint8_t (*reader)(void))
+{
+	port_b_reader = reader ? reader : read_port_b;
+}
 
 unsigned long pit_ticks(void)
 {
@@ -51,24 +73,38 @@ static uint8_t stopwatch_start(unsigned int ms)
 	return portb;
 }
 
-static void stopwatch_wait(uint8_t portb)
+/* Wait for OUT2 (bit 5 of port B) to go high: the count reached zero.
+ * Bounded: with no gate (a chipset without port B's bit 0 wired) or no
+ * PIT at all, the bit never rises. */
+static int stopwatch_wait(uint8_t portb)
 {
-	while (!(inb(PORT_B) & PORT_B_OUT2))
-		;
+	uint64_t start = rdtsc();
+	int err = 0;
+
+	while (!(port_b_reader() & PORT_B_OUT2)) {
+		if (rdtsc() - start > STOPWATCH_MAX_CYCLES) {
+			pit_stopwatch_timeouts++;
+			err = -ETIMEDOUT;
+			break;
+		}
+	}
 	outb(PORT_B, portb);
+	return err;
 }
 
-void pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
-		   void (*at_end)(void *arg), void *arg)
+int pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
+		  void (*at_end)(void *arg), void *arg)
 {
 	uint8_t portb;
+	int err;
 
 	if (ms > PIT_STOPWATCH_MAX_MS)
 		ms = PIT_STOPWATCH_MAX_MS;
 	portb = stopwatch_start(ms);
 	at_start(arg);
-	stopwatch_wait(portb);
+	err = stopwatch_wait(portb);
 	at_end(arg);
+	return err;
 }
 
 static void tsc_mark(void *arg)
@@ -78,12 +114,14 @@ static void tsc_mark(void *arg)
 	*t = rdtsc() - *t;
 }
 
+/* 0 if channel 2 never counted down. */
 static uint64_t tsc_cycles_per_window(void)
 {
 	uint64_t t = 0;
 
 	/* t = rdtsc at start, then rdtsc at end minus that */
-	pit_stopwatch(CALIBRATE_MS, tsc_mark, tsc_mark, &t);
+	if (pit_stopwatch(CALIBRATE_MS, tsc_mark, tsc_mark, &t))
+		return 0;
 	return t;
 }
 
@@ -97,9 +135,19 @@ uint32_t pit_calibrate_tsc(void)
 {
 	uint64_t w[CALIBRATE_RUNS];
 
-	for (int i = 0; i < CALIBRATE_RUNS; i++)
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
 		w[i] = tsc_cycles_per_window();
+		if (!w[i])
+			goto out_fallback; /* one bounded wait is enough */
+	}
 	return (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
+
+out_fallback:
+	/* The console is already registered (kmain: serial ports first), in
+	 * polled mode, so this line reaches the terminal and the log. */
+	pr_warn("pit: channel 2 never counted down (gate/speaker port 0x61?); TSC calibration uses a fallback of %u MHz\n",
+		PIT_TSC_FALLBACK_KHZ / 1000);
+	return PIT_TSC_FALLBACK_KHZ;
 }
 
 static irqreturn_t pit_interrupt(int irq, void *dev_id)

@@ -5,7 +5,14 @@
  * Channel 2, whose gate and output are reachable through port 0x61, is
  * used once at boot as a stopwatch to measure the TSC's frequency.
  *
- * Context: pit_calibrate_tsc() and pit_init() once at boot; the tick
+ * Every wait for channel 2 is bounded (in TSC cycles, about a second): a
+ * channel that never counts down gives -ETIMEDOUT, counted in
+ * pit_stopwatch_timeouts, and pit_calibrate_tsc() then warns
+ * "pit: channel 2 never counted down ..." and returns a fallback rate,
+ * so the kernel goes on with approximate timestamps.
+ *
+ * Context: pit_calibrate_tsc() and pit_init() once at boot (the
+ * stopwatch busy-waits: any context, IRQs better off); the tick
  * handler runs in hard-IRQ context.
  */
 #ifndef DRIVERS_TIMER_PIT_H
@@ -17,13 +24,21 @@
 #define PIT_IRQ	    0
 
 uint32_t pit_calibrate_tsc(void); /* returns the TSC rate in kHz */
-int pit_init(unsigned int hz);	  /* program channel 0, request IRQ0 */
-unsigned long pit_ticks(void);	  /* ticks seen by the handler */
+/* ...or this, when channel 2 never counted down. */
+#define PIT_TSC_FALLBACK_KHZ 1000000
+int pit_init(unsigned int hz); /* program channel 0, request IRQ0 */
+unsigned long pit_ticks(void); /* ticks seen by the handler */
 
 /* Channel 2 as a stopwatch: at_start(arg), a busy wait of ms (at most
- * PIT_STOPWATCH_MAX_MS) measured by the PIT itself, at_end(arg). */
+ * PIT_STOPWATCH_MAX_MS) measured by the PIT itself, at_end(arg).
+ * 0, or -ETIMEDOUT if the channel never counted down (at_end still runs). */
 #define PIT_STOPWATCH_MAX_MS 54 /* 65535 counts at 1.19 MHz */
-void pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
-		   void (*at_end)(void *arg), void *arg);
+int pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
+		  void (*at_end)(void *arg), void *arg);
+extern unsigned long pit_stopwatch_timeouts;
+
+/* Tests: read port 0x61 through reader (e.g. one whose OUT2 never
+ * rises: a stuck channel 2); NULL restores the port. */
+void pit_set_port_b_reader(uint8_t (*reader)(void));
 
 #endif

@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
 #include "kernel/uio/uio.h"
 #include "lib/crc32.h"
 #include "lib/errno.h"
@@ -53,19 +54,24 @@
 #define UART_FIFO_SIZE	16
 #define UART_CLOCK	115200 /* input clock / 16 */
 #define UART_BAUD	115200
-#define UART_MAX_ROUNDS 64 /* IIR re-checks in one handler call */
+#define UART_RX_BATCH	1024 /* bytes one handler call may take */
+#define UART_TX_BATCH	64   /* FIFO loads one handler call may send */
 #define UART_SINK_CHUNK 256
 
 #define PORT(n, b, i, idx)                                                \
 	{                                                                 \
 		.name = n, .base = b, .irq = i, .lock = SPINLOCK_INIT(n), \
 		.rx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].rx_wait), \
+		.tx_wait = WAIT_QUEUE_HEAD_INIT(uart_ports[idx].tx_wait), \
 		.rx_tasklet = TASKLET_INIT(uart_ports[idx].rx_tasklet,    \
 					   uart_rx_deliver, n "-rx")      \
 	}
 
 static void sink_work_fn(struct work_struct *w);
 static struct work_struct sink_work = WORK_INITIALIZER(sink_work, sink_work_fn);
+static void stuck_work_fn(struct work_struct *w);
+static struct work_struct stuck_work =
+	WORK_INITIALIZER(stuck_work, stuck_work_fn);
 static void uart_rx_deliver(struct tasklet *t);
 
 struct uart_port uart_ports[UART_NR_PORTS] = {
@@ -84,10 +90,13 @@ bool uart_probe(uint16_t base)
 	return inb(base + UART_SCR) == 0xa5;
 }
 
+/* port->ier is what the port should have enabled; while the handler has
+ * the port muted (uart_mute), it reaches the hardware only at the end. */
 static void uart_set_ier(struct uart_port *port, uint8_t ier)
 {
 	port->ier = ier;
-	outb(port->base + UART_IER, ier);
+	if (!port->muted)
+		outb(port->base + UART_IER, ier);
 }
 
 static void uart_set_mcr(struct uart_port *port)
@@ -125,10 +134,20 @@ struct uart_port *uart_find(const char *name)
 
 /* ---- receive ------------------------------------------------------- */
 
+static uint8_t (*lsr_filter)(struct uart_port *port, uint8_t lsr);
+
+void uart_set_lsr_filter(uint8_t (*filter)(struct uart_port *port, uint8_t lsr))
+{
+	lsr_filter = filter;
+}
+
 /* Line status: count errors; they are reported once per LSR read. */
 static uint8_t uart_read_lsr(struct uart_port *port)
 {
 	uint8_t lsr = inb(port->base + UART_LSR);
+
+	if (lsr_filter)
+		lsr = lsr_filter(port, lsr);
 
 	if (lsr & LSR_OVERRUN)
 		port->stats.overruns++;
@@ -148,11 +167,14 @@ static void uart_rx_stall(struct uart_port *port)
 	uart_set_mcr(port);
 }
 
+static void uart_thri_on(struct uart_port *port);
+
 static void uart_rx_unstall(struct uart_port *port)
 {
 	port->rx_stalled = false;
 	uart_set_mcr(port);
 	uart_set_ier(port, port->ier | IER_RDI);
+	uart_thri_on(port); /* a loopback sender may have been waiting */
 }
 
 void uart_set_loopback(struct uart_port *port, bool on)
@@ -169,17 +191,26 @@ uint32_t uart_rx_available(struct uart_port *port)
 	return ringbuf_len(&port->rx);
 }
 
-/* FIFO -> RX ring, while there is data and room. Port lock held. */
-static void uart_rx_chars(struct uart_port *port)
+/* FIFO -> RX ring, while there is data and room, at most UART_RX_BATCH
+ * bytes (a flood must not keep us here). Port lock held. True if it
+ * stopped at that bound with data left. */
+static bool uart_rx_chars(struct uart_port *port)
 {
-	while (uart_read_lsr(port) & LSR_DATA_READY) {
+	if (port->rx_stalled) {
+		uart_read_lsr(port); /* still clears a line-status cause */
+		return false;
+	}
+	for (int n = 0; uart_read_lsr(port) & LSR_DATA_READY; n++) {
+		if (n == UART_RX_BATCH)
+			return true;
 		if (ringbuf_full(&port->rx)) {
 			uart_rx_stall(port);
-			return;
+			return false;
 		}
 		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
 		port->stats.rx_bytes++;
 	}
+	return false;
 }
 
 size_t uart_read(struct uart_port *port, void *buf, size_t n)
@@ -203,72 +234,6 @@ bool uart_rx_empty(struct uart_port *port)
 	return port->irq_mode || !(inb(port->base + UART_LSR) & LSR_DATA_READY);
 }
 
-/* ---- transmit ------------------------------------------------------ */
-
-/* TX ring -> FIFO, if the transmitter is empty. Port lock held. */
-static void uart_tx_chars(struct uart_port *port)
-{
-	uint8_t c;
-
-	if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
-		return;
-	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
-		outb(port->base + UART_THR, c);
-		port->stats.tx_bytes++;
-	}
-	if (ringbuf_empty(&port->tx) && (port->ier & IER_THRI))
-		uart_set_ier(port, port->ier & ~IER_THRI);
-}
-
-/* Wait for the transmitter and send one FIFO's worth, by polling. */
-static void uart_tx_poll(struct uart_port *port)
-{
-	while (!(inb(port->base + UART_LSR) & LSR_THR_EMPTY))
-		cpu_relax();
-	uart_tx_chars(port);
-}
-
-size_t uart_write(struct uart_port *port, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-	unsigned long flags = spin_lock_irqsave(&port->lock);
-
-	for (size_t i = 0; i < n; i++)
-		while (!ringbuf_put(&port->tx, p[i]))
-			uart_tx_poll(port); /* full: make room, drop nothing */
-
-	if (!port->irq_mode || !(flags & EFLAGS_IF)) {
-		/* No interrupts to rely on (early boot, or the caller has
-		 * them off, e.g. printk in a handler): finish now. */
-		while (!ringbuf_empty(&port->tx))
-			uart_tx_poll(port);
-	} else if (!(port->ier & IER_THRI)) {
-		/* The UART raises "THR empty" at once if it is idle; the
-		 * handler then keeps the FIFO fed until the ring is empty. */
-		uart_set_ier(port, port->ier | IER_THRI);
-	}
-	spin_unlock_irqrestore(&port->lock, flags);
-	return n;
-}
-
-void uart_flush(struct uart_port *port)
-{
-	unsigned long flags = spin_lock_irqsave(&port->lock);
-
-	while (!ringbuf_empty(&port->tx))
-		uart_tx_poll(port);
-	while (!(inb(port->base + UART_LSR) & LSR_TX_IDLE))
-		cpu_relax();
-	spin_unlock_irqrestore(&port->lock, flags);
-}
-
-/* ---- the top half --------------------------------------------------- */
-
-static bool uart_pending(struct uart_port *port)
-{
-	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
-}
-
 /*
  * ISA interrupt lines are edge-triggered: the controller notices a
  * request only when the line rises. A port that is still requesting when
@@ -283,33 +248,290 @@ static void uart_retrigger(struct uart_port *port)
 	port->stats.retriggers++;
 }
 
+/* ---- transmit ------------------------------------------------------ */
+
+/*
+ * A polling writer switches THRI off while its bytes go into the FIFO.
+ * Under QEMU the transmitter is instant: each THR write makes the port
+ * drop its request and raise it again at once, and the interrupt
+ * controller latches every such rise as a new edge - an interrupt that
+ * would then find nothing to do. THRI goes back on only if there is more
+ * to send, and that one rise is an edge for real work. (The handler has
+ * the whole port muted instead: uart_mute.)
+ */
+static void uart_thri_off(struct uart_port *port)
+{
+	if (port->ier & IER_THRI)
+		uart_set_ier(port, port->ier & ~IER_THRI);
+}
+
+/* There is something to send: let "THR empty" interrupt (at once if the
+ * transmitter is idle: a 16550 raises it when THRI is switched on). */
+static void uart_thri_on(struct uart_port *port)
+{
+	if (port->irq_mode && !(port->ier & IER_THRI) &&
+	    !ringbuf_empty(&port->tx))
+		uart_set_ier(port, port->ier | IER_THRI);
+}
+
+static void uart_report_stuck(struct uart_port *port)
+{
+	port->stats.thre_timeouts++;
+	port->tx_stuck = true;
+	/* The writer may be printk itself (console_write under printk's
+	 * lock): the warning is printed later, from a work item. */
+	if (port->irq_mode)
+		queue_work(system_wq, &stuck_work);
+}
+
+/* Poll the LSR until the transmitter takes bytes; bounded, so a
+ * transmitter that never empties cannot hang printk or panic. A port
+ * already stuck only looks (UART_THRE_STUCK_SPINS reads), until THRE is
+ * seen again. */
+static bool uart_wait_thre(struct uart_port *port)
+{
+	uint64_t start = rdtsc();
+	uint64_t limit = (uint64_t)tsc_khz * UART_THRE_WAIT_MS;
+	bool by_tsc = tsc_khz && !port->tx_stuck;
+	unsigned long spins =
+		port->tx_stuck ? UART_THRE_STUCK_SPINS : UART_THRE_SPINS;
+
+	for (unsigned long i = 0;; i++) {
+		if (uart_read_lsr(port) & LSR_THR_EMPTY) {
+			port->tx_stuck = false;
+			return true;
+		}
+		if (by_tsc ? rdtsc() - start > limit : i >= spins)
+			break;
+		cpu_relax();
+	}
+	if (!port->tx_stuck)
+		uart_report_stuck(port);
+	return false;
+}
+
+/* Wake task writers once a quarter of the ring is free again. */
+static void uart_tx_wake(struct uart_port *port)
+{
+	if (ringbuf_space(&port->tx) >= UART_TX_WAKE &&
+	    waitqueue_active(&port->tx_wait))
+		wake_up_all(&port->tx_wait);
+}
+
+/* In loopback what we send lands in our own 16-byte RX FIFO: with the
+ * RX ring full (stalled) one more load would overflow it. */
+static bool uart_loopback_blocked(struct uart_port *port)
+{
+	return port->loopback && port->rx_stalled;
+}
+
+/* One FIFO load, TX ring -> THR. Port lock held, transmitter empty. */
+static void uart_tx_fifo(struct uart_port *port)
+{
+	uint8_t c;
+
+	for (int i = 0; i < UART_FIFO_SIZE && ringbuf_get(&port->tx, &c); i++) {
+		outb(port->base + UART_THR, c);
+		port->stats.tx_bytes++;
+	}
+}
+
+/*
+ * The interrupt's refill: FIFO loads while the transmitter is empty, at
+ * most UART_TX_BATCH (a real 16550 takes one: its FIFO needs 1.4 ms to
+ * drain; QEMU's drains at once). In loopback every load comes straight
+ * back into the 16-byte RX FIFO, so that is emptied after each load.
+ */
+static void uart_tx_chars(struct uart_port *port)
+{
+	uart_thri_off(port);
+	for (int i = 0; i < UART_TX_BATCH && !ringbuf_empty(&port->tx); i++) {
+		if (uart_loopback_blocked(port))
+			return; /* uart_rx_unstall() starts sending again */
+		if (!(uart_read_lsr(port) & LSR_THR_EMPTY))
+			break;
+		uart_tx_fifo(port);
+		if (port->loopback)
+			uart_rx_chars(port);
+	}
+	uart_thri_on(port);
+	uart_tx_wake(port);
+}
+
+/* In loopback a polled load lands in the 16-byte RX FIFO with nobody to
+ * take it (IRQs may be off): move it to the ring and tell the readers. */
+static void uart_rx_poll_loopback(struct uart_port *port)
+{
+	unsigned long before = port->stats.rx_bytes;
+
+	uart_rx_chars(port);
+	if (port->stats.rx_bytes != before)
+		tasklet_schedule(&port->rx_tasklet);
+}
+
+/* Wait for the transmitter (bounded) and send one FIFO load, by polling.
+ * THRI stays off until the writer is done (see uart_thri_off). */
+static void uart_tx_poll(struct uart_port *port)
+{
+	uart_thri_off(port);
+	uart_wait_thre(port); /* stuck: send anyway, the ring must drain */
+	uart_tx_fifo(port);
+	port->stats.tx_polls++;
+	if (port->loopback && port->irq_mode) /* it comes straight back */
+		uart_rx_poll_loopback(port);
+	uart_tx_wake(port);
+}
+
+static bool uart_tx_room(struct uart_port *port)
+{
+	return ringbuf_space(&port->tx) >= UART_TX_WAKE;
+}
+
+/*
+ * A task writer found the ring full: sleep until the interrupt has made
+ * room. Called and returns with the port lock held (flags: IRQs were
+ * on). If no interrupt comes within UART_TX_WAIT_MS the THRE edge was
+ * lost: make room by polling and give the port a fresh edge.
+ */
+static unsigned long uart_tx_sleep(struct uart_port *port, unsigned long flags)
+{
+	long left;
+
+	port->stats.tx_sleeps++;
+	uart_thri_on(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+	left = wait_event_timeout(port->tx_wait, uart_tx_room(port),
+				  (long)msecs_to_jiffies(UART_TX_WAIT_MS));
+	flags = spin_lock_irqsave(&port->lock);
+	if (!left && !uart_tx_room(port)) {
+		port->stats.tx_wait_timeouts++;
+		while (!uart_tx_room(port) && !uart_loopback_blocked(port))
+			uart_tx_poll(port);
+		uart_thri_on(port);
+		uart_retrigger(port);
+	}
+	return flags;
+}
+
+size_t uart_write(struct uart_port *port, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	bool sleeper =
+		port->irq_mode && can_sleep() && !mutex_lock(&port->tx_mutex);
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+	size_t done = 0;
+
+	for (;;) {
+		done += ringbuf_write(&port->tx, p + done, n - done);
+		if (done == n)
+			break;
+		if (sleeper) /* full: sleep for room, lock dropped */
+			flags = uart_tx_sleep(port, flags);
+		else /* full: make room by polling, drop nothing */
+			uart_tx_poll(port);
+	}
+	if (!port->irq_mode || !(flags & EFLAGS_IF)) {
+		/* No interrupts to rely on (early boot, or the caller has
+		 * them off, e.g. printk in a handler): finish now. */
+		while (!ringbuf_empty(&port->tx))
+			uart_tx_poll(port);
+	}
+	uart_thri_on(port); /* the handler sends the rest */
+	spin_unlock_irqrestore(&port->lock, flags);
+	if (sleeper)
+		mutex_unlock(&port->tx_mutex);
+	return n;
+}
+
+void uart_flush(struct uart_port *port)
+{
+	unsigned long flags = spin_lock_irqsave(&port->lock);
+
+	while (!ringbuf_empty(&port->tx))
+		uart_tx_poll(port);
+	if (uart_wait_thre(port)) /* then the shift register (bounded) */
+		for (int i = 0; i < UART_FIFO_SIZE * 1000; i++) {
+			if (uart_read_lsr(port) & LSR_TX_IDLE)
+				break;
+			cpu_relax();
+		}
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+static void stuck_work_fn(struct work_struct *w)
+{
+	(void)w;
+	for (int i = 0; i < UART_NR_PORTS; i++) {
+		struct uart_port *port = &uart_ports[i];
+
+		if (port->stuck_reported == port->stats.thre_timeouts)
+			continue;
+		port->stuck_reported = port->stats.thre_timeouts;
+		pr_warn("serial: %s: transmitter never empties (LSR THR-empty stuck clear); sending without waiting\n",
+			port->name);
+	}
+}
+
+/* ---- the top half --------------------------------------------------- */
+
+static bool uart_pending(struct uart_port *port)
+{
+	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
+}
+
+/*
+ * While the handler works on a port, the port's interrupts are all off
+ * (IER 0), so its request line is low, whatever arrives meanwhile.
+ * Otherwise every change during the call - a THR write (QEMU's
+ * transmitter is instant, so each one drops and re-raises "THR empty"),
+ * the RX FIFO refilling to its trigger level as we read it - makes the
+ * line fall and rise, the interrupt controller latches that edge, and
+ * after our EOI an interrupt arrives for work we already did: IRQ_NONE
+ * from every handler on the line, an "unhandled" interrupt.
+ * Unmuting writes the IER the port should have: if anything is still
+ * pending (bytes that came during the call, more to send), the line rises
+ * from low - a fresh edge, for real work, so nothing is ever left high
+ * without an interrupt coming (the edge-triggered pitfall, docs/irq.md).
+ */
+static void uart_mute(struct uart_port *port)
+{
+	port->muted = true;
+	outb(port->base + UART_IER, 0);
+}
+
+static void uart_unmute(struct uart_port *port)
+{
+	port->muted = false;
+	outb(port->base + UART_IER, port->ier);
+}
+
 /*
  * One handler for every port; dev_id says which. First question: did
  * this port interrupt at all? If its IIR says no, the interrupt belongs
- * to the other device on the shared line: IRQ_NONE. Otherwise service the
- * port until it has nothing pending, so that it drops its request and
- * the line can signal the next one.
+ * to the other device on the shared line: IRQ_NONE (counted as a quiet
+ * call). Otherwise, with the port muted, take what was received, refill
+ * the TX FIFO, and unmute: whatever is left raises a new edge.
  */
 irqreturn_t uart_interrupt(int irq, void *dev_id)
 {
 	struct uart_port *port = dev_id;
 	unsigned long rx_before;
-	int rounds = 0;
+	bool quiet = !uart_pending(port);
 
 	(void)irq;
-	if (!uart_pending(port))
-		return IRQ_NONE;
-
 	spin_lock(&port->lock);
+	if (quiet) {
+		port->stats.quiet++;
+		spin_unlock(&port->lock);
+		return IRQ_NONE;
+	}
 	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
-	do {
-		if (!port->rx_stalled)
-			uart_rx_chars(port);
-		uart_tx_chars(port);
-	} while (uart_pending(port) && ++rounds < UART_MAX_ROUNDS);
-	if (rounds == UART_MAX_ROUNDS)
-		uart_retrigger(port); /* come back soon, don't hog the CPU */
+	uart_mute(port);
+	if (uart_rx_chars(port))
+		port->stats.retriggers++; /* more left: the unmute's edge */
+	uart_tx_chars(port);
+	uart_unmute(port);
 	spin_unlock(&port->lock);
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
@@ -476,6 +698,7 @@ void uart_init_all(void)
 	for (int i = 0; i < UART_NR_PORTS; i++) {
 		struct uart_port *port = &uart_ports[i];
 
+		mutex_init(&port->tx_mutex);
 		port->present = uart_probe(port->base);
 		if (port->present)
 			uart_setup(port);

@@ -10,16 +10,42 @@
  * knows which device it is asked about.
  *
  * The top half (uart_interrupt) does only what cannot wait: it asks the
- * port (IIR) whether it interrupted at all, moves received bytes from the
- * FIFO into the port's RX ring, refills the TX FIFO from the TX ring, and
- * counts line errors. Nothing received is ever dropped: when the RX ring
+ * port (IIR) whether it interrupted at all, and if so mutes it (IER 0),
+ * moves received bytes from the FIFO into the port's RX ring, refills the
+ * TX FIFO from the TX ring, counts line errors, and unmutes it: anything
+ * still pending then raises a fresh edge, and nothing already done leaves
+ * a latched edge behind (docs/drivers.md, "Why some interrupts are
+ * unhandled"). Nothing received is ever dropped: when the RX ring
  * is full, the port's receive interrupt is switched off (a "stall") and
  * the bytes wait in the UART - and in QEMU, in the chardev - until a
  * reader makes room and uart_read() switches it back on.
  *
- * Context: uart_write/uart_read from any context (they take the port
- * lock with IRQs off). With IRQs already off, uart_write finishes the
- * transmission by polling, so printk and panic output is never stuck.
+ * Transmit: uart_write() queues bytes in the port's TX ring and the
+ * "THR empty" interrupt (THRI) feeds the FIFO from it. When the ring is
+ * full, what the writer does depends on where it runs:
+ *  - a task that may sleep (IRQs on, preempt count 0, not the idle
+ *    thread: can_sleep() in kernel/sched/wait.h) sleeps on the port's
+ *    tx_wait with the port lock dropped; the interrupt wakes it when a
+ *    quarter of the ring is free. Its sleep is bounded: if no THRE
+ *    interrupt comes within UART_TX_WAIT_MS (a lost edge), it makes room
+ *    by polling and re-arms the interrupt (counted: tx wait timeouts).
+ *  - anyone else (printk from a handler, panic, IRQs or preemption off)
+ *    polls the hardware for room, as before, with the port lock held.
+ * Task writers take tx_mutex for the whole call, so two of them never
+ * interleave; an atomic writer (printk) cannot wait for a sleeping one
+ * and may land between two of its chunks - never inside a byte run it
+ * already queued, and nothing is lost or reordered within a writer.
+ *
+ * Every wait for the hardware is bounded (UART_THRE_WAIT_MS): a
+ * transmitter that never says "THR empty" makes the port "stuck" (one
+ * warning, from a work item: the writer may be printk itself), and
+ * bytes are then sent after UART_THRE_STUCK_SPINS reads only, until THRE
+ * is seen again.
+ *
+ * Context: uart_write from any context (sleeps only where allowed, see
+ * above); uart_read, uart_flush from any context (port lock, IRQs off).
+ * With IRQs off, uart_write finishes the transmission by polling, so
+ * printk and panic output is never stuck behind a masked interrupt.
  */
 #ifndef DRIVERS_TTY_UART16550_H
 #define DRIVERS_TTY_UART16550_H
@@ -30,21 +56,39 @@
 
 #include "kernel/bh/tasklet.h"
 #include "kernel/irq/irq.h"
+#include "kernel/sched/mutex.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/wait.h"
 #include "lib/ringbuf.h"
 
-#define UART_NR_PORTS 4
-#define UART_RX_RING  4096 /* powers of two */
-#define UART_TX_RING  4096
+#define UART_NR_PORTS	      4
+#define UART_RX_RING	      4096 /* powers of two */
+#define UART_TX_RING	      4096
+#define UART_TX_WAKE	      (UART_TX_RING / 4) /* room that wakes a writer */
+/* A sleeping writer's bound before it polls: 1 KiB (UART_TX_WAKE) takes
+ * 89 ms at 115200 baud, so 250 ms means the THRE interrupt was lost. */
+#define UART_TX_WAIT_MS	      250
+/* How long "THR empty" may take before the transmitter counts as stuck:
+ * one FIFO load needs 1.4 ms at 115200 baud, but the other end may hold
+ * it back for a while (QEMU's socket backend waits for the host reader).
+ * Before the TSC is calibrated, UART_THRE_SPINS LSR reads instead. */
+#define UART_THRE_WAIT_MS     500
+#define UART_THRE_SPINS	      1000000
+/* A port already stuck only looks: this many LSR reads (about 1 ms). */
+#define UART_THRE_STUCK_SPINS 1000
 
 struct uart_stats {
 	unsigned long interrupts; /* handler calls that were ours */
 	unsigned long rx_bytes, tx_bytes;
-	unsigned long overruns;	  /* the UART's FIFO overflowed: loss */
-	unsigned long errors;	  /* parity, framing, break */
-	unsigned long stalls;	  /* RX ring full: receiving paused */
-	unsigned long retriggers; /* left pending: edge re-armed */
+	unsigned long overruns;		/* the UART's FIFO overflowed: loss */
+	unsigned long errors;		/* parity, framing, break */
+	unsigned long stalls;		/* RX ring full: receiving paused */
+	unsigned long retriggers;	/* left pending: edge re-armed */
+	unsigned long quiet;		/* handler calls that found IIR idle */
+	unsigned long tx_sleeps;	/* task writers that slept for room */
+	unsigned long tx_wait_timeouts; /* ...and woke by timeout, not IRQ */
+	unsigned long tx_polls;		/* FIFO loads sent by polling */
+	unsigned long thre_timeouts;	/* THRE never came: port went stuck */
 };
 
 /* A consumer of received bytes other than uart_read(): for tests and
@@ -65,12 +109,17 @@ struct uart_port {
 	bool rx_stalled;
 	bool loopback;	 /* diagnostic mode, for tests */
 	bool user_owned; /* released to a user driver (kernel/uio) */
+	bool tx_stuck;	 /* THRE never came: send without waiting */
+	unsigned long stuck_reported; /* thre_timeouts already warned of */
+	bool muted; /* IER is 0 while the handler works: see uart_mute */
 	struct spinlock lock;
 	struct ringbuf rx, tx;
 	uint8_t rx_buf[UART_RX_RING], tx_buf[UART_TX_RING];
 	struct uart_stats stats;
 	struct uart_sink sink;
 	struct wait_queue_head rx_wait; /* readers sleep here */
+	struct wait_queue_head tx_wait; /* writers wait for room here */
+	struct mutex tx_mutex;		/* one task writer at a time */
 	struct tasklet rx_tasklet;	/* delivers received bytes to them */
 };
 
@@ -81,8 +130,8 @@ int uart_irq_init(void);  /* request the IRQs: interrupt-driven from now */
 bool uart_probe(uint16_t base);
 struct uart_port *uart_find(const char *name);
 
-/* Queue bytes for sending; returns n. Waits (polls) while the ring is
- * full, so nothing is ever dropped. */
+/* Queue bytes for sending; returns n. Waits while the ring is full
+ * (sleeping or polling, see above), so nothing is ever dropped. */
 size_t uart_write(struct uart_port *port, const void *buf, size_t n);
 /* Send everything queued, by polling; returns when the FIFO is empty. */
 void uart_flush(struct uart_port *port);
@@ -102,6 +151,12 @@ void uart_run_sinks(void);
 int uart_wait_rx(struct uart_port *port);
 
 irqreturn_t uart_interrupt(int irq, void *dev_id);
+
+/* Tests: every LSR value the driver reads goes through filter(port,
+ * value read) first, so a test can hide "THR empty" (a stuck
+ * transmitter). NULL restores the plain reads. */
+void uart_set_lsr_filter(uint8_t (*filter)(struct uart_port *port,
+					   uint8_t lsr));
 
 /*
  * Handing a port to a user-space driver (kernel/uio): every port but the

@@ -1,6 +1,8 @@
 /* kernel/sched/wait.c - see wait.h. */
 #include "kernel/sched/wait.h"
 
+#include "kernel/arch/cpu.h"
+#include "kernel/sched/preempt.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
 
@@ -63,6 +65,14 @@ int wake_up_all(struct wait_queue_head *wq)
 bool waitqueue_active(struct wait_queue_head *wq)
 {
 	return !list_empty(&wq->waiters);
+}
+
+/* The idle thread is tid 0 (thread.c): it must never leave the runqueue. */
+bool can_sleep(void)
+{
+	struct thread *cur = current_thread();
+
+	return cur && cur->tid != 0 && preempt_count() == 0 && !irqs_disabled();
 }
 
 /* ---- sleeping for a time ---------------------------------------------- */

@@ -59,6 +59,11 @@ int wake_up(struct wait_queue_head *wq); /* returns threads woken */
 int wake_up_all(struct wait_queue_head *wq);
 bool waitqueue_active(struct wait_queue_head *wq);
 
+/* May the caller sleep now? Task context, IRQs on, preempt count 0, and
+ * a real thread (not the boot context or the idle thread, which must
+ * always be runnable). For code that can either sleep or poll. */
+bool can_sleep(void);
+
 long schedule_timeout(long ticks); /* caller set itself SLEEPING */
 void msleep(unsigned int ms);
 unsigned long msecs_to_jiffies(unsigned int ms);

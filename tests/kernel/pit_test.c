@@ -4,7 +4,9 @@
 #include "kernel/cmdline.h"
 #include "kernel/sched/time.h"
 #include "kernel/test/ktest.h"
+#include "lib/errno.h"
 #include "lib/sort.h"
+#include "tests/kernel/klog_search.h"
 
 #define TICKS_MEASURED 20
 #define TOLERANCE_PCT  25 /* emulation is not a quartz crystal */
@@ -103,5 +105,53 @@ static void ktime_monotonic(struct ktest *t)
 	EXPECT_GT(t, a, 0);
 }
 
+/* ---- defect 10: channel 2 that never counts down -------------------- */
+
+static uint8_t out2_never_rises(void)
+{
+	return 0; /* port 0x61 with bit 5 (OUT2) low forever */
+}
+
+static void count_calls(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * Regression for defect 10 (pit.c spun forever, before any console
+ * output, if channel 2 never fired): with OUT2 stuck low the stopwatch
+ * gives up after its bound (2^30 TSC cycles; less than 2^34 even if the
+ * host stalls the emulator meanwhile) with -ETIMEDOUT, still
+ * calling at_end; the calibration then warns and returns the fallback.
+ */
+static void pit_channel2_never_fires_is_bounded(struct ktest *t)
+{
+	unsigned long timeouts = pit_stopwatch_timeouts;
+	uint64_t start, cycles;
+	int calls = 0;
+	uint32_t khz;
+
+	pit_set_port_b_reader(out2_never_rises);
+	start = rdtsc();
+	EXPECT_EQ(t, pit_stopwatch(1, count_calls, count_calls, &calls),
+		  -ETIMEDOUT);
+	cycles = rdtsc() - start;
+	khz = pit_calibrate_tsc();
+	pit_set_port_b_reader(NULL);
+
+	EXPECT_EQ(t, calls, 2);
+	EXPECT_GE(t, cycles, 1ull << 30);
+	EXPECT_LT(t, cycles, 1ull << 34); /* the bound, not forever */
+	EXPECT_EQ(t, khz, PIT_TSC_FALLBACK_KHZ);
+	EXPECT_EQ(t, pit_stopwatch_timeouts, timeouts + 2);
+	EXPECT_TRUE(
+		t,
+		klog_contains(
+			"pit: channel 2 never counted down (gate/speaker port 0x61?); TSC calibration uses a fallback"));
+	/* and the real channel 2 still works afterwards */
+	EXPECT_EQ(t, pit_stopwatch(1, count_calls, count_calls, &calls), 0);
+}
+
 KTEST_SUITE(pit, KTEST_CASE(tsc_calibrated), KTEST_CASE(tick_rate_matches_hz),
-	    KTEST_CASE(handler_counts_ticks), KTEST_CASE(ktime_monotonic));
+	    KTEST_CASE(handler_counts_ticks), KTEST_CASE(ktime_monotonic),
+	    KTEST_CASE(pit_channel2_never_fires_is_bounded));
