@@ -35,7 +35,10 @@
 #define IER_RDI	 0x01 /* received data available */
 #define LCR_DLAB 0x80
 #define LCR_8N1	 0x03
-#define FCR_INIT 0x87 /* FIFO on, both cleared, RX trigger at 8 bytes */
+/* FIFO on, TX cleared, RX trigger at 8 bytes. The RX FIFO is not
+ * cleared: what is in it arrived before the hand-over and is the next
+ * part of the stream (the kernel kept the older bytes for its readers). */
+#define FCR_INIT 0x85
 #define MCR_INIT 0x0b /* DTR, RTS, OUT2 (gates the IRQ line on PCs) */
 #define LSR_DR	 0x01 /* data ready */
 #define LSR_THRE 0x20 /* transmit holding register empty */

@@ -106,21 +106,27 @@ static void uart_set_mcr(struct uart_port *port)
 					    (port->loopback ? MCR_LOOP : 0));
 }
 
-static void uart_setup(struct uart_port *port)
+/* Program the registers. The rings are not touched: at a hand-back from
+ * user space they still hold what the kernel's readers have not read.
+ * fcr_clear: FCR_CLEAR_RX | FCR_CLEAR_TX at boot; at a hand-back only
+ * TX, so that bytes waiting in the receive FIFO are read, not lost. */
+static void uart_program(struct uart_port *port, uint8_t fcr_clear)
 {
 	uint16_t b = port->base;
 	uint16_t divisor = UART_CLOCK / UART_BAUD;
 
-	ringbuf_init(&port->rx, port->rx_buf, UART_RX_RING);
-	ringbuf_init(&port->tx, port->tx_buf, UART_TX_RING);
 	uart_set_ier(port, 0); /* polled until uart_irq_init() */
 	outb(b + UART_LCR, LCR_DLAB);
 	outb(b + UART_DLL, divisor & 0xff);
 	outb(b + UART_DLM, divisor >> 8);
 	outb(b + UART_LCR, LCR_8N1);
-	outb(b + UART_FCR,
-	     FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_8);
+	outb(b + UART_FCR, FCR_ENABLE | fcr_clear | FCR_TRIGGER_8);
 	uart_set_mcr(port);
+}
+
+static void uart_setup(struct uart_port *port)
+{
+	uart_program(port, FCR_CLEAR_RX | FCR_CLEAR_TX);
 }
 
 struct uart_port *uart_find(const char *name)
@@ -581,10 +587,33 @@ int uart_irq_init(void)
 
 /* ---- handing a port to user space ------------------------------------ */
 
+/*
+ * Nothing received is dropped when the port changes hands. Giving it to
+ * a user driver, the bytes in the FIFO go to the kernel's ring, which
+ * keeps what the kernel's readers have not read yet: they get it, in
+ * order, when the port comes back. What the ring has no room for stays
+ * in the FIFO, the next bytes of the stream, for the user driver (which
+ * must not clear the receive FIFO). Taking the port back, the receive
+ * FIFO is not cleared either: the bytes the user driver left there are
+ * the kernel's next ones. Port lock held.
+ */
+static unsigned long uart_fifo_to_ring(struct uart_port *port)
+{
+	unsigned long n = 0;
+
+	while (!ringbuf_full(&port->rx) &&
+	       (uart_read_lsr(port) & LSR_DATA_READY)) {
+		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
+		port->stats.rx_bytes++;
+		n++;
+	}
+	return n;
+}
+
 static int uart_release(void *dev_id)
 {
 	struct uart_port *port = dev_id;
-	unsigned long flags;
+	unsigned long flags, kept;
 
 	if (port->loopback || port->sink.on)
 		return -EBUSY; /* a test or "serial sink" is using it */
@@ -592,9 +621,14 @@ static int uart_release(void *dev_id)
 	uart_set_ier(port, 0);
 	port->irq_mode = false;
 	port->user_owned = true;
+	port->stats.handover_kept += uart_fifo_to_ring(port);
+	kept = ringbuf_len(&port->rx);
 	spin_unlock_irqrestore(&port->lock, flags);
 	free_irq(port->irq, port);
 	tasklet_kill(&port->rx_tasklet); /* a delivery may still be queued */
+	if (kept)
+		pr_info("serial: %s: %lu received bytes kept for the kernel's readers until the port comes back\n",
+			port->name, kept);
 	return 0;
 }
 
@@ -604,10 +638,14 @@ static void uart_reclaim(void *dev_id)
 	unsigned long flags = spin_lock_irqsave(&port->lock);
 
 	port->rx_stalled = false;
-	uart_setup(port); /* the user driver may have changed anything */
+	/* the user driver may have changed anything; its unread bytes stay */
+	uart_program(port, FCR_CLEAR_TX);
 	port->user_owned = false;
 	spin_unlock_irqrestore(&port->lock, flags);
 	uart_port_irq_on(port);
+	wake_up_all(&port->rx_wait); /* the ring may hold bytes to read */
+	if (port->sink.on)
+		queue_work(system_wq, &sink_work);
 }
 
 static struct uio_releasable uart_releasable[UART_NR_PORTS];
@@ -700,8 +738,11 @@ void uart_init_all(void)
 
 		mutex_init(&port->tx_mutex);
 		port->present = uart_probe(port->base);
-		if (port->present)
-			uart_setup(port);
+		if (!port->present)
+			continue;
+		ringbuf_init(&port->rx, port->rx_buf, UART_RX_RING);
+		ringbuf_init(&port->tx, port->tx_buf, UART_TX_RING);
+		uart_setup(port);
 	}
 	if (uart_ports[0].present)
 		console_register(&ttyS0_console);

@@ -89,6 +89,7 @@ struct uart_stats {
 	unsigned long tx_wait_timeouts; /* ...and woke by timeout, not IRQ */
 	unsigned long tx_polls;		/* FIFO loads sent by polling */
 	unsigned long thre_timeouts;	/* THRE never came: port went stuck */
+	unsigned long handover_kept;	/* FIFO bytes saved at a hand-over */
 };
 
 /* A consumer of received bytes other than uart_read(): for tests and

@@ -38,6 +38,10 @@ static void serial_table(void)
 			"       tx sleeps %lu, tx wait timeouts %lu, tx polls %lu, thre timeouts %lu%s\n",
 			s->tx_sleeps, s->tx_wait_timeouts, s->tx_polls,
 			s->thre_timeouts, p->tx_stuck ? " (stuck)" : "");
+		if (s->handover_kept)
+			console_printf(
+				"       hand-overs: %lu FIFO bytes kept for the kernel\n",
+				s->handover_kept);
 	}
 }
 

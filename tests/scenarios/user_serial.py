@@ -8,6 +8,7 @@ userserial attaches the line, and takes them back when it detaches.
 import random
 import re
 import threading
+import zlib
 
 from harness import kstats
 from harness.shell import Shell
@@ -126,3 +127,47 @@ def test_second_owner_refused(m):
     kstats.command(sh, f"kill {tid}")
     kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
                 describe="IRQ 3 back with the kernel's ttyS1")
+
+
+def _printable(seed, n):
+    rng = random.Random(seed)
+    return bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(n))
+
+
+def test_no_byte_lost_when_com2_changes_hands(m):
+    """Regression for "bytes are lost when COM2 changes hands". Bytes the
+    kernel received but nobody read are kept for the kernel's readers
+    while userserial owns the port, and bytes still in the FIFO when
+    userserial is killed mid-stream go to the kernel: every byte sent is
+    either echoed by the user driver or read by the kernel afterwards, in
+    order, and none twice."""
+    sh = _shell(m)
+    com2 = m.port(2)
+    early = _printable(1, 300)                  # before the hand-over
+    com2.send(early)
+    kstats.poll(lambda: True if kstats.serial_table(sh)["ttyS1"]["rx"] >= len(early) else None,
+                timeout=20, describe="the kernel to receive the early bytes")
+    pos = sh.port.cursor
+    _start(sh)
+    assert "serial: ttyS1: 300 received bytes kept for the kernel's readers" in \
+        sh.port.output_since(pos), sh.port.output_since(pos)
+    data = _printable(2, 16 * 1024)
+    state = {}
+    start = com2.raw_length
+    sender = threading.Thread(target=_send, args=(com2, data, state), daemon=True)
+    sender.start()
+    com2.expect_bytes(data[:4096].upper()[-32:], start=start + 4096 - 32, timeout=ECHO_TIMEOUT)
+    sh.type("\x03")                              # mid-stream
+    done = sh.expect(r"userserial: (\d+) bytes echoed", timeout=20)
+    sh.wait_prompt(timeout=20)
+    echoed = int(done[1])
+    sender.join(SEND_TIMEOUT)
+    assert "error" not in state, f"sending into COM2 failed: {state['error']}"
+    got = bytes(com2.raw[start:start + echoed])
+    assert got == data[:echoed].upper(), "the user driver's echo is not the stream's start"
+    # The kernel has the early bytes, then the rest of the stream.
+    kstats.sink(sh, "ttyS1")
+    rest = early + data[echoed:]
+    n, crc = kstats.wait_sum(sh, "ttyS1", len(rest), 60)
+    assert crc == zlib.crc32(rest), (f"ttyS1 got {n} bytes but not the early bytes followed by "
+                                     f"the {len(data) - echoed} the user driver left (lost or reordered)")
