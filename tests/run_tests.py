@@ -36,6 +36,7 @@ import fnmatch
 import os
 import re
 import sys
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
 from harness import selftest, suites                      # noqa: E402
+from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
 # In-kernel test boots: adding a boot configuration is one line.
@@ -74,6 +76,10 @@ PARALLEL = 2        # QEMU boots at once (the machines have two cores)
 class Job:
     name: str
     run: Callable[[], list]
+    alone: bool = False     # no other job runs meanwhile (timing tests)
+
+
+GATE = Gate()   # harness/gate.py
 
 
 def bench_repeatable(elf):
@@ -112,7 +118,8 @@ def make_jobs(args):
 
     for sc in suites.load_scenarios(os.path.join(TESTS_DIR, "scenarios")):
         jobs.append(Job(sc.name, lambda sc=sc:
-                        suites.machine_test(sc, args.elf, args.iso, log_dir)))
+                        suites.machine_test(sc, args.elf, args.iso, log_dir),
+                        alone=sc.alone))
 
     jobs.append(Job("bench/repeatable", lambda: bench_repeatable(args.elf)))
 
@@ -134,10 +141,13 @@ def matches(name, pattern):
 
 def run_job(job):
     """Run one job; a bug in the harness itself becomes a failed result."""
+    GATE.enter(job.alone)
     try:
         return job.run()
     except Exception:
         return [failed(f"{job.name}/(harness error)", traceback.format_exc())]
+    finally:
+        GATE.leave(job.alone)
 
 
 def main():

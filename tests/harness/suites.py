@@ -160,6 +160,8 @@ class Scenario:
                             the BUG:/WARNING:/Oops:/panic lines the run
                             prints on purpose (harness/reports.py); any
                             other such line on COM1 fails the test
+        ALONE = False       True: no other QEMU runs meanwhile (for tests
+                            that time the guest against the host's clock)
     and defines either `run(m)` or several `test_*(m)` functions; each one
     gets a freshly booted Machine. One function can change the module's
     options with the decorator @boot_options(append="...", ...).
@@ -175,8 +177,10 @@ class Scenario:
     """
 
     def __init__(self, name, func, boot="elf", append="", qemu_args=(),
-                 serial_ports=1, monitor=False, variant=None, expect_reports=()):
+                 serial_ports=1, monitor=False, variant=None, expect_reports=(),
+                 alone=False):
         self.name = name
+        self.alone = alone
         self.expect_reports = list(expect_reports)
         self.func = func
         self.boot = boot
@@ -260,7 +264,8 @@ def load_scenarios(directory):
                        qemu_args=getattr(module, "QEMU_ARGS", []),
                        serial_ports=getattr(module, "SERIAL_PORTS", 1),
                        monitor=getattr(module, "MONITOR", False),
-                       expect_reports=getattr(module, "EXPECT_REPORTS", []))
+                       expect_reports=getattr(module, "EXPECT_REPORTS", []),
+                       alone=getattr(module, "ALONE", False))
         tests = [(n, f) for n, f in vars(module).items()
                  if n.startswith("test_") and inspect.isfunction(f)]
         for suffix, words in variants:

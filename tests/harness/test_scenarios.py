@@ -149,3 +149,40 @@ class Parsers(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class GateTest(unittest.TestCase):
+    """harness/gate.py: an `alone` job never overlaps another job, and the
+    others still run side by side."""
+
+    def test_alone_job_runs_by_itself(self):
+        import threading
+        import time
+        from harness.gate import Gate
+        gate, spans, lock = Gate(), [], threading.Lock()
+
+        def job(name, alone):
+            gate.enter(alone)
+            start = time.monotonic()
+            time.sleep(0.05)
+            with lock:
+                spans.append((name, alone, start, time.monotonic()))
+            gate.leave(alone)
+
+        threads = [threading.Thread(target=job, args=(f"n{i}", False)) for i in range(4)]
+        threads.insert(2, threading.Thread(target=job, args=("alone", True)))
+        for t in threads:
+            t.start()
+            time.sleep(0.005)
+        for t in threads:
+            t.join(5)
+        alone = [s for s in spans if s[1]]
+        others = [s for s in spans if not s[1]]
+        self.assertEqual(len(alone), 1)
+        self.assertEqual(len(others), 4)
+        a = alone[0]
+        for o in others:
+            self.assertTrue(o[3] <= a[2] or o[2] >= a[3], f"{o} overlaps {a}")
+        overlapping = any(x[2] < y[3] and y[2] < x[3]
+                          for i, x in enumerate(others) for y in others[i + 1:])
+        self.assertTrue(overlapping, "ordinary jobs no longer run side by side")
