@@ -64,9 +64,10 @@ def test_uart_write_full_ring_sleeps_byte_exact(m):
     got = re.search(r"ttyS2: (\d+) bytes queued, (\d+) tx sleeps", out)
     assert got, f"'serial fill ttyS2 {FILL_BYTES}' printed:\n{out}"
     assert int(got.group(1)) == FILL_BYTES, out
-    assert int(got.group(2)) > 0, (
-        f"writing {FILL_BYTES} bytes (more than the TX ring) from the shell never "
-        f"slept for room:\n{out}")
+    # Whether the writer had to sleep depends on how fast the host takes
+    # COM3's bytes (QEMU's transmitter is instant when the socket keeps
+    # up); ktest/uart/uart_write_full_ring_sleeps proves the sleep
+    # deterministically. Here: whatever happened, every byte arrives.
     want = bytes(i % FILL_PATTERN for i in range(FILL_BYTES))
     end = com3.expect_bytes(want, start, timeout=FILL_TIMEOUT)
     assert end - start == FILL_BYTES and com3.raw_length == end, (
