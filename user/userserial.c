@@ -82,16 +82,20 @@ static void service(struct stats *s, unsigned long limit)
 
 static int setup(void)
 {
-	int h = irq_attach(COM2_IRQ, 0);
+	int h = irq_attach(COM2_IRQ, 0), err;
 
 	if (h < 0) {
 		printf("userserial: irq_attach(%d): %s\n", COM2_IRQ,
 		       strerror(h));
 		return h;
 	}
-	if (ioperm(COM2, 8, 1) < 0) {
-		printf("userserial: ioperm(0x%x, 8): refused\n", COM2);
-		return -EPERM;
+	err = ioperm(COM2, 8, 1);
+	if (err < 0) {
+		printf("userserial: ioperm(0x%x, 8): %s%s\n", COM2,
+		       strerror(err),
+		       err == -ENODEV ? " (no COM2 on this machine)" : "");
+		irq_detach(h);
+		return err;
 	}
 	uart_init();
 	return h;

@@ -129,6 +129,14 @@ static void uart_setup(struct uart_port *port)
 	uart_program(port, FCR_CLEAR_RX | FCR_CLEAR_TX);
 }
 
+bool uart_present_at(uint16_t base)
+{
+	for (int i = 0; i < UART_NR_PORTS; i++)
+		if (uart_ports[i].base == base)
+			return uart_ports[i].present;
+	return false;
+}
+
 struct uart_port *uart_find(const char *name)
 {
 	for (int i = 0; i < UART_NR_PORTS; i++)

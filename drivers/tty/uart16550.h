@@ -130,6 +130,8 @@ void uart_init_all(void); /* probe, set up (polled), register console */
 int uart_irq_init(void);  /* request the IRQs: interrupt-driven from now */
 bool uart_probe(uint16_t base);
 struct uart_port *uart_find(const char *name);
+/* Did the probe find a 16550 at base (owned by the kernel or not)? */
+bool uart_present_at(uint16_t base);
 
 /* Queue bytes for sending; returns n. Waits while the ring is full
  * (sleeping or polling, see above), so nothing is ever dropped. */

@@ -73,6 +73,12 @@ int proc_ioperm(struct process *p, uint32_t from, uint32_t num, bool on)
 
 	if (!num || from > 0xffff || num > 0x10000 - from)
 		return -EINVAL;
+	if (on && uio_port_absent(from, num)) {
+		if (uio_may_complain(&p->uio))
+			pr_err("ioperm: %s (pid %d): %s is not present on this machine; refused\n",
+			       p->name, p->pid, uio_port_absent(from, num));
+		return -ENODEV;
+	}
 	if (on && uio_port_mediated(from, num)) {
 		if (uio_may_complain(&p->uio))
 			pr_err("ioperm: %s (pid %d): port of %s is mediated by the kernel (it also drives the CPU reset line and A20): use port_in/port_out; refused\n",

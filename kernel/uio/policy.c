@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 
+#include "drivers/tty/uart16550.h"
 #include "kernel/arch/io.h"
 #include "kernel/printk.h"
 #include "kernel/uio/uio.h"
@@ -28,6 +29,8 @@ struct port_range {
 	const char *device;
 	/* Mediated: a write the device may take, or why not (NULL = ok). */
 	const char *(*refuse_write)(uint8_t val);
+	/* Is the device there? NULL: always (the PC's own chips). */
+	bool (*present)(uint16_t base);
 };
 
 /* i8042 controller commands (IBM PC/AT Technical Reference, "Keyboard
@@ -53,12 +56,13 @@ static const char *i8042_refuse_command(uint8_t cmd)
 }
 
 static const struct port_range port_policy[] = {
-	{ 1, 0x60, 1, "i8042 data", NULL }, /* PS/2 controller */
-	{ 1, 0x64, 1, "i8042 status/command", i8042_refuse_command },
-	{ 3, 0x2f8, 8, "COM2 (ttyS1)", NULL }, /* 16550: 8 registers */
-	{ 3, 0x2e8, 8, "COM4 (ttyS3)", NULL },
-	{ 4, 0x3e8, 8, "COM3 (ttyS2)", NULL },
-	{ 8, 0x70, 2, "RTC (CMOS index, data)", NULL },
+	{ 1, 0x60, 1, "i8042 data", NULL, NULL }, /* PS/2 controller */
+	{ 1, 0x64, 1, "i8042 status/command", i8042_refuse_command, NULL },
+	/* 16550s: 8 registers each; the machine may have fewer than four */
+	{ 3, 0x2f8, 8, "COM2 (ttyS1)", NULL, uart_present_at },
+	{ 3, 0x2e8, 8, "COM4 (ttyS3)", NULL, uart_present_at },
+	{ 4, 0x3e8, 8, "COM3 (ttyS2)", NULL, uart_present_at },
+	{ 8, 0x70, 2, "RTC (CMOS index, data)", NULL, NULL },
 };
 
 /* The row that covers port, or NULL. */
@@ -90,6 +94,17 @@ bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num)
 			return false;
 	}
 	return true;
+}
+
+const char *uio_port_absent(uint32_t from, uint32_t num)
+{
+	for (uint32_t p = from; p < from + num && p <= 0xffff; p++) {
+		const struct port_range *r = port_row(p);
+
+		if (r && r->present && !r->present(r->from))
+			return r->device;
+	}
+	return NULL;
 }
 
 const char *uio_port_mediated(uint32_t from, uint32_t num)

@@ -95,6 +95,9 @@ int uio_mmio_line(struct uio_client *c, uint32_t phys, uint32_t len);
 bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num);
 /* Does c hold the line irq now? */
 bool uio_client_holds(struct uio_client *c, unsigned int irq);
+/* The device of a port in [from, from+num) that this machine does not
+ * have (a COM port QEMU was not given), or NULL. */
+const char *uio_port_absent(uint32_t from, uint32_t num);
 /* The device name of a mediated port in [from, from+num), or NULL. */
 const char *uio_port_mediated(uint32_t from, uint32_t num);
 /* One byte from/to a port of a line c holds, through the kernel (for

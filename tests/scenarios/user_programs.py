@@ -234,3 +234,18 @@ def test_user_keyboard_driver_cannot_reset_the_machine(m):
     assert code == -14 and "fault" in why, out
     _alive(sh)
     assert "Type 'help'" not in sh.run("echo no-reboot"), "the machine rebooted"
+
+
+def test_absent_device_is_enodev(m):
+    """A user driver asking for a device the machine does not have gets a
+    clear -ENODEV, not a silent success: this boot has COM1 only, so
+    userserial's ioperm for COM2's ports is refused and it says why, and
+    IRQ 3 is free again afterwards."""
+    sh = _shell(m)
+    out, why, code = _run(sh, "userserial")
+    assert "userserial: ioperm(0x2f8, 8): ENODEV (no COM2 on this machine)" in out, out
+    assert re.search(r"ioperm: userserial \(pid \d+\): COM2 \(ttyS1\) is not present on this machine; refused", out), out
+    assert "COM2 is mine" not in out, out
+    assert (why, code) == ("exit", 1), out
+    detail = kstats.irq_detail(sh, 3)
+    assert detail.depth == 0 and not detail.actions, f"irq 3 after the refusal: {detail.text}"
