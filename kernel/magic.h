@@ -27,10 +27,11 @@
 #include <stdint.h>
 
 /* Four letters each, readable in a memory dump (little endian). */
-#define TASKLET_MAGIC 0x6b736174u /* "task" */
-#define TIMER_MAGIC   0x726d6974u /* "timr" */
-#define WORK_MAGIC    0x6b726f77u /* "work" */
-#define FREED_MAGIC   0x6b6b6b6bu /* what kfree's poison leaves */
+#define TASKLET_MAGIC	  0x6b736174u /* "task" */
+#define TIMER_MAGIC	  0x726d6974u /* "timr" */
+#define WORK_MAGIC	  0x6b726f77u /* "work" */
+#define WORK_NOFUNC_MAGIC 0x6e6b726fu /* INIT_WORK with a NULL function */
+#define FREED_MAGIC	  0x6b6b6b6bu /* what kfree's poison leaves */
 
 /*
  * Report a refused use: api is the caller ("tasklet_schedule"), what the

@@ -135,6 +135,11 @@ struct workqueue_struct *system_bh_highpri_wq;
 static __attribute__((noinline, cold)) bool
 work_refused(struct work_struct *work, const char *api)
 {
+	if (work->magic == WORK_NOFUNC_MAGIC) {
+		pr_err("%s: work at %p has no function (INIT_WORK with NULL): refused\n",
+		       api, (void *)work);
+		return false;
+	}
 	return bad_magic(api, "work", "INIT_WORK", work, work->magic,
 			 work->func);
 }
@@ -221,7 +226,8 @@ static void kick_bh_pool(struct worker_pool *pool)
 }
 
 /* Locked: a worker should start on the worklist. */
-static void kick_pool(struct worker_pool *pool)
+static inline __attribute__((always_inline)) void
+kick_pool(struct worker_pool *pool)
 {
 	struct worker *w;
 
@@ -342,12 +348,14 @@ static void __queue_work(struct workqueue_struct *wq, struct work_struct *work)
 
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
-	if (!wq || !work || !work->func) {
-		pr_err("queue_work: NULL workqueue, work or function: refused\n");
-		return false;
-	}
+	/* A NULL work reads as a bad magic (page 0 is mapped: the BIOS's),
+	 * and so does one initialised without a function. */
 	if (work_bad(work))
 		return work_refused(work, "queue_work");
+	if (!wq) {
+		pr_err("queue_work: NULL workqueue: refused\n");
+		return false;
+	}
 	if (work->flags & WORK_CANCELING)
 		return false;
 	if (work_set_bits(work, WORK_PENDING) & WORK_PENDING)

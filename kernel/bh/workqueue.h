@@ -100,9 +100,11 @@ struct delayed_work {
 	}
 #define DECLARE_WORK(n, f) struct work_struct n = WORK_INITIALIZER(n, f)
 
+/* Without a function the item gets a magic of its own: queue_work's one
+ * compare then refuses it too, with its own message. */
 static inline void INIT_WORK(struct work_struct *work, work_func_t func)
 {
-	work->magic = WORK_MAGIC;
+	work->magic = func ? WORK_MAGIC : WORK_NOFUNC_MAGIC;
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
 	work->flags = 0;

@@ -112,8 +112,10 @@ static inline void spin_lock(struct spinlock *l)
 /* Leaving the last atomic section is a preemption point. */
 static inline void spin_held_end(void)
 {
-	preempt_count_sub(SPIN_HELD);
-	if (this_cpu()->need_resched && preempt_count() == 0)
+	asm volatile("" : : : "memory"); /* keep the critical section inside */
+	/* the count first: its subtraction sets the flags the test needs */
+	if ((this_cpu()->preempt_count -= SPIN_HELD) == 0 &&
+	    this_cpu()->need_resched)
 		preempt_schedule();
 }
 
