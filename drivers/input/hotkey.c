@@ -23,6 +23,7 @@ struct hotkey {
 	struct kbd_state st;
 	unsigned long seen_seq; /* last scancode looked at */
 	unsigned long fired;
+	unsigned long missed; /* bytes gone from the history unseen */
 };
 
 static struct hotkey hotkey;
@@ -39,28 +40,47 @@ static void print_irq_statistics(void)
 	pr_info("%s\n", line);
 }
 
+/* One byte through the hotkey's own decoder: true if it completes the
+ * combination. */
+static bool hotkey_byte(struct hotkey *hk, uint8_t byte)
+{
+	struct key_event ev;
+
+	if (!scancode_decode(&hk->st, byte, &ev))
+		return false;
+	return ev.pressed && ev.code == SC_I && hk->st.ctrl && hk->st.alt;
+}
+
+/*
+ * Every byte the driver took since our last look, in order: the driver's
+ * handler usually ran just before us in the same interrupt, but threaded
+ * (threadirqs) our thread may run first, or once for two interrupts.
+ */
 static irqreturn_t hotkey_interrupt(int irq, void *dev_id)
 {
 	struct hotkey *hk = dev_id;
-	struct key_event ev;
-	unsigned long seq;
-	uint8_t byte = i8042_last_scancode(&seq);
+	unsigned long last = i8042_scancode_seq();
+	irqreturn_t ret = IRQ_NONE;
+	uint8_t byte;
 
 	(void)irq;
-	if (seq == hk->seen_seq)
-		return IRQ_NONE; /* no new byte in this interrupt */
-	hk->seen_seq = seq;
-	if (!scancode_decode(&hk->st, byte, &ev))
-		return IRQ_NONE;
-	if (!ev.pressed || ev.code != SC_I || !hk->st.ctrl || !hk->st.alt)
-		return IRQ_NONE; /* not our combination */
-	hk->fired++;
-	print_irq_statistics();
-	return IRQ_HANDLED;
+	for (; hk->seen_seq < last; hk->seen_seq++) {
+		if (!i8042_scancode(hk->seen_seq + 1, &byte)) {
+			hk->missed++; /* fell out of the history */
+			continue;
+		}
+		if (hotkey_byte(hk, byte)) {
+			hk->fired++;
+			print_irq_statistics();
+			ret = IRQ_HANDLED;
+		}
+	}
+	return ret;
 }
 
 int hotkey_init(void)
 {
+	hotkey.seen_seq = i8042_scancode_seq(); /* from now on */
 	return request_irq(I8042_IRQ, hotkey_interrupt, IRQF_SHARED, "hotkey",
 			   &hotkey);
 }

@@ -42,7 +42,7 @@ struct i8042_stats i8042_stats;
 
 static uint8_t scancode_buf[SCANCODE_RING];
 static struct ringbuf scancodes = { scancode_buf, SCANCODE_RING, 0, 0 };
-static volatile uint8_t last_scancode;
+static volatile uint8_t history[I8042_HISTORY]; /* by sequence number */
 static volatile unsigned long last_seq;
 
 static struct kbd_state decoder; /* task context only */
@@ -71,18 +71,28 @@ static irqreturn_t i8042_interrupt(int irq, void *dev_id)
 		return IRQ_HANDLED;
 	}
 	i8042_stats.scancodes++;
-	last_scancode = byte;
-	last_seq++;
+	history[(last_seq + 1) % I8042_HISTORY] = byte;
+	__atomic_store_n(&last_seq, last_seq + 1, __ATOMIC_RELEASE);
 	if (!ringbuf_put(&scancodes, byte))
 		i8042_stats.overruns++;
 	queue_work(system_bh_wq, &kbd_work); /* decoding: the bottom half */
 	return IRQ_HANDLED;
 }
 
-uint8_t i8042_last_scancode(unsigned long *seq)
+unsigned long i8042_scancode_seq(void)
 {
-	*seq = last_seq;
-	return last_scancode;
+	return __atomic_load_n(&last_seq, __ATOMIC_ACQUIRE);
+}
+
+bool i8042_scancode(unsigned long seq, uint8_t *byte)
+{
+	unsigned long last = i8042_scancode_seq();
+
+	if (!seq || seq > last || last - seq >= I8042_HISTORY)
+		return false;
+	*byte = history[seq % I8042_HISTORY];
+	/* not overwritten while we read it (the driver ran on meanwhile)? */
+	return i8042_scancode_seq() - seq < I8042_HISTORY;
 }
 
 /* ---- bottom half: decoding, in a BH work item ----------------------- */

@@ -9,16 +9,19 @@
  * system_bh_wq: softirq context, right after the interrupt returns)
  * that runs i8042_process.
  *
- * A second, independent handler may share IRQ1 (the hotkey): it reads the
- * scancode this interrupt brought through i8042_last_scancode(), since
- * the byte can be taken from the controller only once.
+ * A second, independent handler may share IRQ1 (the hotkey): the byte can
+ * be taken from the controller only once, so it reads what the driver
+ * took, by sequence number, from a short history (i8042_scancode). It
+ * need not run right after the driver: threaded (threadirqs), the two
+ * handlers' threads run in either order, and the hotkey catches up.
  *
  * Context: i8042_init at boot; i8042_process and the getters from task
- * or softirq context; i8042_last_scancode from the same interrupt (hard-IRQ).
+ * or softirq context; i8042_scancode from any context.
  */
 #ifndef DRIVERS_INPUT_I8042_H
 #define DRIVERS_INPUT_I8042_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "drivers/input/scancode.h"
@@ -44,8 +47,12 @@ int i8042_recent(struct key_event *out, int max);
 /* Let a user-space driver take IRQ1 (kernel/uio): the kernel driver
  * frees its handler and gets it back when the user detaches. */
 void i8042_register_releasable(void);
-/* The byte taken in the current interrupt, and its sequence number. */
-uint8_t i8042_last_scancode(unsigned long *seq);
+/* Scancodes taken so far are numbered 1, 2, ...; the last number, and
+ * the byte numbered seq if it is still in the history (the last
+ * I8042_HISTORY): true, or false if it is gone (or not there yet). */
+#define I8042_HISTORY 16
+unsigned long i8042_scancode_seq(void);
+bool i8042_scancode(unsigned long seq, uint8_t *byte);
 
 /*
  * Waiting for the controller: every wait (input buffer empty before a
