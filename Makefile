@@ -134,9 +134,22 @@ $(ISO): $(ELF) $(USER_ELFS) iso/boot/grub/grub.cfg $(B)/args.txt
 QEMU_BASE := $(QEMU) -display none -no-reboot -m 128M \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
+# The machine the tests use: four UARTs (COM1 the shell, on this
+# terminal; COM2-COM4 Unix sockets under build/run/, reached with
+# scripts/term), QEMU's edu PCI device, and a monitor socket through
+# which scripts/term kbd types on the PS/2 keyboard.
 # Ctrl-A X quits; Ctrl-A C switches to the QEMU monitor and back.
+RUN_DIR := $(B)/run
+RUN_PORT = -chardev socket,id=$(1),path=$(RUN_DIR)/$(1),server=on,wait=off \
+	-serial chardev:$(1)
+QEMU_RUN = $(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio \
+	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
+	-device edu -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off
+
 run: $(ISO)
-	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio
+	@mkdir -p $(RUN_DIR)
+	@scripts/run-banner $(RUN_DIR) '$(ARGS)'
+	$(QEMU_RUN)
 
 debug: $(ISO)
 	$(QEMU_BASE) -cdrom $(ISO) -serial file:$(B)/debug-serial.log -s -S & \

@@ -186,3 +186,21 @@ class GateTest(unittest.TestCase):
         overlapping = any(x[2] < y[3] and y[2] < x[3]
                           for i, x in enumerate(others) for y in others[i + 1:])
         self.assertTrue(overlapping, "ordinary jobs no longer run side by side")
+
+
+class TermKeysTest(unittest.TestCase):
+    """scripts/term kbd: typed characters become QEMU sendkey names."""
+
+    def test_key_names(self):
+        import importlib.machinery
+        import importlib.util
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "term")
+        loader = importlib.machinery.SourceFileLoader("term", path)
+        spec = importlib.util.spec_from_loader("term", loader)
+        term = importlib.util.module_from_spec(spec)
+        loader.exec_module(term)
+        cases = {"a": "a", "Z": "shift-z", "7": "7", " ": "spc", "\r": "ret",
+                 "\x7f": "backspace", "\x1b": "esc", "!": "shift-1", "-": "minus",
+                 "\x03": "ctrl-c", "\x14": "ctrl-alt-i", "é": None}
+        for ch, name in cases.items():
+            self.assertEqual(term.key_name(ch), name, repr(ch))
