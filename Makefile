@@ -60,7 +60,7 @@ ELF := $(B)/interlude.elf
 ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
-.PHONY: all run debug test bench check format clean host-tests FORCE
+.PHONY: all run debug debug-here test bench check format clean host-tests FORCE
 all: $(ELF) $(ISO) $(USER_ELFS)
 
 # Keep the user objects (make would delete them as intermediates, and its
@@ -151,8 +151,20 @@ run: $(ISO)
 	@scripts/run-banner $(RUN_DIR) '$(ARGS)'
 	$(QEMU_RUN)
 
-debug: $(ISO)
-	$(QEMU_BASE) -cdrom $(ISO) -serial file:$(B)/debug-serial.log -s -S & \
+# GDB on this terminal, the shell on a socket (scripts/term ttyS0 from a
+# second terminal), built with -Og in build/debug so that stepping
+# follows the source and `make test`'s build is untouched.
+debug:
+	$(MAKE) B=$(B)/debug OPT=-Og debug-here
+
+QEMU_DEBUG = $(QEMU_BASE) -cdrom $(ISO) $(call RUN_PORT,ttyS0) \
+	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
+	-device edu -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off -s -S
+
+debug-here: $(ISO) $(USER_ELFS)
+	@mkdir -p $(RUN_DIR)
+	@scripts/run-banner $(RUN_DIR) '$(ARGS)' debug
+	$(QEMU_DEBUG) & \
 	gdb -q -nx -x scripts/gdbinit -ex 'target remote :1234' \
 		-ex 'break kmain' -ex continue $(ELF); \
 	kill %1 2>/dev/null || true
