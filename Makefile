@@ -61,7 +61,7 @@ ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
 .PHONY: all run debug debug-here test bench check format clean host-tests FORCE
-all: $(ELF) $(ISO) $(USER_ELFS)
+all: $(ELF) $(ISO) $(USER_ELFS) $(B)/compile_commands.json
 
 # Keep the user objects (make would delete them as intermediates, and its
 # "rm" line would then come after the test summary).
@@ -86,6 +86,15 @@ $(B)/user/%.elf: $(B)/uobj/user/%.o $(USER_RT) user/user.ld
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# For clangd and other editors: every C file with the build's own flags
+# (clangd finds build/compile_commands.json by itself).
+USER_CSRCS := $(wildcard user/*.c user/lib/*.c)
+$(B)/compile_commands.json: Makefile scripts/compile-commands.py $(KSRCS) $(USER_CSRCS)
+	@mkdir -p $(B)
+	@$(PYTHON) scripts/compile-commands.py --out $@ --build $(B) \
+		--cc $(CC) --flags "$(CFLAGS)" --user-flags "$(USER_CFLAGS)" \
+		--user $(USER_CSRCS) -- $(filter %.c,$(KSRCS))
 
 $(B)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
