@@ -367,6 +367,8 @@ def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
            "-ex", f"target remote 127.0.0.1:{port}",
            "-ex", "break kmain", "-ex", "continue", "-ex", "bt",
            "-ex", "break shell_main", "-ex", "continue", "-ex", "dmesg",
+           "-ex", "irqdesc 4", "-ex", "irqdesc 2", "-ex", "irqdesc 24",
+           "-ex", "wqpool 2", "-ex", "trapframe 0",
            os.path.abspath(elf)]
     try:
         with machine:
@@ -394,6 +396,15 @@ def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
         problems.append("GDB never stopped at shell_main")
     elif "Interlude" not in out[stop.end():]:
         problems.append("'dmesg' output does not contain the banner 'Interlude'")
+    # The project's commands on lines with and without a chip, out of
+    # range, and on bad arguments: an answer each, never a GDB error.
+    for pattern, what in [(r"irq 4: chip \S+ .*\n  flow: handle_edge_irq", "irqdesc 4 (chip and flow)"),
+                          (r"irq 2: chip \(none: not connected\)", "irqdesc 2 (no chip)"),
+                          (r"irqdesc: no line 24", "irqdesc 24 (out of range)"),
+                          (r"wqpool: pool 2\?", "wqpool 2 (no such pool)"),
+                          (r"trapframe: \(nil\) is no trap frame", "trapframe 0 (a NULL frame)")]:
+        if stop and not re.search(pattern, out[stop.end():]):
+            problems.append(f"{what}: no answer like /{pattern}/")
     if problems:
         return [failed(name, "\n".join(problems) + f"\n  GDB output:\n{tail(out)}")]
     return [passed(name)]
