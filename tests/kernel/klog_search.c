@@ -16,10 +16,15 @@ static void collect(const char *s, size_t n)
 	copy[copy_len] = '\0';
 }
 
-bool klog_contains(const char *needle)
+const char *klog_snapshot(void)
 {
 	copy_len = 0;
 	copy[0] = '\0';
 	printk_log_dump(collect);
-	return strstr(copy, needle) != NULL;
+	return copy;
+}
+
+bool klog_contains(const char *needle)
+{
+	return strstr(klog_snapshot(), needle) != NULL;
 }

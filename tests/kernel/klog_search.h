@@ -10,5 +10,7 @@
 #include <stdbool.h>
 
 bool klog_contains(const char *needle);
+/* The whole kernel log as it is now, copied (valid until the next call). */
+const char *klog_snapshot(void);
 
 #endif

@@ -3,24 +3,13 @@
 #include "kernel/printk.h"
 #include "kernel/test/ktest.h"
 #include "lib/string.h"
+#include "tests/kernel/klog_search.h"
 
-static char dump[32 * 1024 + 1];
-static size_t dump_len;
-
-static void collect(const char *s, size_t n)
-{
-	if (dump_len + n >= sizeof(dump))
-		n = sizeof(dump) - 1 - dump_len;
-	memcpy(dump + dump_len, s, n);
-	dump_len += n;
-	dump[dump_len] = '\0';
-}
+static const char *dump; /* the log, as dump_kernel_log last copied it */
 
 static void dump_kernel_log(void)
 {
-	dump_len = 0;
-	dump[0] = '\0';
-	printk_log_dump(collect);
+	dump = klog_snapshot();
 }
 
 /* A printk line lands in the log with a "[    s.uuuuuu] " stamp. */
