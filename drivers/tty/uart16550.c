@@ -603,19 +603,15 @@ int uart_irq_init(void)
  * in the FIFO, the next bytes of the stream, for the user driver (which
  * must not clear the receive FIFO). Taking the port back, the receive
  * FIFO is not cleared either: the bytes the user driver left there are
- * the kernel's next ones. Port lock held.
+ * the kernel's next ones.
  */
-static unsigned long uart_fifo_to_ring(struct uart_port *port)
+static void uart_fifo_to_ring(struct uart_port *port)
 {
-	unsigned long n = 0;
+	unsigned long before = port->stats.rx_bytes;
 
-	while (!ringbuf_full(&port->rx) &&
-	       (uart_read_lsr(port) & LSR_DATA_READY)) {
-		ringbuf_put(&port->rx, inb(port->base + UART_RBR));
-		port->stats.rx_bytes++;
-		n++;
-	}
-	return n;
+	while (uart_rx_chars(port))
+		; /* in batches, until the FIFO is empty or the ring full */
+	port->stats.handover_kept += port->stats.rx_bytes - before;
 }
 
 static int uart_release(void *dev_id)
@@ -629,7 +625,7 @@ static int uart_release(void *dev_id)
 	uart_set_ier(port, 0);
 	port->irq_mode = false;
 	port->user_owned = true;
-	port->stats.handover_kept += uart_fifo_to_ring(port);
+	uart_fifo_to_ring(port);
 	kept = ringbuf_len(&port->rx);
 	spin_unlock_irqrestore(&port->lock, flags);
 	free_irq(port->irq, port);

@@ -156,12 +156,11 @@ void handle_edge_irq(struct irq_desc *desc)
 {
 	spin_lock(&desc->lock);
 	count_interrupt(desc);
+	desc->chip->ack(desc->irq); /* the next edge may come in now */
 	if (!irq_line_may_run(desc)) {
 		defer_interrupt(desc);
-		desc->chip->ack(desc->irq);
 		goto out_unlock;
 	}
-	desc->chip->ack(desc->irq); /* the next edge may come in now */
 	handle_irq_event(desc);
 	/* Another CPU took an edge while we ran, marked it PENDING and
 	 * masked the line: open it again and run that edge here. */

@@ -163,8 +163,6 @@ bool irq_line_reopen(struct irq_desc *desc);
 void irq_replay(unsigned int irq);
 /* Release actions freed by their own handler (desc->retired). Lock held. */
 void irq_release_retired(struct irq_desc *desc);
-/* manage.c: give an action's slot back. */
-void irq_action_release(struct irqaction *a);
 
 /* kernel/irq/irqthread.c: the threaded half, for manage.c and chip.c */
 /* The primary said IRQ_WAKE_THREAD: mark, hold if ONESHOT, wake.

@@ -48,7 +48,7 @@ static struct irqaction *action_alloc(irq_handler_t handler)
 
 /* The magic goes first: a walker still holding the pointer (a bug)
  * then stops at it loudly instead of calling a stranger's handler. */
-void irq_action_release(struct irqaction *a)
+static void irq_action_release(struct irqaction *a)
 {
 	unsigned long flags = spin_lock_irqsave(&action_pool_lock);
 

@@ -16,6 +16,7 @@
 #include "kernel/sched/wait.h"
 #include "kernel/shell/lineedit.h"
 #include "lib/args.h"
+#include "lib/ringbuf.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -88,11 +89,11 @@ static int shell_complete(void *ctx, const char *prefix, size_t len,
 /* ---- Ctrl-C while a command runs ------------------------------------- */
 
 #define CTRL_C	       0x03
-#define TYPEAHEAD_SIZE 256
+#define TYPEAHEAD_SIZE 256 /* a power of two (lib/ringbuf.h) */
 
-static char typeahead[TYPEAHEAD_SIZE]; /* typed during a command */
-static size_t typeahead_head, typeahead_len;
-static bool interrupted; /* Ctrl-C seen since the command began */
+static uint8_t typeahead_buf[TYPEAHEAD_SIZE];
+static struct ringbuf typeahead; /* typed during a command */
+static bool interrupted;	 /* Ctrl-C seen since the command began */
 
 /* Take what was typed: Ctrl-C is noted, the rest kept for the prompt.
  * With the typeahead full, bytes stay in the UART's ring. */
@@ -101,13 +102,11 @@ static void take_console_input(void)
 	struct uart_port *con = &uart_ports[0];
 	char c;
 
-	while (typeahead_len < TYPEAHEAD_SIZE && uart_read(con, &c, 1) == 1) {
-		if (c == CTRL_C) {
+	while (!ringbuf_full(&typeahead) && uart_read(con, &c, 1) == 1) {
+		if (c == CTRL_C)
 			interrupted = true;
-			continue;
-		}
-		typeahead[(typeahead_head + typeahead_len++) % TYPEAHEAD_SIZE] =
-			c;
+		else
+			ringbuf_put(&typeahead, (uint8_t)c);
 	}
 }
 
@@ -143,14 +142,11 @@ int shell_exec(char *line)
 static char shell_getc(void)
 {
 	struct uart_port *con = &uart_ports[0];
+	uint8_t b;
 	char c;
 
-	if (typeahead_len) {
-		c = typeahead[typeahead_head];
-		typeahead_head = (typeahead_head + 1) % TYPEAHEAD_SIZE;
-		typeahead_len--;
-		return c;
-	}
+	if (ringbuf_get(&typeahead, &b))
+		return (char)b;
 	while (uart_read(con, &c, 1) != 1)
 		uart_wait_rx(con);
 	return c;
@@ -171,6 +167,7 @@ void shell_main(void)
 {
 	char line[LINEEDIT_MAX];
 
+	ringbuf_init(&typeahead, typeahead_buf, sizeof(typeahead_buf));
 	lineedit_init(&shell_le, SHELL_PROMPT, shell_out, NULL, shell_complete);
 	console_printf("Type 'help' for the list of commands.\n");
 	for (;;) {

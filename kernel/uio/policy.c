@@ -96,26 +96,37 @@ bool uio_ports_allowed(struct uio_client *c, uint32_t from, uint32_t num)
 	return true;
 }
 
-const char *uio_port_absent(uint32_t from, uint32_t num)
+static bool row_absent(const struct port_range *r)
+{
+	return r->present && !r->present(r->from);
+}
+
+static bool row_mediated(const struct port_range *r)
+{
+	return r->refuse_write != NULL;
+}
+
+/* The device of the first row in [from, from + num) that is so, or NULL. */
+static const char *first_row(uint32_t from, uint32_t num,
+			     bool (*is)(const struct port_range *r))
 {
 	for (uint32_t p = from; p < from + num && p <= 0xffff; p++) {
 		const struct port_range *r = port_row(p);
 
-		if (r && r->present && !r->present(r->from))
+		if (r && is(r))
 			return r->device;
 	}
 	return NULL;
 }
 
+const char *uio_port_absent(uint32_t from, uint32_t num)
+{
+	return first_row(from, num, row_absent);
+}
+
 const char *uio_port_mediated(uint32_t from, uint32_t num)
 {
-	for (uint32_t p = from; p < from + num && p <= 0xffff; p++) {
-		const struct port_range *r = port_row(p);
-
-		if (r && r->refuse_write)
-			return r->device;
-	}
-	return NULL;
+	return first_row(from, num, row_mediated);
 }
 
 int uio_port_in(struct uio_client *c, uint32_t port)
@@ -124,6 +135,8 @@ int uio_port_in(struct uio_client *c, uint32_t port)
 
 	if (port > 0xffff || !port_held(c, r))
 		return -EPERM;
+	if (row_absent(r))
+		return -ENODEV;
 	return inb((uint16_t)port);
 }
 
@@ -136,6 +149,8 @@ int uio_port_out(struct uio_client *c, uint32_t port, uint32_t val)
 		return -EINVAL;
 	if (port > 0xffff || !port_held(c, r))
 		return -EPERM;
+	if (row_absent(r))
+		return -ENODEV;
 	why = r->refuse_write ? r->refuse_write((uint8_t)val) : NULL;
 	if (why) {
 		if (uio_may_complain(c))

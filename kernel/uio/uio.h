@@ -102,7 +102,8 @@ const char *uio_port_absent(uint32_t from, uint32_t num);
 const char *uio_port_mediated(uint32_t from, uint32_t num);
 /* One byte from/to a port of a line c holds, through the kernel (for
  * mediated ports; any listed port works). The byte, 0, or -EPERM (not
- * held, or a refused write: logged), -EINVAL (val > 0xff).
+ * held, or a refused write: logged), -ENODEV (the device is absent),
+ * -EINVAL (val > 0xff).
  * Context: task. */
 int uio_port_in(struct uio_client *c, uint32_t port);
 int uio_port_out(struct uio_client *c, uint32_t port, uint32_t val);

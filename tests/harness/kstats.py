@@ -233,6 +233,29 @@ def _summarise(values, keep=8):
     return ", ".join(map(str, values[:3])) + ", ..., " + ", ".join(map(str, values[-4:]))
 
 
+# --- mem -----------------------------------------------------------------------
+
+_MEM_PAGES = re.compile(
+    r"^pages:\s+(?P<total>\d+) total, (?P<free>\d+) free, (?P<used>\d+) used "
+    r"\((?P<reserved>\d+) reserved, (?P<allocated>\d+) allocated\)[ \t]*$", re.MULTILINE)
+_MEM_KMALLOC = re.compile(r"^kmalloc: (?P<allocs>\d+) allocations, (?P<bytes>\d+) bytes",
+                          re.MULTILINE)
+_MEM_STACKS = re.compile(r"^stacks:\s+(?P<stacks>\d+)", re.MULTILINE)
+
+
+def parse_mem(text):
+    """`mem` -> {total, free, used, reserved, allocated, allocs, bytes, stacks}."""
+    found = [r.search(text) for r in (_MEM_PAGES, _MEM_KMALLOC, _MEM_STACKS)]
+    assert all(found), ("'mem' should print 'pages: N total, N free, N used (N reserved, "
+                        f"N allocated)', 'kmalloc: N allocations, N bytes ...' and "
+                        f"'stacks: N ...', it printed:\n{text}")
+    return {k: int(v) for m in found for k, v in m.groupdict().items()}
+
+
+def mem(sh):
+    return parse_mem(command(sh, "mem"))
+
+
 # --- kbd -----------------------------------------------------------------------
 
 _KBD_COUNTS = re.compile(r"i8042:\s+(?P<interrupts>\d+) interrupts,\s+(?P<scancodes>\d+) "

@@ -151,41 +151,69 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class MemTest(unittest.TestCase):
+    def test_parse_mem(self):
+        text = ("pages:   32480 total, 31000 free, 1480 used (1200 reserved, 280 allocated)\n"
+                "largest: 30000 contiguous free pages (120000 KiB)\n"
+                "kmalloc: 12 allocations, 3456 bytes in use (2 slab pages, 0 large pages)\n"
+                "stacks:  9 kernel stacks with guard pages\n")
+        m = kstats.parse_mem(text)
+        self.assertEqual((m["total"], m["free"], m["used"], m["allocs"], m["stacks"]),
+                         (32480, 31000, 1480, 12, 9))
+        with self.assertRaises(AssertionError):
+            kstats.parse_mem(text.replace("stacks:", "stack:"))
+
+
 class GateTest(unittest.TestCase):
     """harness/gate.py: an `alone` job never overlaps another job, and the
     others still run side by side."""
 
     def test_alone_job_runs_by_itself(self):
         import threading
-        import time
         from harness.gate import Gate
-        gate, spans, lock = Gate(), [], threading.Lock()
+        gate, lock = Gate(), threading.Lock()
+        state = {"normal": 0, "alone": False, "overlaps": []}
+        pair = threading.Barrier(2, timeout=5)   # two ordinary jobs inside at once
+        inside = [threading.Event(), threading.Event()]
+        go = threading.Event()
 
-        def job(name, alone):
-            gate.enter(alone)
-            start = time.monotonic()
-            time.sleep(0.05)
+        def normal(i=None):
+            gate.enter(False)
             with lock:
-                spans.append((name, alone, start, time.monotonic()))
-            gate.leave(alone)
+                state["normal"] += 1
+                if state["alone"]:
+                    state["overlaps"].append("normal inside with alone")
+            if i is not None:
+                inside[i].set()
+                pair.wait()                      # broken if not side by side
+                go.wait(5)
+            with lock:
+                state["normal"] -= 1
+            gate.leave(False)
 
-        threads = [threading.Thread(target=job, args=(f"n{i}", False)) for i in range(4)]
-        threads.insert(2, threading.Thread(target=job, args=("alone", True)))
-        for t in threads:
+        def alone():
+            gate.enter(True)
+            with lock:
+                state["alone"] = True
+                if state["normal"]:
+                    state["overlaps"].append("alone entered with normal inside")
+                state["alone"] = False
+            gate.leave(True)
+
+        first = [threading.Thread(target=normal, args=(i,)) for i in range(2)]
+        for t in first:
             t.start()
-            time.sleep(0.005)
-        for t in threads:
-            t.join(5)
-        alone = [s for s in spans if s[1]]
-        others = [s for s in spans if not s[1]]
-        self.assertEqual(len(alone), 1)
-        self.assertEqual(len(others), 4)
-        a = alone[0]
-        for o in others:
-            self.assertTrue(o[3] <= a[2] or o[2] >= a[3], f"{o} overlaps {a}")
-        overlapping = any(x[2] < y[3] and y[2] < x[3]
-                          for i, x in enumerate(others) for y in others[i + 1:])
-        self.assertTrue(overlapping, "ordinary jobs no longer run side by side")
+        for e in inside:
+            self.assertTrue(e.wait(5), "two ordinary jobs could not both enter")
+        later = [threading.Thread(target=alone)] + [threading.Thread(target=normal) for _ in range(3)]
+        for t in later:
+            t.start()
+        go.set()
+        for t in first + later:
+            t.join(10)
+        self.assertFalse(any(t.is_alive() for t in first + later), "a job never got through the gate")
+        self.assertFalse(pair.broken, "ordinary jobs no longer run side by side")
+        self.assertEqual(state["overlaps"], [])
 
 
 class TermKeysTest(unittest.TestCase):

@@ -31,9 +31,6 @@ GARBAGE_BYTES = 16 * 1024
 ROUNDS = 20
 SETTLE_TIMEOUT = 20     # for workers and stacks to be given back
 
-_PAGES = re.compile(r"^pages:\s+\d+ total, (?P<free>\d+) free", re.MULTILINE)
-_KMALLOC = re.compile(r"^kmalloc: (?P<allocs>\d+) allocations, (?P<bytes>\d+) bytes", re.MULTILINE)
-_STACKS = re.compile(r"^stacks:\s+(?P<n>\d+)", re.MULTILINE)
 _THREAD = re.compile(r"^\s*(?P<tid>\d+)\s+\S+\s+(?:running|ready|sleeping)\s", re.MULTILINE)
 _BACKGROUND = re.compile(r"^\[spin: pid (?P<pid>\d+), tid (?P<tid>\d+), in the background;",
                          re.MULTILINE)
@@ -41,11 +38,9 @@ _STORM_DONE = re.compile(r"storm: tasklet done: (?P<runs>\d+)/(?P<target>\d+) ru
 
 
 def _resources(sh):
-    mem = kstats.command(sh, "mem")
+    mem = kstats.mem(sh)
     ps = kstats.command(sh, "ps")
-    p, k, s = _PAGES.search(mem), _KMALLOC.search(mem), _STACKS.search(mem)
-    assert p and k and s, f"'mem' is missing a line:\n{mem}"
-    return dict(free=int(p["free"]), allocs=int(k["allocs"]), stacks=int(s["n"]),
+    return dict(free=mem["free"], allocs=mem["allocs"], stacks=mem["stacks"],
                 threads=len(_THREAD.findall(ps.split("PID")[0])))
 
 

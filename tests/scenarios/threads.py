@@ -43,9 +43,6 @@ _PS_ROW = re.compile(
     r"\s+(?P<used>\d+)/(?P<size>\d+)[ \t]*$", re.MULTILINE)
 _SPAWNED = re.compile(r"^spawned (?P<name>\S+) \(tid (?P<tid>\d+), (?P<kind>busy|sleep)\)$",
                       re.MULTILINE)
-_MEM_PAGES = re.compile(
-    r"^pages:\s+(?P<total>\d+) total, (?P<free>\d+) free, (?P<used>\d+) used "
-    r"\((?P<reserved>\d+) reserved, (?P<allocated>\d+) allocated\)$", re.MULTILINE)
 
 
 @dataclass
@@ -197,12 +194,11 @@ def test_mem_reports_page_counts(m):
     """mem: pages total = free + used, used = reserved + allocated; the other
     lines (largest, paging, kmalloc, stacks) are present."""
     out = kstats.command(_shell(m), "mem")
-    p = _MEM_PAGES.search(out)
-    assert p, f"'mem' printed no 'pages:   N total, N free, N used (N reserved, N allocated)':\n{out}"
-    total, free, used = int(p["total"]), int(p["free"]), int(p["used"])
+    p = kstats.parse_mem(out)
+    total, free, used = p["total"], p["free"], p["used"]
     assert total > 0 and free > 0, f"'mem' reports no memory:\n{out}"
     assert total == free + used, f"'mem': total != free + used:\n{out}"
-    assert used == int(p["reserved"]) + int(p["allocated"]), \
+    assert used == p["reserved"] + p["allocated"], \
         f"'mem': used != reserved + allocated:\n{out}"
     for prefix in ["largest:", "paging:", "kmalloc:", "stacks:"]:
         assert re.search(rf"^{prefix}\s+\d+", out, re.MULTILINE), f"'mem' has no '{prefix}' line:\n{out}"
@@ -219,23 +215,13 @@ def test_kill_0_is_refused(m):
     assert sh.run("echo after-kill-0").strip() == "after-kill-0"
 
 
-_STACKS = re.compile(r"^stacks:\s+(?P<n>\d+)", re.MULTILINE)
-
-
-def _stacks(sh):
-    out = kstats.command(sh, "mem")
-    s = _STACKS.search(out)
-    assert s, f"'mem' has no 'stacks: N' line:\n{out}"
-    return int(s["n"])
-
-
 def test_ninth_spawn_refused_before_start(m):
     """Regression for "spawn's ninth thread runs though spawn says it could
     not start it": with 8 demo threads running, a 9th spawn is refused and
     no thread is made; killing the 8 gives every thread and stack back."""
     sh = _shell(m)
     before, _ = _ps(sh)
-    stacks = _stacks(sh)
+    stacks = kstats.mem(sh)["stacks"]
     tids = [_spawn(sh, f"nap{i}", "sleep") for i in range(8)]
     out = sh.run("spawn nap8 sleep")
     assert out.strip() == "spawn: 8 demo threads already run; kill one first", \
@@ -247,4 +233,4 @@ def test_ninth_spawn_refused_before_start(m):
         _kill(sh, f"nap{i}", tid)
     after, text = _ps(sh)
     assert set(after) == set(before), f"threads left after killing all 8:\n{text}"
-    assert _stacks(sh) == stacks, "kernel stacks were not all given back"
+    assert kstats.mem(sh)["stacks"] == stacks, "kernel stacks were not all given back"
