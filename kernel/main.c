@@ -19,6 +19,7 @@
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
 #include "drivers/pci/pci.h"
+#include "drivers/timer/calibrate.h"
 #include "drivers/timer/lapic_timer.h"
 #include "drivers/timer/pit.h"
 #include "drivers/tty/uart16550.h"
@@ -103,7 +104,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	gdt_init();
 	idt_init();
 	uart_init_all();
-	time_init_tsc(pit_calibrate_tsc());
+	tsc_calibrate_begin(); /* a rough rate now, refined below */
 
 	bad_loader = multiboot_init(magic, info);
 	pr_info("Interlude %s: a teaching kernel for interrupts and deferred work\n",
@@ -113,9 +114,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		      (unsigned long)magic);
 	pr_info("Booted by %s\n", multiboot_loader_name());
 	cmdline_init(multiboot_cmdline());
-	pr_info("tsc: %lu.%03lu MHz, %u symbols for backtraces\n",
-		(unsigned long)tsc_khz / 1000, (unsigned long)tsc_khz % 1000,
-		ksym_count());
+	pr_info("tsc: about %lu MHz (a first estimate), %u symbols for backtraces\n",
+		(unsigned long)tsc_khz / 1000, ksym_count());
 	print_memory_map();
 	print_uarts();
 	mm_init();
@@ -128,7 +128,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	hrtimers_init();
 	irqchip_init();
 	irq_offload_init();
-	lapic_timer_init(); /* APIC mode only: else hrtimers use the tick */
+	lapic_timer_init(); /* APIC mode only: its calibration starts */
 	if (pit_init(hz))
 		panic("cannot attach the timer to IRQ0");
 	uart_irq_init();
@@ -141,6 +141,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	}
 	sched_init();
 	proc_init();
+	lapic_timer_start(); /* else hrtimers use the tick */
+	tsc_calibrate_refine();
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
 

@@ -7,7 +7,6 @@
 #include "kernel/printk.h"
 #include "kernel/sched/time.h"
 #include "lib/errno.h"
-#include "lib/sort.h"
 
 #define PIT_CH0		     0x40 /* channel 0 data */
 #define PIT_CH2		     0x42 /* channel 2 data */
@@ -16,6 +15,7 @@
 #define CMD_CH0		     0x00
 #define CMD_CH2		     0x80
 #define CMD_LOHI	     0x30 /* access low byte, then high byte */
+#define CMD_LATCH	     0x00 /* counter latch: freeze the count to read it */
 #define CMD_MODE0	     0x00 /* interrupt on terminal count: one shot */
 #define CMD_MODE2	     0x04 /* rate generator: periodic */
 
@@ -23,9 +23,6 @@
 #define PORT_B_GATE2	     0x01 /* channel 2 gate */
 #define PORT_B_SPEAKER	     0x02 /* speaker data enable: keep off */
 #define PORT_B_OUT2	     0x20 /* channel 2 output, read-only */
-
-#define CALIBRATE_MS	     10 /* one window */
-#define CALIBRATE_RUNS	     5	/* windows; the median counts */
 
 /*
  * The bound on one stopwatch window, in TSC cycles (its rate is what we
@@ -107,47 +104,43 @@ int pit_stopwatch(unsigned int ms, void (*at_start)(void *arg),
 	return err;
 }
 
-static void tsc_mark(void *arg)
+/* Latch channel 2's count and read it, low byte first. */
+static uint16_t read_channel2(void)
 {
-	uint64_t *t = arg;
+	uint8_t lo, hi;
 
-	*t = rdtsc() - *t;
+	outb(PIT_CMD, CMD_CH2 | CMD_LATCH);
+	lo = inb(PIT_CH2);
+	hi = inb(PIT_CH2);
+	return (uint16_t)(lo | hi << 8);
 }
 
-/* 0 if channel 2 never counted down. */
-static uint64_t tsc_cycles_per_window(void)
-{
-	uint64_t t = 0;
+static uint16_t (*clock_reader)(void) = read_channel2;
 
-	/* t = rdtsc at start, then rdtsc at end minus that */
-	if (pit_stopwatch(CALIBRATE_MS, tsc_mark, tsc_mark, &t))
-		return 0;
-	return t;
+void pit_set_clock_reader(uint16_t (*reader)(void))
+{
+	clock_reader = reader ? reader : read_channel2;
 }
 
 /*
- * The median of several windows: under emulation on a busy (or virtual)
- * host one window can be stretched, or the host's TSC can jump when the
- * emulator moves between host CPUs. One bad window must not skew every
- * timestamp and time budget for the rest of the run.
+ * Mode 0 from 0xffff with the gate held high: channel 2 counts down at
+ * 1.193182 MHz, and past zero it wraps to 0xffff and goes on (its output
+ * stays high: we do not use it). The speaker stays off.
  */
-uint32_t pit_calibrate_tsc(void)
+void pit_clock_start(void)
 {
-	uint64_t w[CALIBRATE_RUNS];
+	uint8_t portb = inb(PORT_B) & ~(PORT_B_SPEAKER | PORT_B_GATE2);
 
-	for (int i = 0; i < CALIBRATE_RUNS; i++) {
-		w[i] = tsc_cycles_per_window();
-		if (!w[i])
-			goto out_fallback; /* one bounded wait is enough */
-	}
-	return (uint32_t)(median_u64(w, CALIBRATE_RUNS) / CALIBRATE_MS);
+	outb(PORT_B, portb);
+	outb(PIT_CMD, CMD_CH2 | CMD_LOHI | CMD_MODE0);
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	outb(PORT_B, portb | PORT_B_GATE2);
+}
 
-out_fallback:
-	/* The console is already registered (kmain: serial ports first), in
-	 * polled mode, so this line reaches the terminal and the log. */
-	pr_warn("pit: channel 2 never counted down (gate/speaker port 0x61?); TSC calibration uses a fallback of %u MHz\n",
-		PIT_TSC_FALLBACK_KHZ / 1000);
-	return PIT_TSC_FALLBACK_KHZ;
+uint16_t pit_clock_read(void)
+{
+	return clock_reader();
 }
 
 static irqreturn_t pit_interrupt(int irq, void *dev_id)

@@ -8,6 +8,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
+#include "lib/bitmap.h"
 #include "lib/bitops.h"
 #include "lib/string.h"
 
@@ -80,17 +81,18 @@ static uint32_t find_bitmap_home(uint32_t size, uint32_t ram_end)
 	      (unsigned long)size);
 }
 
-/* Frames [first, last) get the given state in both maps. */
+/* Frames [first, last) get the given state in both maps (at boot, with
+ * nobody else looking: whole words at once, lib/bitmap.h). */
 static void set_frames(uint32_t first, uint32_t last, bool usable)
 {
-	for (uint32_t pfn = first; pfn < last && pfn < nr_frames; pfn++) {
-		if (usable) {
-			clear_bit(pfn, used_map);
-			clear_bit(pfn, reserved_map);
-		} else {
-			set_bit(pfn, used_map);
-			set_bit(pfn, reserved_map);
-		}
+	if (last > nr_frames)
+		last = nr_frames;
+	if (usable) {
+		bitmap_clear_range(used_map, first, last);
+		bitmap_clear_range(reserved_map, first, last);
+	} else {
+		bitmap_set_range(used_map, first, last);
+		bitmap_set_range(reserved_map, first, last);
 	}
 }
 
@@ -149,9 +151,7 @@ void page_alloc_init(void)
 	for (unsigned int i = 0; i < mem_region_count(); i++)
 		if (mem_region(i)->type != MB_MEMORY_AVAILABLE)
 			apply_region(mem_region(i));
-	for (uint32_t pfn = 0; pfn < nr_frames; pfn++)
-		if (!test_bit(pfn, used_map))
-			total_pages++;
+	total_pages = nr_frames - bitmap_weight(used_map, nr_frames);
 
 	reserve_frames(0, LOW_MEMORY_END);
 	reserve_frames((uint32_t)__kernel_start,
@@ -204,12 +204,20 @@ void *page_alloc(void)
 	return pfn < nr_frames ? (void *)(pfn << PAGE_SHIFT) : NULL;
 }
 
+void clear_page(void *page)
+{
+	uint32_t *w = page;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		w[i] = 0;
+}
+
 void *page_zalloc(void)
 {
 	void *p = page_alloc();
 
 	if (p)
-		memset(p, 0, PAGE_SIZE);
+		clear_page(p);
 	return p;
 }
 

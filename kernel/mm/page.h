@@ -54,6 +54,7 @@ void page_alloc_init(void);
 /* One page (or n contiguous pages); NULL when there is none. */
 void *page_alloc(void);
 void *page_zalloc(void);
+void clear_page(void *page); /* 4 KiB of zeros, a word at a time */
 void *page_alloc_contig(unsigned int n);
 void page_free(void *p);
 void page_free_contig(void *p, unsigned int n);

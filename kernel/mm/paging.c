@@ -177,16 +177,37 @@ bool virt_to_phys(uint32_t virt, uint32_t *phys)
 	return true;
 }
 
-/* Identity-map [start, end) (rounded out to pages) with the given flags. */
+/*
+ * Identity-map [start, end) (rounded out to pages) with the given flags,
+ * a page table at a time under one hold of the lock: at boot this maps
+ * every page of RAM, and one map_page() call per page (lock, table
+ * lookup, unlock) cost more than the rest of the boot's instructions.
+ */
 static void identity_map(uint64_t start, uint64_t end, uint32_t flags)
 {
-	start &= PAGE_MASK;
+	unsigned long irqf;
+	uint64_t a = start & PAGE_MASK;
+
 	if (end > 0x100000000ull)
 		end = 0x100000000ull;
-	for (uint64_t a = start; a < end; a += PAGE_SIZE)
-		if (map_page((uint32_t)a, (uint32_t)a, flags))
+	if (a < USER_END && end > USER_BASE)
+		panic("mm: identity map [%08llx-%08llx] would cover user space",
+		      a, end - 1);
+	irqf = spin_lock_irqsave(&paging_lock);
+	while (a < end) {
+		uint32_t *pt = page_table((uint32_t)a, true);
+
+		if (!pt)
 			panic("mm: out of memory for page tables at 0x%08lx",
 			      (unsigned long)a);
+		do {
+			pt[PT_INDEX(a)] = ((uint32_t)a & PTE_ADDR_MASK) | flags;
+			if (paging_on)
+				invlpg((uint32_t)a);
+			a += PAGE_SIZE;
+		} while (a < end && PT_INDEX(a) != 0);
+	}
+	spin_unlock_irqrestore(&paging_lock, irqf);
 }
 
 void *ioremap(uint32_t phys, uint32_t len)

@@ -12,12 +12,26 @@
 unsigned int hz = HZ_DEFAULT;
 volatile unsigned long jiffies;
 uint32_t tsc_khz;
-static uint64_t tsc_at_boot;
+/* ktime = ns_at_base + the TSC cycles since tsc_at_base, at tsc_khz */
+static uint64_t tsc_at_base;
+static uint64_t ns_at_base;
 
-void time_init_tsc(uint32_t khz)
+void time_init_tsc(uint32_t khz, uint64_t tsc_at_zero)
 {
 	tsc_khz = khz;
-	tsc_at_boot = rdtsc();
+	tsc_at_base = tsc_at_zero;
+	ns_at_base = 0;
+}
+
+/* The new rate counts from now on, and the clock goes on from where the
+ * old rate had brought it: no step, and never backwards. */
+void time_refine_tsc(uint32_t khz)
+{
+	uint64_t now = rdtsc();
+
+	ns_at_base += tsc_to_ns(now - tsc_at_base);
+	tsc_at_base = now;
+	tsc_khz = khz;
 }
 
 void jiffies_tick(void)
@@ -47,7 +61,7 @@ uint64_t ktime_get_ns(void)
 {
 	if (!tsc_khz)
 		return 0;
-	return tsc_to_ns(rdtsc() - tsc_at_boot);
+	return ns_at_base + tsc_to_ns(rdtsc() - tsc_at_base);
 }
 
 static int hz_param(const char *val)

@@ -4,8 +4,10 @@
  * Two clocks, for two purposes:
  *  - jiffies counts timer ticks (HZ per second, set by hz= on the command
  *    line); coarse, and what kernel timers expire on.
- *  - the TSC counts CPU cycles; calibrated once against the PIT at boot
- *    (tsc_khz), it gives microsecond timestamps for printk and budgets.
+ *  - the TSC counts CPU cycles; calibrated against the PIT at boot
+ *    (tsc_khz: a rough rate from kmain's first 2 ms, refined over the
+ *    whole boot, drivers/timer/calibrate.h), it gives nanosecond time
+ *    since kmain's start for printk timestamps, hrtimers and budgets.
  *    Under QEMU's -icount it counts instructions instead, which makes
  *    benchmarks exactly repeatable.
  *
@@ -24,8 +26,11 @@ extern unsigned int hz; /* ticks per second */
 extern volatile unsigned long jiffies;
 extern uint32_t tsc_khz; /* 0 until calibrated */
 
-void time_init_tsc(uint32_t khz); /* called by the PIT calibration */
-void jiffies_tick(void);	  /* called by the tick interrupt */
+/* The calibration's: time 0 is when the TSC read tsc_at_zero; then a
+ * better rate that takes over without a step (boot CPU, IRQs off). */
+void time_init_tsc(uint32_t khz, uint64_t tsc_at_zero);
+void time_refine_tsc(uint32_t khz);
+void jiffies_tick(void); /* called by the tick interrupt */
 
 uint64_t tsc_to_ns(uint64_t cycles);
 uint64_t ns_to_tsc(uint64_t ns);
