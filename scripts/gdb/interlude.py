@@ -838,9 +838,9 @@ def print_pool(pool, bh):
             flags = int(w["flags"])
             doing = ("executing " + function_name(w["current_func"])
                      if int(w["current_work"]) else "")
-            print("  %-16s flags 0x%x (%s) %s" % (
+            print(("  %-16s flags 0x%x (%s) %s" % (
                 c_string(w["task"]["name"]), flags,
-                dec.bit_names(flags, dec.WORKER_BITS), doing))
+                dec.bit_names(flags, dec.WORKER_BITS), doing)).rstrip())
     for row in work_rows(pool):
         print(row)
 
