@@ -10,7 +10,8 @@ Runs, in this order:
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
-  5. the GDB session      break kmain, dmesg            gdb/kmain_to_shell
+  5. the GDB sessions     kmain, shell, IRQ, softirq    gdb/kmain_to_shell
+                          a system call from ring 3     gdb/user_trap
   6. the harness self-test                              harness/selftest/...
 
 It prints one line per test ("ok   NAME", "FAIL NAME" plus indented details,
@@ -47,7 +48,7 @@ REPO_ROOT = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
-from harness import selftest, suites                      # noqa: E402
+from harness import gdbtests, selftest, suites                      # noqa: E402
 from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
@@ -123,8 +124,10 @@ def make_jobs(args):
 
     jobs.append(Job("bench/repeatable", lambda: bench_repeatable(args.elf)))
 
-    jobs.append(Job("gdb/kmain_to_shell", lambda: suites.gdb_boot(
+    jobs.append(Job("gdb/kmain_to_shell", lambda: gdbtests.gdb_boot(
         "gdb/kmain_to_shell", args.elf, REPO_ROOT, log_dir=log_dir)))
+    jobs.append(Job("gdb/user_trap", lambda: gdbtests.gdb_user_trap(
+        "gdb/user_trap", args.elf, REPO_ROOT, log_dir=log_dir)))
 
     jobs.append(Job("harness/selftest", lambda: selftest.run(
         args.elf, args.selftest_elf, log_dir)))

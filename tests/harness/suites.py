@@ -4,7 +4,7 @@
   ktest_boot()     boot the kernel with ktest=..., parse its KTAP
   machine_test()   boot a Machine and run a Python function against it
                    (shell scenarios, the ISO boot)
-  gdb_boot()       stop in kmain under GDB, continue to the shell, dmesg
+  (the GDB sessions are in gdbtests.py)
   load_scenarios() find the test functions in tests/scenarios/*.py
 
 None of them raises for a failing test: failures come back as results.
@@ -26,7 +26,6 @@ from .shell import Shell
 
 KTEST_TIMEOUT = 60.0     # seconds for a whole ktest boot
 HOST_TIMEOUT = 30.0      # seconds for one host test binary
-GDB_TIMEOUT = 30.0       # seconds for the whole GDB session
 
 
 def ktap_results(prefix, report):
@@ -352,59 +351,3 @@ def free_tcp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def gdb_boot(name, elf, repo_root, timeout=GDB_TIMEOUT, log_dir=None):
-    """Break in kmain, check the backtrace, run to shell_main, check dmesg."""
-    gdbinit = os.path.join(repo_root, "scripts", "gdbinit")
-    for path in (elf, gdbinit):
-        if not os.path.isfile(path):
-            return [failed(name, f"{path} not found")]
-    port = free_tcp_port()
-    machine = Machine.boot_elf(elf, extra_args=["-S", "-gdb", f"tcp:127.0.0.1:{port}"],
-                               name=name, log_dir=log_dir)
-    cmd = ["gdb", "-batch", "-nx", "-x", gdbinit,
-           "-ex", f"target remote 127.0.0.1:{port}",
-           "-ex", "break kmain", "-ex", "continue", "-ex", "bt",
-           "-ex", "break shell_main", "-ex", "continue", "-ex", "dmesg",
-           "-ex", "irqdesc 4", "-ex", "irqdesc 2", "-ex", "irqdesc 24",
-           "-ex", "wqpool 2", "-ex", "trapframe 0",
-           os.path.abspath(elf)]
-    try:
-        with machine:
-            try:
-                proc = subprocess.run(cmd, capture_output=True, timeout=timeout,
-                                      cwd=repo_root)
-                serial = machine.output
-                out = (proc.stdout + proc.stderr).decode("latin-1")
-            except subprocess.TimeoutExpired as e:
-                out = ((e.stdout or b"") + (e.stderr or b"")).decode("latin-1")
-                return [failed(name, f"GDB still running after {timeout:g} s "
-                               f"(never reached shell_main?)\n{tail(out)}")]
-    except MachineError as e:
-        return [failed(name, str(e))]
-    if log_dir:
-        with open(os.path.join(log_dir, name.replace("/", "_") + ".gdb.log"), "w") as f:
-            f.write(out)
-
-    problems = reports.check(serial)
-    if not re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?kmain\b", out, re.MULTILINE):
-        problems.append("the backtrace at 'break kmain' does not show kmain in frame #0")
-    # Only look for the banner after GDB stopped in shell_main.
-    stop = re.search(r"^Breakpoint \d+, .*\bshell_main\b.*$", out, re.MULTILINE)
-    if not stop:
-        problems.append("GDB never stopped at shell_main")
-    elif "Interlude" not in out[stop.end():]:
-        problems.append("'dmesg' output does not contain the banner 'Interlude'")
-    # The project's commands on lines with and without a chip, out of
-    # range, and on bad arguments: an answer each, never a GDB error.
-    for pattern, what in [(r"irq 4: chip \S+ .*\n  flow: handle_edge_irq", "irqdesc 4 (chip and flow)"),
-                          (r"irq 2: chip \(none: not connected\)", "irqdesc 2 (no chip)"),
-                          (r"irqdesc: no line 24", "irqdesc 24 (out of range)"),
-                          (r"wqpool: pool 2\?", "wqpool 2 (no such pool)"),
-                          (r"trapframe: \(nil\) is no trap frame", "trapframe 0 (a NULL frame)")]:
-        if stop and not re.search(pattern, out[stop.end():]):
-            problems.append(f"{what}: no answer like /{pattern}/")
-    if problems:
-        return [failed(name, "\n".join(problems) + f"\n  GDB output:\n{tail(out)}")]
-    return [passed(name)]
