@@ -72,7 +72,7 @@ KEYS = {"machine", "append", "fresh", "timeout"}
 DEFAULT_TIMEOUT = 10.0      # seconds per command
 PROMPT_TIMEOUT = 60.0       # power-on to the first prompt (GRUB included)
 
-MARKER = re.compile(r"^\s*<!--\s*transcript:(.*?)-->\s*$")
+MARKER = re.compile(r"^\s*<!--\s*transcript(?::(.*?))?\s*-->\s*$")
 UNCHECKED = re.compile(r"^\s*unchecked:\s*(.*?)\s*$", re.DOTALL)
 FENCE = re.compile(r"^(\s*)(```|~~~)")
 PROMPT_LINE = re.compile(r"^\s*interlude>(?: |$)")
@@ -269,7 +269,7 @@ def parse(path, text):
         if m:
             if pending:
                 raise DocError(f"{path}:{pending[0]}: transcript marker not followed by a fenced block")
-            pending = (number, m.group(1).strip())
+            pending = (number, (m.group(1) or "").strip())
             i += 1
             continue
         if fence:
