@@ -394,11 +394,21 @@ def run_step(sh, block, step, capture=None):
         if problem is None and not line_matches(log, got):
             problem = (f"{block.path}:{number}: a log line at the prompt differs\n"
                        f"  doc    | {log}\n  kernel | {got}")
-    output = sh.run(step.command, timeout=block.timeout)
-    kernel_lines = _lines(output)
+    sh.type(step.command + "\r")
+    printed = _lines(sh.wait_prompt(timeout=block.timeout))
+    # The shell echoes the command first; anything before the echo came
+    # from elsewhere (a log line, a background program) and must be shown
+    # in the doc as a log line at the prompt.
+    echo = printed.index(step.command) if step.command in printed else 0
+    before, kernel_lines = printed[:echo], printed[echo + 1:]
     if capture is not None:
-        capture.append(("" if step.waits_for else PROMPT) + step.command)
+        capture.extend(PROMPT + b if i == 0 and not step.waits_for else b
+                       for i, b in enumerate(before))
+        capture.append(("" if step.waits_for or before else PROMPT) + step.command)
         capture.extend(kernel_lines)
+    if before and problem is None:
+        problem = (f"{block.path}:{step.line}: the kernel printed before the echo of "
+                   f"'{step.command}':\n" + "\n".join(f"  kernel | {b}" for b in before))
     return problem or _compare(block, (step.line, f"'{step.command}'"), step.expected,
                                kernel_lines)
 
