@@ -129,7 +129,7 @@ def make_jobs(args):
         "gdb/kmain_to_shell", args.elf, REPO_ROOT, log_dir=log_dir)))
 
     jobs.append(Job("harness/selftest", lambda: selftest.run(
-        args.elf, args.selftest_elf, log_dir)))
+        args.elf, args.selftest_elf, log_dir, iso=args.iso)))
 
     # Doc transcripts: one job per boot (a page's blocks that share a
     # machine and command line), each block one result doc/PAGE/LINE.
