@@ -13,6 +13,8 @@ Runs, in this order:
   5. the GDB sessions     kmain, shell, IRQ, softirq    gdb/kmain_to_shell
                           a system call from ring 3     gdb/user_trap
   6. the harness self-test                              harness/selftest/...
+  7. doc transcripts      docs/*.md, README.md          doc/PAGE/LINE, doc/(markup)
+     (harness/transcripts.py; notation in docs/transcripts.md)
 
 It prints one line per test ("ok   NAME", "FAIL NAME" plus indented details,
 "skip NAME") and ends with the line "N passed, N failed[, N skipped]".
@@ -48,7 +50,7 @@ REPO_ROOT = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
-from harness import gdbtests, selftest, suites                      # noqa: E402
+from harness import gdbtests, selftest, suites, transcripts  # noqa: E402
 from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
@@ -130,7 +132,17 @@ def make_jobs(args):
         "gdb/user_trap", args.elf, REPO_ROOT, log_dir=log_dir)))
 
     jobs.append(Job("harness/selftest", lambda: selftest.run(
-        args.elf, args.selftest_elf, log_dir)))
+        args.elf, args.selftest_elf, log_dir, iso=args.iso)))
+
+    # Doc transcripts: one job per boot (a page's blocks that share a
+    # machine and command line), each block one result doc/PAGE/LINE.
+    by_page, problems = transcripts.load(REPO_ROOT)
+    jobs.append(Job("doc/(markup)", lambda: [transcripts.markup_result(by_page, problems)]
+                    + problems))
+    for blocks in by_page.values():
+        for boot in transcripts.plan_boots(blocks):
+            jobs.append(Job(boot.name, lambda boot=boot: transcripts.run_boot(
+                boot, args.elf, args.iso, log_dir)))
     return jobs
 
 

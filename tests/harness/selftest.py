@@ -22,13 +22,20 @@ only if the harness reported that failure.
                                           WARNING fails, a declared one passes,
                                           a declared but missing one fails
   harness/selftest/timeout_detected       a boot that never ends -> FAIL
+  harness/selftest/transcript_unit_tests  the doc transcript checker's unit
+                                          tests (test_transcripts.py)
+  harness/selftest/transcript_detects_stale  one real boot: a right
+                                          transcript passes, one with a
+                                          changed word and one with a line
+                                          missing fail, at their doc lines
 """
 
 import io
 import os
 import unittest
 
-from . import ktap, reports, test_gdbtests, test_ktap, test_scenarios
+from . import (ktap, reports, test_gdbtests, test_ktap, test_scenarios,
+               test_transcripts, transcripts)
 from .results import FAIL, PASS, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -171,8 +178,74 @@ def timeout_detected(elf, log_dir=None):
     return failed(name, f"a boot that never ends was not reported as a timeout: {results}")
 
 
-def run(elf, selftest_elf=None, log_dir=None):
+def transcript_unit_tests():
+    name = f"{PREFIX}/transcript_unit_tests"
+    suite = unittest.defaultTestLoader.loadTestsFromModule(test_transcripts)
+    stream = io.StringIO()
+    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
+    if outcome.wasSuccessful():
+        return passed(name)
+    return failed(name, stream.getvalue())
+
+
+# Three blocks of one page, one boot: right, a word changed, a line missing.
+STALE_PAGE = """\
+<!-- transcript -->
+```
+interlude> echo right
+right
+interlude> irq 0
+irq 0: chip IO-APIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
+  trigger edge, rising
+  flow edge (ack first; one that cannot run now is held and replayed)
+  state: open, deferred 0 (held by oneshot 0), replayed 0
+  timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
+```
+<!-- transcript -->
+```
+interlude> irq 0
+irq 0: chip XT-PIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
+  trigger edge, rising
+  flow edge (ack first; one that cannot run now is held and replayed)
+  state: open, deferred 0 (held by oneshot 0), replayed 0
+  timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
+```
+<!-- transcript -->
+```
+interlude> irq 0
+irq 0: chip IO-APIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
+  trigger edge, rising
+  state: open, deferred 0 (held by oneshot 0), replayed 0
+  timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
+```
+"""
+
+
+def transcript_detects_stale(elf, iso, log_dir=None):
+    name = f"{PREFIX}/transcript_detects_stale"
+    if not os.path.isfile(elf):
+        return skipped(name, f"{elf} not found")
+    boots = transcripts.plan_boots(transcripts.parse("stale.md", STALE_PAGE))
+    if len(boots) != 1:
+        return failed(name, f"the three blocks should share one boot, got {len(boots)}")
+    got = {r.name: r for r in transcripts.run_boot(boots[0], elf, iso, log_dir)}
+    want = {"doc/stale.md/2": (PASS, None),
+            "doc/stale.md/13": (FAIL, "stale.md:15: 'irq 0': the doc and the kernel differ\n"
+                                "  doc    | irq 0: chip XT-PIC"),
+            "doc/stale.md/22": (FAIL, "stale.md:26: 'irq 0': the doc and the kernel differ\n"
+                                "  doc    |   state: open")}
+    wrong = []
+    for block, (status, text) in want.items():
+        r = got.get(block)
+        if r is None or r.status != status or (text and text not in r.details):
+            wrong.append(f"{block}: want {status} {text or ''}, got "
+                         f"{r.status + chr(10) + r.details if r else 'no result'}")
+    return failed(name, "\n".join(wrong)) if wrong else passed(name)
+
+
+def run(elf, selftest_elf=None, log_dir=None, iso=None):
     """All self-test checks, as TestResults."""
     return [ktap_unit_tests(), scenario_unit_tests(), gdb_unit_tests(), ktap_detects_failure(),
             *selftest_kernel(selftest_elf, log_dir), report_checker(),
-            timeout_detected(elf, log_dir)]
+            timeout_detected(elf, log_dir), transcript_unit_tests(),
+            transcript_detects_stale(elf, iso, log_dir)]
