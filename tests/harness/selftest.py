@@ -5,6 +5,9 @@ only if the harness reported that failure.
   harness/selftest/ktap_unit_tests        the parser's unit tests (test_ktap.py)
   harness/selftest/scenario_unit_tests    VARIANTS and the kstats parsers
                                           (test_scenarios.py)
+  harness/selftest/benchdocs_unit_tests   the docs' bench-figure checker on
+                                          pages that must fail and pass
+                                          (test_benchdocs.py)
   harness/selftest/ktap_detects_failure   canned failing KTAP -> reported FAIL
   harness/selftest/ktest_detects_failure  a kernel built with the failing suite
                                           `selftest_fail` (--selftest-elf) ->
@@ -24,7 +27,7 @@ import io
 import os
 import unittest
 
-from . import ktap, reports, test_ktap, test_scenarios
+from . import ktap, reports, test_benchdocs, test_ktap, test_scenarios
 from .results import FAIL, PASS, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -62,6 +65,16 @@ def ktap_unit_tests():
 def scenario_unit_tests():
     name = f"{PREFIX}/scenario_unit_tests"
     suite = unittest.defaultTestLoader.loadTestsFromModule(test_scenarios)
+    stream = io.StringIO()
+    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
+    if outcome.wasSuccessful():
+        return passed(name)
+    return failed(name, stream.getvalue())
+
+
+def benchdocs_unit_tests():
+    name = f"{PREFIX}/benchdocs_unit_tests"
+    suite = unittest.defaultTestLoader.loadTestsFromModule(test_benchdocs)
     stream = io.StringIO()
     outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
     if outcome.wasSuccessful():
@@ -159,6 +172,7 @@ def timeout_detected(elf, log_dir=None):
 
 def run(elf, selftest_elf=None, log_dir=None):
     """All self-test checks, as TestResults."""
-    return [ktap_unit_tests(), scenario_unit_tests(), ktap_detects_failure(),
+    return [ktap_unit_tests(), scenario_unit_tests(), benchdocs_unit_tests(),
+            ktap_detects_failure(),
             *selftest_kernel(selftest_elf, log_dir), report_checker(),
             timeout_detected(elf, log_dir)]
