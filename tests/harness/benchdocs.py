@@ -13,7 +13,9 @@ A page holds bench figures in two forms only:
 
   an inline figure, for prose: the value between the markers is rewritten,
   and the rendered page shows only the number. EXPR is a benchmark name or
-  a difference/sum of them ("wq_bh_queue_to_run-tasklet_schedule"):
+  a difference/sum of them ("wq_bh_queue_to_run-tasklet_schedule"); a
+  difference that is not positive fails, since the prose around it ("N
+  more than", "N sooner") would have turned false:
 
       costs <!--b:irq_entry-->113<!--/b--> instructions
 
@@ -108,6 +110,16 @@ def render_region(names, results):
     return HEADER + "".join(rows)
 
 
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def _quoted(text):
+    """A predicate: does a match start inside an inline code span? (A page
+    may show the markers themselves: `<!--b:NAME-->N<!--/b-->`.)"""
+    spans = [(m.start(), m.end()) for m in CODE_SPAN.finditer(text)]
+    return lambda m: any(a <= m.start() < b for a, b in spans)
+
+
 def _line_of(text, offset):
     return text.count("\n", 0, offset) + 1
 
@@ -115,7 +127,11 @@ def _line_of(text, offset):
 def _update_text(text, results, problems):
     """The page with every region and inline figure regenerated; unknown
     names go to problems (and leave their text as it was)."""
+    quoted = _quoted(text)
+
     def region(m):
+        if quoted(m):
+            return m.group(0)
         try:
             body = render_region(region_names(m["names"]), results)
         except BenchDocError as e:
@@ -124,22 +140,31 @@ def _update_text(text, results, problems):
         return f"<!-- bench: {m['names']} -->\n{body}<!-- /bench -->"
 
     def inline(m):
+        if quoted(m):
+            return m.group(0)
         try:
             value = evaluate(m["expr"], results)
         except BenchDocError as e:
             problems.append((_line_of(text, m.start()), str(e)))
             return m.group(0)
+        if value <= 0 and "-" in m["expr"]:
+            # "N instructions more/sooner than X": the comparison flipped.
+            problems.append((_line_of(text, m.start()),
+                             f"{m['expr']} is {value} now: the sentence around it "
+                             "compares the other way - reword it"))
         return f"<!--b:{m['expr']}-->{value}<!--/b-->"
 
     out = REGION.sub(region, text)
+    quoted = _quoted(out)
     return INLINE.sub(inline, out)
 
 
 def _unclosed_regions(text):
     """Region openers that REGION did not match (no closer, or malformed)."""
     matched = {m.start() for m in REGION.finditer(text)}
+    quoted = _quoted(text)
     return [_line_of(text, m.start()) for m in REGION_OPEN.finditer(text)
-            if m.start() not in matched]
+            if m.start() not in matched and not quoted(m)]
 
 
 def _masked(text):
@@ -234,7 +259,8 @@ def check_text(text, results, page="page"):
     unknown = []
     updated = _update_text(text, results, unknown)
     for line, why in unknown:
-        problems.append(f"{page}:{line}: {why} (known: {' '.join(results)})")
+        known = f" (known: {' '.join(results)})" if why.startswith("unknown") else ""
+        problems.append(f"{page}:{line}: {why}{known}")
     for line in _unclosed_regions(text):
         problems.append(f"{page}:{line}: a '<!-- bench: NAMES -->' region without "
                         f"its '{REGION_CLOSE}' line")

@@ -89,6 +89,11 @@ class CorrectPagePasses(unittest.TestCase):
         new, bad = benchdocs.update_text(GOOD, RESULTS)
         self.assertEqual((new, bad), (GOOD, []))
 
+    def test_markers_quoted_in_inline_code_are_not_figures(self):
+        text = "Write `<!-- bench: NAMES -->` regions and `<!--b:NAME-->N<!--/b-->` figures.\n"
+        self.assertEqual(problems(GOOD + text), [])
+        self.assertEqual(benchdocs.update_text(text, RESULTS), (text, []))
+
     def test_page_without_figures_passes(self):
         self.assertEqual(problems("# Boot\n\n`_start` is eight instructions; IRQ 0 ticks at 100 Hz.\n"), [])
 
@@ -111,6 +116,13 @@ class StaleFiguresFail(unittest.TestCase):
     def test_wrong_computed_figure(self):
         bad = GOOD.replace("-->162<", "-->235<")
         self.assertIn("this build's is 162", "\n".join(problems(bad)))
+
+    def test_difference_that_turned_negative(self):
+        flipped = dict(RESULTS, softirq_raise=(400, RESULTS["softirq_raise"][1]))
+        bad = GOOD.replace("| 227 |", "| 400 |").replace("-->162<", "-->-11<")
+        found = "\n".join(benchdocs.check_text(bad, flipped, "p.md"))
+        self.assertIn("tasklet_schedule-softirq_raise is -11 now", found)
+        self.assertIn("reword it", found)
 
     def test_hand_edited_what_text(self):
         bad = GOOD.replace("the action's first line |", "the action |")

@@ -295,8 +295,8 @@ static void raise_from_syscall(struct trap_frame *f)
  * on the syscall vector's way out of trap_dispatch - recorded as
  * "syscall return" - before the instruction after int 0x80. Without that
  * path the raise (task context) would wait for ksoftirqd, which this
- * FIFO thread does not let run. scenario/user_programs/
- * test_netsend_softirq_runs_on_syscall_return does it from ring 3.
+ * FIFO thread does not let run. Scenario softirqs/
+ * test_raise_from_a_syscall_runs_on_its_return does it from ring 3.
  */
 static void syscall_return_runs_softirqs(struct ktest *t)
 {
