@@ -5,7 +5,8 @@
 #   make run ARGS="hz=250"   ... with a kernel command line
 #   make debug      QEMU paused + GDB attached, stopped at kmain
 #   make test       every test: host unit tests, in-kernel KTAP, QEMU runs
-#   make bench      deterministic benchmarks under -icount
+#   make bench      deterministic benchmarks under -icount; regenerates
+#                   the bench figures in the docs
 #   make check      formatting and warnings
 #   make format     reformat the C sources with .clang-format
 #   make clean
@@ -197,8 +198,10 @@ C_FILES = $(shell find boot kernel drivers lib tests/kernel tests/host user \
 	-name '*.[ch]' 2>/dev/null)
 
 # Warnings are errors in every build, so "all" checks the compiler's part.
+# ... and regenerates the bench figures in README.md and docs/*.md from
+# the run (tests/harness/benchdocs.py; `make test` checks them).
 bench: $(ELF) $(USER_ELFS)
-	$(PYTHON) tests/bench.py --elf $(ELF)
+	$(PYTHON) tests/bench.py --elf $(ELF) --update-docs
 
 check: all host-tests
 	clang-format --dry-run --Werror $(C_FILES) && echo "check: format ok"

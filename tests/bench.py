@@ -8,6 +8,11 @@ instruction, so every figure is an instruction count and repeats exactly.
 The kernel is booted twice; the two runs must agree, and neither may print
 a report line (BUG:, WARNING:, ...: tests/harness/reports.py). The table
 is printed and written to build/bench.txt.
+
+With --update-docs (what `make bench` passes) the bench regions and inline
+figures of README.md and docs/*.md are regenerated from this run, and the
+pages that changed are named (tests/harness/benchdocs.py; `make test`
+fails a page whose figures differ from its build's).
 """
 import argparse
 import os
@@ -17,7 +22,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
-from harness import reports  # noqa: E402
+from harness import benchdocs, reports  # noqa: E402
 from harness.qemu import initrd_args  # noqa: E402
 
 QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
@@ -26,6 +31,7 @@ QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
         "-serial", "stdio", "-rtc", "clock=vm"]
 LINE = re.compile(r"^BENCH (\S+) (\d+) (.*)$")
 TIMEOUT = 300
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_once(elf, select):
@@ -49,6 +55,8 @@ def main():
     ap.add_argument("--elf", default="build/interlude.elf")
     ap.add_argument("--select", default="all")
     ap.add_argument("--out", default="build/bench.txt")
+    ap.add_argument("--update-docs", action="store_true",
+                    help="regenerate the bench figures in README.md and docs/*.md")
     args = ap.parse_args()
 
     first = run_once(args.elf, args.select)
@@ -66,7 +74,26 @@ def main():
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text + "\n")
-    return 0 if same else 1
+    if not same:
+        return 1
+    if args.update_docs:
+        return update_docs(text)
+    return 0
+
+
+def update_docs(table):
+    """Rewrite the pages' bench figures from this run's table."""
+    if "--select" in sys.argv:
+        sys.exit("bench: --update-docs needs every benchmark (no --select)")
+    changed, problems = benchdocs.update_pages(REPO_ROOT, benchdocs.parse_table(table))
+    print()
+    for page in changed:
+        print(f"bench docs: regenerated {page}")
+    if not changed:
+        print("bench docs: every page already shows these figures")
+    for p in problems:
+        print(f"bench docs: {p}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -86,17 +86,24 @@ GATE = Gate()   # harness/gate.py
 
 
 def bench_repeatable(elf):
-    """`make bench` works: every benchmark reports, twice the same figures.
-    (No figure is judged: speed is read from the table, not asserted.)"""
+    """`make bench` works: every benchmark reports, twice the same figures
+    (bench/repeatable). No figure is judged - speed is read from the table,
+    not asserted - but the docs must show this build's figures
+    (bench/docs_match: harness/benchdocs.py)."""
     import subprocess
-    name = "bench/repeatable"
+    from harness import benchdocs
+    name, docs = "bench/repeatable", "bench/docs_match"
     out = os.path.join(REPO_ROOT, "build", "bench.txt")
     proc = subprocess.run([sys.executable, os.path.join(TESTS_DIR, "bench.py"),
                            "--elf", elf, "--out", out],
                           capture_output=True, text=True, timeout=600)
-    if proc.returncode == 0 and "repeat run: identical" in proc.stdout:
-        return [passed(name)]
-    return [failed(name, (proc.stdout + proc.stderr)[-2000:])]
+    if proc.returncode != 0 or "repeat run: identical" not in proc.stdout:
+        return [failed(name, (proc.stdout + proc.stderr)[-2000:]),
+                failed(docs, "no figures to check the docs against: bench/repeatable failed")]
+    problems = benchdocs.check_pages(REPO_ROOT, benchdocs.parse_table(proc.stdout))
+    if problems:
+        return [passed(name), failed(docs, "\n".join(problems))]
+    return [passed(name), passed(docs)]
 
 
 def make_jobs(args):

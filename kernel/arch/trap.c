@@ -75,10 +75,15 @@ const char *exception_name(unsigned vector)
 	return "reserved";
 }
 
-void trap_set_handler(unsigned vector, trap_handler_t handler)
+trap_handler_t trap_set_handler(unsigned vector, trap_handler_t handler)
 {
-	if (vector < 256)
+	trap_handler_t old = NULL;
+
+	if (vector < 256) {
+		old = trap_handlers[vector];
 		trap_handlers[vector] = handler;
+	}
+	return old;
 }
 
 /* The stack pointer at the moment of the trap: for a trap from the same
@@ -176,8 +181,12 @@ void trap_dispatch(struct trap_frame *f)
 	/* Exceptions and system calls do not pass irq_exit(): run what they
 	 * raised here. (Hardware IRQs ran the loop in irq_exit, with its
 	 * budget; a second loop here would double it.) */
-	if (f->vector < NR_EXCEPTIONS || f->vector == SYSCALL_VECTOR)
-		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0);
+	if (f->vector < NR_EXCEPTIONS)
+		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0,
+				       SOFTIRQ_AT_EXCEPTION);
+	else if (f->vector == SYSCALL_VECTOR)
+		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0,
+				       SOFTIRQ_AT_SYSCALL);
 	if (trap_exit_hook)
 		trap_exit_hook(f);
 	if ((f->cs & 3) && trap_user_return_hook)

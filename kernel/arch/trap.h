@@ -56,7 +56,9 @@ void idt_init(void);
 void idt_set_task_gate(unsigned vector, uint16_t tss_selector);
 /* Let ring 3 raise this vector with "int n" (the syscall gate). */
 void idt_set_user_gate(unsigned vector);
-void trap_set_handler(unsigned vector, trap_handler_t handler);
+/* Returns the handler it replaces (NULL: none), so that a test or a demo
+ * can borrow a vector and put its owner back. */
+trap_handler_t trap_set_handler(unsigned vector, trap_handler_t handler);
 void trap_dispatch(struct trap_frame *f);
 
 /*

@@ -108,12 +108,14 @@ void raise_softirq(unsigned int nr)
 
 /* ---- the run loop --------------------------------------------------------- */
 
-static void run_action(struct softirq_cpu *sc, unsigned int nr)
+static void run_action(struct softirq_cpu *sc, unsigned int nr,
+		       enum softirq_place where)
 {
 	struct softirq_stat *st = &sc->stat[nr];
 	uint64_t t0 = rdtsc(), dt;
 
 	st->runs++;
+	st->runs_at[where]++;
 	if (softirq_vec[nr])
 		softirq_vec[nr]();
 	dt = rdtsc() - t0;
@@ -124,7 +126,7 @@ static void run_action(struct softirq_cpu *sc, unsigned int nr)
 
 /* One pass: take the pending mask, run its bits lowest first with IRQs
  * on. Called and returns with IRQs off. */
-static void softirq_pass(struct softirq_cpu *sc)
+static void softirq_pass(struct softirq_cpu *sc, enum softirq_place where)
 {
 	uint32_t pending = this_cpu()->softirq_pending;
 
@@ -132,7 +134,7 @@ static void softirq_pass(struct softirq_cpu *sc)
 	local_irq_enable();
 	for (unsigned int nr = 0; pending; nr++, pending >>= 1)
 		if (pending & 1)
-			run_action(sc, nr);
+			run_action(sc, nr, where);
 	local_irq_disable();
 	sc->loop.passes++;
 }
@@ -153,8 +155,9 @@ static unsigned long *stop_reason(struct softirq_cpu *sc, unsigned int pass,
 /*
  * The loop proper: pass after pass while work is pending, within the
  * budget; what is left over goes to ksoftirqd. IRQs off on entry and exit.
+ * `where` is the caller, for the statistics.
  */
-static void handle_softirqs(void)
+static void handle_softirqs(enum softirq_place where)
 {
 	struct softirq_cpu *sc = this_softirq_cpu();
 	uint64_t deadline =
@@ -166,7 +169,7 @@ static void handle_softirqs(void)
 	for (;;) {
 		unsigned long *reason;
 
-		softirq_pass(sc);
+		softirq_pass(sc, where);
 		pass++;
 		if (!this_cpu()->softirq_pending)
 			break;
@@ -181,7 +184,7 @@ static void handle_softirqs(void)
 	preempt_count_sub(SOFTIRQ_OFFSET);
 }
 
-void do_softirq(void)
+static void do_softirq_at(enum softirq_place where)
 {
 	unsigned long flags;
 
@@ -189,8 +192,13 @@ void do_softirq(void)
 		return;
 	flags = local_irq_save();
 	if (this_cpu()->softirq_pending)
-		handle_softirqs();
+		handle_softirqs(where);
 	local_irq_restore(flags);
+}
+
+void do_softirq(void)
+{
+	do_softirq_at(SOFTIRQ_AT_DO_SOFTIRQ);
 }
 
 /*
@@ -204,15 +212,29 @@ void invoke_softirq(void)
 {
 	if (in_interrupt() || !this_cpu()->softirq_pending)
 		return;
-	handle_softirqs();
+	handle_softirqs(SOFTIRQ_AT_IRQ_EXIT);
 }
 
-void softirq_on_trap_return(bool irqs_were_on)
+void softirq_on_trap_return(bool irqs_were_on, enum softirq_place where)
 {
 	/* Only where the interrupted code could have been interrupted by a
 	 * hardware IRQ anyway: IRQs on, nothing atomic. */
 	if (irqs_were_on && preempt_count() == 0 && this_cpu()->softirq_pending)
-		handle_softirqs(); /* even if the raise woke ksoftirqd */
+		handle_softirqs(where); /* even if the raise woke ksoftirqd */
+}
+
+const char *softirq_place_name(unsigned int where)
+{
+	static const char *const names[NR_SOFTIRQ_PLACES] = {
+		[SOFTIRQ_AT_IRQ_EXIT] = "irq_exit",
+		[SOFTIRQ_AT_EXCEPTION] = "exception",
+		[SOFTIRQ_AT_SYSCALL] = "syscall",
+		[SOFTIRQ_AT_BH_ENABLE] = "bh_enable",
+		[SOFTIRQ_AT_DO_SOFTIRQ] = "do_softirq",
+		[SOFTIRQ_AT_KSOFTIRQD] = "ksoftirqd",
+	};
+
+	return where < NR_SOFTIRQ_PLACES ? names[where] : "?";
 }
 
 /* ---- bottom-half disabling ------------------------------------------------ */
@@ -251,7 +273,7 @@ void local_bh_enable(void)
 		return;
 	}
 	if (!in_interrupt() && this_cpu()->softirq_pending)
-		do_softirq();
+		do_softirq_at(SOFTIRQ_AT_BH_ENABLE);
 	/* Leaving the section is a preemption point, as preempt_enable. */
 	if (this_cpu()->need_resched && preempt_count() == 0)
 		preempt_schedule();
@@ -277,7 +299,7 @@ static int ksoftirqd_thread(void *arg)
 			continue;
 		}
 		preempt_count_add(SOFTIRQ_OFFSET);
-		softirq_pass(sc);
+		softirq_pass(sc, SOFTIRQ_AT_KSOFTIRQD);
 		sc->loop.ksoftirqd_passes++;
 		preempt_count_sub(SOFTIRQ_OFFSET);
 		local_irq_enable();

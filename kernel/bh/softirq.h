@@ -31,6 +31,9 @@
  *   - ksoftirqd/N, the per-CPU thread that takes over when the run loop
  *     spends its budget (MAX_SOFTIRQ_RESTART passes, MAX_SOFTIRQ_TIME_US)
  *     and that raise_softirq() wakes when called from task context.
+ * Each execution is counted by the place that ran it (enum softirq_place
+ * in kernel/proc/abi.h, softirq_stat()->runs_at[]): where a softirq ran
+ * is recorded, not inferred.
  *
  * Context: open_softirq at boot; raise_softirq and raise_softirq_irqoff
  * from any context (the _irqoff one with IRQs off); local_bh_disable /
@@ -45,6 +48,7 @@
 #include <stdint.h>
 
 #include "kernel/percpu.h"
+#include "kernel/proc/abi.h" /* enum softirq_place: user space reads it */
 #include "kernel/sched/preempt.h"
 
 enum {
@@ -64,7 +68,8 @@ enum {
 
 /* Per-CPU statistics of one slot. */
 struct softirq_stat {
-	unsigned long runs;   /* executions: what /proc/softirqs counts */
+	unsigned long runs; /* executions: what /proc/softirqs counts */
+	unsigned long runs_at[NR_SOFTIRQ_PLACES]; /* ... by where they ran */
 	unsigned long raises; /* raise_softirq calls (coalesced or not) */
 	uint64_t cycles;      /* TSC cycles spent in the action, total */
 	uint64_t max_cycles;  /* longest single execution */
@@ -103,8 +108,12 @@ extern bool local_bh_enable_irqs_off_warned; /* the warning was printed */
 void do_softirq(void);
 /* irq_exit's half: called with IRQs off after the hard-IRQ count drops. */
 void invoke_softirq(void);
-/* On return from an exception or syscall (kernel/arch/trap.c). */
-void softirq_on_trap_return(bool irqs_were_on);
+/* On return from an exception or syscall (kernel/arch/trap.c); where is
+ * SOFTIRQ_AT_EXCEPTION or SOFTIRQ_AT_SYSCALL. Context: IRQs off. */
+void softirq_on_trap_return(bool irqs_were_on, enum softirq_place where);
+/* "irq_exit", "exception", "syscall", "bh_enable", "do_softirq",
+ * "ksoftirqd" (a column of `softirqs where`). Context: any. */
+const char *softirq_place_name(unsigned int where);
 
 /* ksoftirqd is awake: woken for left-over work and not yet asleep. */
 bool ksoftirqd_busy(void);

@@ -31,6 +31,8 @@ enum syscall_nr {
 	SYS_pci_find = 13,    /* pci_find(vendor, device, struct pci_info *) */
 	SYS_port_in = 14,     /* port_in(port): the byte, through the kernel */
 	SYS_port_out = 15,    /* port_out(port, byte): filtered by the policy */
+	SYS_net_send = 16,    /* net_send(packets): onto the loopback netdemo */
+	SYS_softirq_runs = 17, /* softirq_runs(slot, struct softirq_runs *) */
 	NR_SYSCALLS
 };
 
@@ -61,6 +63,31 @@ struct pci_info {
 	uint32_t bdf;	    /* bus << 8 | device << 3 | function */
 };
 
-#define SYSCALL_VECTOR_NR 0x80
+/*
+ * Where a softirq ran: the kernel counts each execution of a slot by the
+ * place that ran the loop (kernel/bh/softirq.c), and softirq_runs reports
+ * this CPU's counts for one slot.
+ */
+enum softirq_place {
+	SOFTIRQ_AT_IRQ_EXIT,   /* irq_exit of a hardware interrupt */
+	SOFTIRQ_AT_EXCEPTION,  /* return from an exception (vectors 0-31) */
+	SOFTIRQ_AT_SYSCALL,    /* return from a system call (int 0x80) */
+	SOFTIRQ_AT_BH_ENABLE,  /* local_bh_enable ending the last section */
+	SOFTIRQ_AT_DO_SOFTIRQ, /* an explicit do_softirq() */
+	SOFTIRQ_AT_KSOFTIRQD,  /* the ksoftirqd/N thread */
+	NR_SOFTIRQ_PLACES
+};
+
+struct softirq_runs {
+	uint32_t runs;			/* executions, wherever they ran */
+	uint32_t at[NR_SOFTIRQ_PLACES]; /* ... by place */
+};
+
+/* Softirq slot numbers a program may ask about (kernel/bh/softirq.h). */
+#define ABI_NET_TX_SOFTIRQ 2
+#define ABI_NET_RX_SOFTIRQ 3
+#define NET_SEND_MAX	   64 /* packets per net_send call */
+
+#define SYSCALL_VECTOR_NR  0x80
 
 #endif

@@ -17,6 +17,8 @@
 #include "drivers/pci/pci.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
+#include "kernel/bh/demo.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/console.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
@@ -256,6 +258,45 @@ static long sys_port_out(struct process *p, uint32_t port, uint32_t val,
 	return uio_port_out(&p->uio, port, val);
 }
 
+_Static_assert(ABI_NET_TX_SOFTIRQ == NET_TX_SOFTIRQ &&
+		       ABI_NET_RX_SOFTIRQ == NET_RX_SOFTIRQ,
+	       "abi.h's softirq numbers are the kernel's");
+
+/*
+ * A socket send's shape: the kernel half queues the packets on the
+ * loopback netdemo and raises NET_TX, whose action transmits them (and
+ * NET_RX delivers them). IRQs stay off from the raise to the return, so
+ * no timer tick's irq_exit can run the softirq first: the syscall's own
+ * return path runs it (trap_dispatch -> softirq_on_trap_return), before
+ * ring 3 resumes. softirq_runs tells the program where it ran.
+ */
+static long sys_net_send(struct process *p, uint32_t packets, uint32_t a2,
+			 uint32_t a3)
+{
+	(void)p, (void)a2, (void)a3;
+	if (!packets || packets > NET_SEND_MAX)
+		return -EINVAL;
+	local_irq_disable(); /* syscall_trap disables them anyway after us */
+	netdemo_send(packets);
+	return (long)packets;
+}
+
+/* This CPU's executions of one softirq slot, by where they ran. */
+static long sys_softirq_runs(struct process *p, uint32_t nr, uint32_t out,
+			     uint32_t a3)
+{
+	const struct softirq_stat *st = softirq_stat(smp_processor_id(), nr);
+	struct softirq_runs r;
+
+	(void)p, (void)a3;
+	if (!st)
+		return -EINVAL;
+	r.runs = (uint32_t)st->runs;
+	for (unsigned int i = 0; i < NR_SOFTIRQ_PLACES; i++)
+		r.at[i] = (uint32_t)st->runs_at[i];
+	return copy_to_user(out, &r, sizeof(r));
+}
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_exit] = sys_exit,
 	[SYS_write] = sys_write,
@@ -273,6 +314,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_pci_find] = sys_pci_find,
 	[SYS_port_in] = sys_port_in,
 	[SYS_port_out] = sys_port_out,
+	[SYS_net_send] = sys_net_send,
+	[SYS_softirq_runs] = sys_softirq_runs,
 };
 
 static const char *const syscall_names[NR_SYSCALLS] = {
@@ -290,6 +333,10 @@ static const char *const syscall_names[NR_SYSCALLS] = {
 	[SYS_irq_info] = "irq_info",
 	[SYS_mmap_device] = "mmap_device",
 	[SYS_pci_find] = "pci_find",
+	[SYS_port_in] = "port_in",
+	[SYS_port_out] = "port_out",
+	[SYS_net_send] = "net_send",
+	[SYS_softirq_runs] = "softirq_runs",
 };
 
 const char *syscall_name(int nr)

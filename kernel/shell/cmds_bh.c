@@ -2,6 +2,8 @@
  * kernel/shell/cmds_bh.c - bottom halves from the shell: softirqs,
  * tasklets, raise, timers, storm, sleep, defer.
  */
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
 #include "kernel/bh/defer.h"
 #include "kernel/bh/demo.h"
@@ -76,20 +78,47 @@ static void print_loop(unsigned int cpu)
 		       (unsigned int)cpus[cpu].softirq_pending);
 }
 
+/* `softirqs where`: each slot's runs on this CPU by the place that ran
+ * the loop (the accounting `raise` reads). */
+static void print_places(unsigned int cpu)
+{
+	console_printf("CPU%u SLOT    ", cpu);
+	for (unsigned int i = 0; i < NR_SOFTIRQ_PLACES; i++)
+		console_printf(" %10s", softirq_place_name(i));
+	console_printf("\n");
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
+		console_printf("     %-8s", softirq_name(nr));
+		for (unsigned int i = 0; i < NR_SOFTIRQ_PLACES; i++)
+			console_printf(" %10lu",
+				       softirq_stat(cpu, nr)->runs_at[i]);
+		console_printf("\n");
+	}
+}
+
 static int cmd_softirqs(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	print_vector();
+	bool where = argc > 1 && !strcmp(argv[1], "where");
+
+	if (argc > 1 && !where) {
+		console_printf("softirqs: '%s'? (softirqs [where])\n", argv[1]);
+		return -EINVAL;
+	}
+	if (!where)
+		print_vector();
 	for (unsigned int c = 0; c < nr_cpus; c++) {
+		if (where) {
+			print_places(c);
+			continue;
+		}
 		print_slot_details(c);
 		print_loop(c);
 	}
 	return 0;
 }
-SHELL_COMMAND(softirqs, cmd_softirqs, 0, 0, "softirqs",
+SHELL_COMMAND(softirqs, cmd_softirqs, 0, 1, "softirqs [where]",
 	      "the softirq vector: runs per CPU (as /proc/softirqs), raises, "
-	      "time, the run loop's budget and ksoftirqd");
+	      "time, the run loop's budget and ksoftirqd; 'where': runs by "
+	      "the place that ran them");
 
 /* ---- tasklets --------------------------------------------------------- */
 
@@ -171,11 +200,17 @@ SHELL_COMMAND(tasklets, cmd_tasklets, 0, 0, "tasklets",
 
 /* ---- raise ------------------------------------------------------------ */
 
+/*
+ * raise NAME [irq|exception|syscall]: raise a softirq from a top half
+ * (irq_offload), from an exception handler (int3, with the breakpoint
+ * vector borrowed for the instruction) or from a system call (the netsend
+ * program's net_send), and say where it ran - read from the softirq
+ * accounting (runs_at[]), not inferred.
+ */
 static int raise_nr;
 
-static void raise_from_top_half(void *arg)
+static void raise_it(void)
 {
-	(void)arg;
 	switch (raise_nr) {
 	case NET_TX_SOFTIRQ:
 		netdemo_send(1); /* give the demo something to carry */
@@ -188,17 +223,90 @@ static void raise_from_top_half(void *arg)
 	}
 }
 
-static unsigned long slot_runs(int nr)
+static void raise_from_top_half(void *arg)
 {
-	return softirq_stat(smp_processor_id(), nr)->runs;
+	(void)arg;
+	raise_it();
+}
+
+static void raise_from_breakpoint(struct trap_frame *f)
+{
+	(void)f;
+	raise_it();
+}
+
+static void raise_from_exception(void)
+{
+	unsigned long flags = local_irq_save();
+	trap_handler_t owner = trap_set_handler(TRAP_BP, raise_from_breakpoint);
+
+	local_irq_restore(flags); /* the return path runs softirqs: IRQs on */
+	asm volatile("int3");
+	flags = local_irq_save();
+	trap_set_handler(TRAP_BP, owner);
+	local_irq_restore(flags);
+}
+
+static const struct softirq_stat *slot_stat(int nr)
+{
+	return softirq_stat(smp_processor_id(), nr);
+}
+
+static const char *const place_words[NR_SOFTIRQ_PLACES] = {
+	[SOFTIRQ_AT_IRQ_EXIT] = "at irq_exit",
+	[SOFTIRQ_AT_EXCEPTION] = "on the exception's return, before the "
+				 "interrupted code resumed",
+	[SOFTIRQ_AT_SYSCALL] = "on a syscall's return",
+	[SOFTIRQ_AT_BH_ENABLE] = "at local_bh_enable",
+	[SOFTIRQ_AT_DO_SOFTIRQ] = "in do_softirq",
+	[SOFTIRQ_AT_KSOFTIRQD] = "in ksoftirqd",
+};
+
+/* "ran 1 time(s) at irq_exit", or "ran 3 time(s): 1 at irq_exit, 2 in
+ * ksoftirqd" when several places ran it. */
+static void print_where(const struct softirq_stat *before,
+			const struct softirq_stat *after)
+{
+	unsigned long total = after->runs - before->runs;
+	const char *sep = ":";
+
+	console_printf("ran %lu time(s)", total);
+	for (unsigned int i = 0; i < NR_SOFTIRQ_PLACES; i++) {
+		unsigned long n = after->runs_at[i] - before->runs_at[i];
+
+		if (n && n == total) {
+			console_printf(" %s", place_words[i]);
+		} else if (n) {
+			console_printf("%s %lu %s", sep, n, place_words[i]);
+			sep = ",";
+		}
+	}
+	if (!total)
+		console_printf(" (still pending)");
+	console_printf("\n");
+}
+
+/* A system call's raise comes from ring 3: the netsend program. */
+static int raise_from_syscall(const char *name)
+{
+	char line[] = "run netsend";
+
+	if (raise_nr != NET_TX_SOFTIRQ) {
+		console_printf(
+			"raise: from a system call only NET_TX (netsend's "
+			"net_send queues a packet), not %s\n",
+			name);
+		return -EINVAL;
+	}
+	return shell_exec(line);
 }
 
 static int cmd_raise(int argc, char **argv)
 {
-	unsigned long runs;
-	bool at_irq_exit;
+	const char *how = argc > 2 ? argv[2] : "irq";
+	struct softirq_stat before;
+	const char *from;
 
-	(void)argc;
 	raise_nr = softirq_by_name(argv[1]);
 	if (raise_nr < 0) {
 		console_printf("raise: no softirq '%s' (HI TIMER NET_TX NET_RX "
@@ -206,19 +314,30 @@ static int cmd_raise(int argc, char **argv)
 			       argv[1]);
 		return -EINVAL;
 	}
-	runs = slot_runs(raise_nr);
-	irq_offload(raise_from_top_half, NULL); /* as a device would */
-	at_irq_exit = slot_runs(raise_nr) != runs;
+	if (!strcmp(how, "syscall"))
+		return raise_from_syscall(argv[1]);
+	before = *slot_stat(raise_nr);
+	if (!strcmp(how, "irq")) {
+		from = "a top half";
+		irq_offload(raise_from_top_half, NULL); /* as a device would */
+	} else if (!strcmp(how, "exception")) {
+		from = "an exception handler (int3)";
+		raise_from_exception();
+	} else {
+		console_printf("raise: '%s'? irq, exception or syscall\n", how);
+		return -EINVAL;
+	}
 	/* Unless ksoftirqd has taken over a storm: then it runs there. */
-	for (int i = 0; i < 100 && slot_runs(raise_nr) == runs; i++)
+	for (int i = 0; i < 100 && slot_stat(raise_nr)->runs == before.runs;
+	     i++)
 		msleep(1);
-	console_printf("raised %s from a top half: ran %lu time(s) %s\n",
-		       argv[1], slot_runs(raise_nr) - runs,
-		       at_irq_exit ? "at irq_exit" : "in ksoftirqd");
+	console_printf("raised %s from %s: ", argv[1], from);
+	print_where(&before, slot_stat(raise_nr));
 	return 0;
 }
-SHELL_COMMAND(raise, cmd_raise, 1, 1, "raise NAME",
-	      "raise a softirq (NET_RX, BLOCK, ...) from a top half");
+SHELL_COMMAND(raise, cmd_raise, 1, 2, "raise NAME [irq|exception|syscall]",
+	      "raise a softirq (NET_RX, BLOCK, ...) from a top half, an "
+	      "exception or a system call; say where it ran");
 
 /* ---- timers ----------------------------------------------------------- */
 

@@ -7,6 +7,8 @@ Modules:
   results    TestResult and how results are printed
   suites     the kinds of tests the runner knows (host, ktest, ISO, ...)
   selftest   checks that the harness itself notices failures
+  benchdocs  bench figures in the docs: regenerate and check them against
+             `make bench` (pure; unit-tested in test_benchdocs.py)
 
 The runner is tests/run_tests.py.
 """

@@ -9,6 +9,9 @@ only if the harness reported that failure.
                                           against the headers, and the GDB
                                           sessions' checks on failing output
                                           (test_gdbtests.py)
+  harness/selftest/benchdocs_unit_tests   the docs' bench-figure checker on
+                                          pages that must fail and pass
+                                          (test_benchdocs.py)
   harness/selftest/ktap_detects_failure   canned failing KTAP -> reported FAIL
   harness/selftest/ktest_detects_failure  a kernel built with the failing suite
                                           `selftest_fail` (--selftest-elf) ->
@@ -34,8 +37,8 @@ import io
 import os
 import unittest
 
-from . import (ktap, reports, test_gdbtests, test_ktap, test_scenarios,
-               test_transcripts, transcripts)
+from . import (ktap, reports, test_benchdocs, test_gdbtests, test_ktap,
+               test_scenarios, test_transcripts, transcripts)
 from .results import FAIL, PASS, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -60,29 +63,11 @@ def _detected(results, name):
     return name in by_name and by_name[name].status == FAIL
 
 
-def ktap_unit_tests():
-    name = f"{PREFIX}/ktap_unit_tests"
-    suite = unittest.defaultTestLoader.loadTestsFromModule(test_ktap)
-    stream = io.StringIO()
-    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
-    if outcome.wasSuccessful():
-        return passed(name)
-    return failed(name, stream.getvalue())
-
-
-def scenario_unit_tests():
-    name = f"{PREFIX}/scenario_unit_tests"
-    suite = unittest.defaultTestLoader.loadTestsFromModule(test_scenarios)
-    stream = io.StringIO()
-    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
-    if outcome.wasSuccessful():
-        return passed(name)
-    return failed(name, stream.getvalue())
-
-
-def gdb_unit_tests():
-    name = f"{PREFIX}/gdb_unit_tests"
-    suite = unittest.defaultTestLoader.loadTestsFromModule(test_gdbtests)
+def unit_tests(module, name):
+    """One result: the unittest module `module` (a test_*.py beside this
+    file) run in full; its output is the failure's details."""
+    name = f"{PREFIX}/{name}"
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     stream = io.StringIO()
     outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
     if outcome.wasSuccessful():
@@ -178,16 +163,6 @@ def timeout_detected(elf, log_dir=None):
     return failed(name, f"a boot that never ends was not reported as a timeout: {results}")
 
 
-def transcript_unit_tests():
-    name = f"{PREFIX}/transcript_unit_tests"
-    suite = unittest.defaultTestLoader.loadTestsFromModule(test_transcripts)
-    stream = io.StringIO()
-    outcome = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
-    if outcome.wasSuccessful():
-        return passed(name)
-    return failed(name, stream.getvalue())
-
-
 # Three blocks of one page, one boot: right, a word changed, a line missing.
 STALE_PAGE = """\
 <!-- transcript -->
@@ -245,7 +220,12 @@ def transcript_detects_stale(elf, iso, log_dir=None):
 
 def run(elf, selftest_elf=None, log_dir=None, iso=None):
     """All self-test checks, as TestResults."""
-    return [ktap_unit_tests(), scenario_unit_tests(), gdb_unit_tests(), ktap_detects_failure(),
+    return [unit_tests(test_ktap, "ktap_unit_tests"),
+            unit_tests(test_scenarios, "scenario_unit_tests"),
+            unit_tests(test_gdbtests, "gdb_unit_tests"),
+            unit_tests(test_benchdocs, "benchdocs_unit_tests"),
+            unit_tests(test_transcripts, "transcript_unit_tests"),
+            ktap_detects_failure(),
             *selftest_kernel(selftest_elf, log_dir), report_checker(),
-            timeout_detected(elf, log_dir), transcript_unit_tests(),
+            timeout_detected(elf, log_dir),
             transcript_detects_stale(elf, iso, log_dir)]

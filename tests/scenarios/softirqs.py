@@ -5,6 +5,11 @@ Commands (kernel/shell/cmds_bh.c):
     softirqs              8 rows HI..HRTIMER (runs per CPU), then details
     tasklets              NAME STATE PRIO DISABLED SCHEDULES RUNS CPU
     raise NAME            "raised NAME from a top half: ran N time(s) at irq_exit"
+    raise NAME exception  "raised NAME from an exception handler (int3): ran 1
+                          time(s) on the exception's return, before ..."
+    raise NET_TX syscall  runs user/netsend: "netsend: NET_TX ran 1 time(s) on
+                          the syscall's return, before ring 3 resumed"
+    softirqs where        each slot's runs by the place that ran them
     timers                pending kernel timers and hrtimers
     storm tasklet|softirq N
                           "storm: N ... runs started", later a report line
@@ -68,6 +73,61 @@ def test_raise_runs_the_named_softirq_once(m):
                          r"(at irq_exit|in ksoftirqd)", out), out
     out = sh.run("raise FOO")
     assert "raise: no softirq 'FOO'" in out, f"bad name not refused clearly:\n{out}"
+
+
+_WHERE_HEADER = ("irq_exit", "exception", "syscall", "bh_enable", "do_softirq",
+                 "ksoftirqd")
+
+
+def _where(sh):
+    """`softirqs where` -> {slot: {place: runs}}."""
+    out = kstats.command(sh, "softirqs where")
+    header = re.search(r"^CPU0 SLOT\s+(.*)$", out, re.MULTILINE)
+    assert header, f"no 'CPU0 SLOT' header in 'softirqs where':\n{out}"
+    places = header[1].split()
+    assert tuple(places) == _WHERE_HEADER, f"places {places}:\n{out}"
+    table = {}
+    for row in re.finditer(r"^\s+([A-Z_]+)((?:\s+\d+){6})\s*$", out, re.MULTILINE):
+        table[row[1]] = dict(zip(places, map(int, row[2].split())))
+    assert list(table) == SLOTS, f"rows {list(table)}:\n{out}"
+    return table
+
+
+def test_raise_from_an_exception_runs_on_its_return(m):
+    """`raise NAME exception` raises from an int3 handler; the accounting
+    (not the command's assumption) says it ran on the exception's return,
+    and `softirqs where` counts it there."""
+    sh = _shell(m)
+    before = _where(sh)
+    for name in ("NET_RX", "BLOCK"):
+        out = kstats.command(sh, f"raise {name} exception")
+        assert (f"raised {name} from an exception handler (int3): ran 1 time(s) "
+                "on the exception's return, before the interrupted code resumed") in out, out
+    after = _where(sh)
+    for name in ("NET_RX", "BLOCK"):
+        assert after[name]["exception"] == before[name]["exception"] + 1, \
+            f"{name}: 'softirqs where' did not count the exception return: {before[name]} -> {after[name]}"
+    out = sh.run("raise NET_RX sideways")
+    assert "raise: 'sideways'? irq, exception or syscall" in out, out
+
+
+def test_raise_from_a_syscall_runs_on_its_return(m):
+    """`raise NET_TX syscall` runs user/netsend, whose net_send system call
+    queues a packet and raises NET_TX in the kernel: NET_TX and the NET_RX
+    it raises both ran on that call's way back to ring 3 - as the kernel's
+    accounting reports it to the program. Other slots are refused."""
+    sh = _shell(m)
+    before = _where(sh)
+    out = kstats.command(sh, "raise NET_TX syscall", timeout=30)
+    for name in ("NET_TX", "NET_RX"):
+        assert (f"netsend: {name} ran 1 time(s) on the syscall's return, "
+                "before ring 3 resumed") in out, out
+    assert re.search(r"^\[netsend \(pid \d+\): exit, exit code 0\]$", out, re.MULTILINE), out
+    after = _where(sh)
+    assert after["NET_TX"]["syscall"] == before["NET_TX"]["syscall"] + 1, \
+        f"'softirqs where' did not count the syscall return: {before['NET_TX']} -> {after['NET_TX']}"
+    out = sh.run("raise BLOCK syscall")
+    assert "raise: from a system call only NET_TX" in out, out
 
 
 def _storm(sh, kind, n):

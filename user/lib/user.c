@@ -129,3 +129,13 @@ int pci_find(uint16_t vendor, uint16_t device, struct pci_info *info)
 {
 	return (int)syscall3(SYS_pci_find, vendor, device, (long)info);
 }
+
+long net_send(unsigned int packets)
+{
+	return syscall3(SYS_net_send, (long)packets, 0, 0);
+}
+
+int softirq_runs(unsigned int nr, struct softirq_runs *out)
+{
+	return (int)syscall3(SYS_softirq_runs, (long)nr, (long)out, 0);
+}
