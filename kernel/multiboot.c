@@ -6,6 +6,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "lib/ustar.h"
 
 static char boot_cmdline[CMDLINE_MAX];
 static char loader_name[48];
@@ -63,24 +64,63 @@ static void module_name(char *dst, const char *cmdline)
 	dst[len] = '\0';
 }
 
+static struct boot_module *new_module(void)
+{
+	if (nr_modules == MODULES_MAX) {
+		pr_warn("multiboot: more than %d modules; the rest are ignored\n",
+			MODULES_MAX);
+		return NULL;
+	}
+	return &modules[nr_modules++];
+}
+
+/* Each regular file of a ustar archive becomes a module of its own,
+ * named after the file (lib/ustar.h): the ISO's programs.tar. */
+static void split_archive(const char *archive_name, uint32_t start,
+			  uint32_t end)
+{
+	const uint8_t *buf = (const uint8_t *)start;
+	struct ustar_member m;
+	struct boot_module *bm;
+	size_t pos = 0;
+	int r;
+
+	while ((r = ustar_next(buf, end - start, &pos, &m)) > 0) {
+		if (m.type != '0')
+			continue; /* directories and links: nothing to run */
+		bm = new_module();
+		if (!bm)
+			return;
+		bm->start = (uint32_t)m.data;
+		bm->end = bm->start + m.size;
+		module_name(bm->name, m.name);
+	}
+	if (r < 0)
+		pr_warn("multiboot: %s: damaged archive at byte %lu; the rest is ignored\n",
+			archive_name, (unsigned long)pos);
+}
+
 static void copy_modules(const struct multiboot_info *info)
 {
 	const struct multiboot_mod_entry *m =
 		(const struct multiboot_mod_entry *)info->mods_addr;
 
 	for (uint32_t i = 0; i < info->mods_count; i++) {
-		struct boot_module *bm = &modules[nr_modules];
+		const char *cmdline =
+			m[i].cmdline ? (const char *)m[i].cmdline : "?";
+		struct boot_module *bm;
 
-		if (nr_modules == MODULES_MAX) {
-			pr_warn("multiboot: more than %d modules; the rest are ignored\n",
-				MODULES_MAX);
-			break;
+		if (ustar_is_archive((const uint8_t *)m[i].mod_start,
+				     m[i].mod_end - m[i].mod_start)) {
+			split_archive(cmdline, m[i].mod_start, m[i].mod_end);
+			continue;
 		}
+		bm = new_module();
+		if (!bm)
+			return;
 		bm->start = m[i].mod_start;
 		bm->end = m[i].mod_end;
-		module_name(bm->name,
-			    m[i].cmdline ? (const char *)m[i].cmdline : "?");
-		nr_modules++;
+		module_name(bm->name, cmdline);
 	}
 }
 

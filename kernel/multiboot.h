@@ -56,12 +56,14 @@ struct mem_region {
 
 /* A boot module (Multiboot 3.3 "mods"): a file the loader put in memory
  * beside the kernel - here, the user programs. The name is the first word
- * of the module's command line without directories and ".elf". */
+ * of the module's command line without directories and ".elf". A module
+ * that is a ustar archive (the ISO's programs.tar, lib/ustar.h) is split:
+ * each regular file in it is a module, named after the file. */
 struct multiboot_mod_entry {
 	uint32_t mod_start, mod_end, cmdline, reserved;
 } __attribute__((packed));
 
-#define MODULES_MAX	16
+#define MODULES_MAX	32
 #define MODULE_NAME_LEN 24
 #define MODULE_ARGS_LEN 64
 

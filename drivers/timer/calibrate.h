@@ -20,7 +20,7 @@
  *   kmain   tsc_calibrate_begin()   channel 2 free, 2 ms: a rough TSC rate
  *             ... mm, ACPI, irqchip, lapic_timer_init (its window starts)
  *             ... PIT, UARTs, PCI, keyboard, scheduler
- *           lapic_timer_start()     its window ends (>= 10 ms): its rate
+ *           lapic_timer_start()     its window ends (>= 5 ms): its rate
  *           tsc_calibrate_refine()  the TSC window ends: the whole boot
  *
  * Linux does the same in two steps (a quick PIT calibration early, a

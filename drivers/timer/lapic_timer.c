@@ -13,7 +13,7 @@
 
 #define DIVIDE_BY_16	 0x3 /* 10.5.4: divide configuration value */
 #define LVT_TIMER_MASK	 (1u << 16)
-#define CALIBRATE_MIN_US 10000 /* the window, at the least */
+#define CALIBRATE_MIN_US 5000 /* the window at the least (docs/boot.md) */
 
 static uint32_t counts_per_ms;
 

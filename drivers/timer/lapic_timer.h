@@ -8,7 +8,7 @@
  * measured against PIT channel 2, as the TSC is (drivers/timer/
  * calibrate.h): lapic_timer_init sets it counting and opens a window,
  * the rest of the boot runs, and lapic_timer_start closes the window
- * (waiting if it is under 10 ms) and installs the clock event. Only in
+ * (waiting if it is under 5 ms) and installs the clock event. Only in
  * APIC mode; under noapic the tick stands in.
  *
  * Context: boot, IRQs off: lapic_timer_init after the local APIC is

@@ -435,10 +435,8 @@ void proc_init(void)
 	trap_set_user_return_hook(proc_return_hook);
 	sched_set_switch_hook(proc_switch_hook);
 	syscall_init();
-	for (unsigned int i = 0; i < boot_module_count(); i++)
-		pr_info("proc: program %s (%lu bytes)\n", boot_module(i)->name,
-			(unsigned long)(boot_module(i)->end -
-					boot_module(i)->start));
+	pr_info("proc: %u programs to run ('programs' lists them)\n",
+		boot_module_count());
 }
 
 /* ---- ps ---------------------------------------------------------------- */
