@@ -36,15 +36,7 @@ def main():
         for p in problems:
             print(p)
         return 1 if problems else 0
-    changed, problems = benchdocs.update_pages(ROOT, results)
-    for page in changed:
-        print(f"bench docs: regenerated {page}")
-    if not changed:
-        print("bench docs: every page already shows these figures")
-    for p in problems:
-        print(f"bench docs: {p}")
-    return 1 if problems else 0
-
+    return benchdocs.update_pages_and_report(ROOT, results)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -109,11 +109,9 @@ def main():
         for name, floor, kernel, _ in pairs:
             times[name][0].append(one_boot(floor, b"floor> "))
             times[name][1].append(one_boot(kernel, b"interlude> "))
-    worst = 0.0
     for name, _, _, goal in pairs:
         f, k = (statistics.median(t) for t in times[name])
         ratio = k / f
-        worst = max(worst, ratio / goal)
         print(f"{name:<9} floor {f:.3f} s, Interlude to the prompt {k:.3f} s: "
               f"{ratio:.2f}x (goal <= {goal}x; median of {args.runs}, alternating)")
     return 0

@@ -85,15 +85,8 @@ def update_docs(table):
     """Rewrite the pages' bench figures from this run's table."""
     if "--select" in sys.argv:
         sys.exit("bench: --update-docs needs every benchmark (no --select)")
-    changed, problems = benchdocs.update_pages(REPO_ROOT, benchdocs.parse_table(table))
     print()
-    for page in changed:
-        print(f"bench docs: regenerated {page}")
-    if not changed:
-        print("bench docs: every page already shows these figures")
-    for p in problems:
-        print(f"bench docs: {p}")
-    return 1 if problems else 0
+    return benchdocs.update_pages_and_report(REPO_ROOT, benchdocs.parse_table(table))
 
 
 if __name__ == "__main__":

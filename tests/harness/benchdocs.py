@@ -319,3 +319,16 @@ def update_pages(root, results):
                 f.write(new)
             changed.append(rel)
     return changed, problems
+
+
+def update_pages_and_report(root, results):
+    """update_pages, saying which pages changed and what is wrong (for
+    `make bench` and scripts/bench-docs.py); 1 if something is wrong."""
+    changed, problems = update_pages(root, results)
+    for page in changed:
+        print(f"bench docs: regenerated {page}")
+    if not changed:
+        print("bench docs: every page already shows these figures")
+    for p in problems:
+        print(f"bench docs: {p}")
+    return 1 if problems else 0
