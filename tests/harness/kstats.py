@@ -221,10 +221,24 @@ def wait_sum(sh, tty, expected_bytes, timeout, interval=0.2):
                                      "were sent (bytes from somewhere else, or counted twice)")
         return (n, crc) if n == expected_bytes else None
 
-    return poll(check, timeout, interval,
-                lambda: (f"{tty} received {history[-1] if history else '?'} of "
-                         f"{expected_bytes} bytes within {timeout:g} s (counts seen while "
-                         f"polling: {_summarise(history)})"))
+    def describe():
+        # The ports' state (stalls, overruns, IER) and the line's, for a
+        # stall that happens once in many runs.
+        try:
+            state = sh.run("serial") + sh.run(f"irq {_tty_irq(tty)}")
+        except Exception as e:          # the shell itself is gone
+            state = f"(no shell to ask: {e})"
+        return (f"{tty} received {history[-1] if history else '?'} of "
+                f"{expected_bytes} bytes within {timeout:g} s (counts seen while "
+                f"polling: {_summarise(history)})\n  serial and irq then:\n"
+                + "".join(f"    | {line}\n" for line in state.splitlines()))
+
+    return poll(check, timeout, interval, describe)
+
+
+def _tty_irq(tty):
+    """The ISA line of ttyS0..3 (COM1/COM3 on 4, COM2/COM4 on 3)."""
+    return 4 if tty in ("ttyS0", "ttyS2") else 3
 
 
 def _summarise(values, keep=8):

@@ -151,6 +151,23 @@ if __name__ == "__main__":
     unittest.main()
 
 
+    def test_wait_sum_stall_shows_the_ports_state(self):
+        """A stream that stops short fails, and the failure carries what
+        `serial` and the port's line said then (regression aid for a soak
+        run whose ttyS2 stopped at 219264 of 262144 bytes)."""
+        class StalledShell:
+            def run(self, cmd, timeout=None):
+                if cmd.startswith("serial sum"):
+                    return "ttyS2: 10 bytes, crc32 0x00000001\n"
+                return f"state after {cmd}\n"
+        with self.assertRaises(AssertionError) as cm:
+            kstats.wait_sum(StalledShell(), "ttyS2", 20, 0.2, interval=0.05)
+        msg = str(cm.exception)
+        self.assertIn("received 10 of 20 bytes", msg)
+        self.assertIn("| state after serial", msg)
+        self.assertIn("| state after irq 4", msg)
+
+
 class MemTest(unittest.TestCase):
     def test_parse_mem(self):
         text = ("pages:   32480 total, 31000 free, 1480 used (1200 reserved, 280 allocated)\n"
