@@ -84,6 +84,7 @@ MACHINES = {k: v for k, v in transcripts.MACHINES.items() if v["boot"] == "elf"}
 KEYS = {"machine", "append", "before", "type", "fresh", "timeout"}
 DEFAULT_TIMEOUT = 20.0          # seconds for a page's whole session
 PROMPT_TIMEOUT = 15.0           # for the shell prompt a `type` waits for
+SHOWN_LINES = 80                # of GDB's output in a mismatch report
 
 MARKER = re.compile(r"^\s*<!--\s*gdb-transcript(?::(.*?))?\s*-->\s*$")
 GDB_PROMPT = "(gdb) "
@@ -361,7 +362,9 @@ def _describe(block, step, where, gdb_lines):
            f"  doc | {doc_at[1] if doc_at else '(doc ends here)'}",
            f"  gdb | {gdb_at if gdb_at is not None else '(GDB printed no more)'}",
            "  GDB printed:"]
-    out.extend(f"    | {g}" for g in gdb_lines)
+    out.extend(f"    | {g}" for g in gdb_lines[:SHOWN_LINES])
+    if len(gdb_lines) > SHOWN_LINES:
+        out.append(f"    ({len(gdb_lines) - SHOWN_LINES} more lines: --capture shows all)")
     return "\n".join(out)
 
 
