@@ -112,7 +112,7 @@ NORMALISE = [
     (re.compile(r"^\d+\t.*$"), "<source line>"),                 # the echo at a stop
     (re.compile(r"(\.[A-Za-z]+):\d+\b"), r"\1:N"),                # file.c:NN
     (re.compile(r"\bline \d+\."), "line N."),                     # break's answer
-    (re.compile(r"\b([Bb]reakpoint) \d+(?:\.\d+)?"), r"\1 N"),    # Breakpoint 2.1
+    (re.compile(r"\b([Bb]reakpoint|[Ww]atchpoint) \d+(?:\.\d+)?"), r"\1 N"),  # Breakpoint 2.1
     (re.compile(r"<([\w.$@]+)\+\d+>"), r"<\1+N>"),                # <irq_desc+464>
     (re.compile(r"\b([\w.$]+) \+ \d+ in section"), r"\1 + N in section"),
     (HEX, _address),
