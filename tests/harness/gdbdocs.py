@@ -438,6 +438,21 @@ def run_gdb(session, machine, port, repo_root, elf):
     return "\n".join(lines), problem
 
 
+def serial_reports(session, output):
+    """Undeclared BUG:/WARNING:/Oops: lines on COM1. With ktest= on the
+    command line, a case's reports are ktest's to judge (harness/reports.py)
+    and the session ends the boot in the middle of some case: lines after
+    the last KTAP line belong to that unfinished case and are not judged."""
+    if "ktest=" not in session.append:
+        return reports.check(output)
+    lines = output.splitlines()
+    last = max((i for i, line in enumerate(lines) if reports._KTAP_LINE.match(line)),
+               default=-1)
+    judged = "\n".join(lines[:last + 1]) if last >= 0 else output
+    return [f"undeclared report outside a ktest case: {line!r}"
+            for line in reports.outside_ktest_cases(judged)]
+
+
 def run_session(session, elf, repo_root, log_dir=None, capture=None):
     """Boot paused, run the session's GDB, one result per block.
     `capture`: a dict filled with block line -> GDB's transcript now."""
@@ -453,7 +468,7 @@ def run_session(session, elf, repo_root, log_dir=None, capture=None):
     try:
         with machine:
             out, problem = run_gdb(session, machine, port, repo_root, elf)
-            serial_problems = reports.check(machine.output)
+            serial_problems = serial_reports(session, machine.output)
     except MachineError as e:
         return [failed(b.name, str(e)) for b in session.blocks]
     if log_dir:
