@@ -15,6 +15,8 @@ Runs, in this order:
   6. the harness self-test                              harness/selftest/...
   7. doc transcripts      docs/*.md, README.md          doc/PAGE/LINE, doc/(markup)
      (harness/transcripts.py; notation in docs/transcripts.md)
+  8. doc GDB transcripts  one GDB session per page      gdbdoc/PAGE/LINE, gdbdoc/(markup)
+     (harness/gdbdocs.py)
 
 It prints one line per test ("ok   NAME", "FAIL NAME" plus indented details,
 "skip NAME") and ends with the line "N passed, N failed[, N skipped]".
@@ -50,7 +52,7 @@ REPO_ROOT = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
-from harness import gdbtests, selftest, suites, transcripts  # noqa: E402
+from harness import gdbdocs, gdbtests, selftest, suites, transcripts  # noqa: E402
 from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
@@ -150,6 +152,17 @@ def make_jobs(args):
         for boot in transcripts.plan_boots(blocks):
             jobs.append(Job(boot.name, lambda boot=boot: transcripts.run_boot(
                 boot, args.elf, args.iso, log_dir)))
+
+    # GDB transcripts: one GDB session per page (and command line), each
+    # block one result gdbdoc/PAGE/LINE (harness/gdbdocs.py).
+    by_page, problems = gdbdocs.load(REPO_ROOT)
+    jobs.append(Job("gdbdoc/(markup)", lambda: [gdbdocs.markup_result(by_page, problems)]
+                    + problems))
+    for blocks in by_page.values():
+        for session in gdbdocs.plan_sessions(blocks):
+            jobs.append(Job(f"{session.name}/{session.blocks[0].line}",
+                            lambda session=session: gdbdocs.run_session(
+                                session, args.elf, REPO_ROOT, log_dir)))
     return jobs
 
 

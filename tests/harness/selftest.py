@@ -31,14 +31,20 @@ only if the harness reported that failure.
                                           transcript passes, one with a
                                           changed word and one with a line
                                           missing fail, at their doc lines
+  harness/selftest/gdbdoc_unit_tests      the GDB transcript checker on canned
+                                          output (test_gdbdocs.py)
+  harness/selftest/gdbdoc_detects_stale   one real GDB session: a right block
+                                          passes, one with a wrong function
+                                          name and one with a wrong value fail,
+                                          at their doc lines
 """
 
 import io
 import os
 import unittest
 
-from . import (ktap, reports, test_benchdocs, test_gdbtests, test_ktap,
-               test_scenarios, test_transcripts, transcripts)
+from . import (gdbdocs, ktap, reports, test_benchdocs, test_gdbdocs, test_gdbtests,
+               test_ktap, test_scenarios, test_transcripts, transcripts)
 from .results import FAIL, PASS, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -218,6 +224,56 @@ def transcript_detects_stale(elf, iso, log_dir=None):
     return failed(name, "\n".join(wrong)) if wrong else passed(name)
 
 
+STALE_GDB_PAGE = """\
+<!-- gdb-transcript -->
+```
+(gdb) break kmain
+Breakpoint 1 at 0x100000: file kernel/main.c, line 1.
+(gdb) continue
+Breakpoint 1, kmain (magic=732803074, info=0x9500) at kernel/main.c:1
+1\tgdt_init();
+(gdb) p/x magic
+$1 = 0x2badb002
+```
+
+<!-- gdb-transcript -->
+```
+(gdb) bt
+#0  kmain (magic=732803074, info=0x9500) at kernel/main.c:1
+#1  0x00100238 in start () at boot/multiboot.S:42
+```
+
+<!-- gdb-transcript -->
+```
+(gdb) p/x info->flags
+$2 = 0x24e
+```
+"""
+
+
+def gdbdoc_detects_stale(elf, log_dir=None):
+    name = f"{PREFIX}/gdbdoc_detects_stale"
+    if not os.path.isfile(elf):
+        return skipped(name, f"{elf} not found")
+    sessions = gdbdocs.plan_sessions(gdbdocs.parse("stale.md", STALE_GDB_PAGE))
+    if len(sessions) != 1:
+        return failed(name, f"the three blocks should share one session, got {len(sessions)}")
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    got = {r.name: r for r in gdbdocs.run_session(sessions[0], elf, repo, log_dir)}
+    want = {"gdbdoc/stale.md/2": (PASS, None),
+            "gdbdoc/stale.md/13": (FAIL, "stale.md:16: 'bt': the doc and GDB differ\n"
+                                   "  doc | #1  0x00100238 in start ()"),
+            "gdbdoc/stale.md/20": (FAIL, "stale.md:22: 'p/x info->flags': the doc and GDB "
+                                   "differ\n  doc | $2 = 0x24e")}
+    wrong = []
+    for block, (status, text) in want.items():
+        r = got.get(block)
+        if r is None or r.status != status or (text and text not in r.details):
+            wrong.append(f"{block}: want {status} {text or ''}, got "
+                         f"{r.status + chr(10) + r.details if r else 'no result'}")
+    return failed(name, "\n".join(wrong)) if wrong else passed(name)
+
+
 def run(elf, selftest_elf=None, log_dir=None, iso=None):
     """All self-test checks, as TestResults."""
     return [unit_tests(test_ktap, "ktap_unit_tests"),
@@ -225,7 +281,9 @@ def run(elf, selftest_elf=None, log_dir=None, iso=None):
             unit_tests(test_gdbtests, "gdb_unit_tests"),
             unit_tests(test_benchdocs, "benchdocs_unit_tests"),
             unit_tests(test_transcripts, "transcript_unit_tests"),
+            unit_tests(test_gdbdocs, "gdbdoc_unit_tests"),
             ktap_detects_failure(),
             *selftest_kernel(selftest_elf, log_dir), report_checker(),
             timeout_detected(elf, log_dir),
-            transcript_detects_stale(elf, iso, log_dir)]
+            transcript_detects_stale(elf, iso, log_dir),
+            gdbdoc_detects_stale(elf, log_dir)]

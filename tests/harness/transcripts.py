@@ -132,10 +132,12 @@ def _is_ellipsis(doc_line):
     return doc_line.strip() == ELLIPSIS
 
 
-def match_lines(doc_lines, kernel_lines):
+def match_lines(doc_lines, kernel_lines, line_matches=line_matches):
     """None if the kernel's lines match the doc's (with "..." lines
     standing for zero or more lines), else (doc index, kernel index) of
-    the furthest point the best attempt reached: where they part."""
+    the furthest point the best attempt reached: where they part.
+    `line_matches(doc_line, kernel_line)` compares one line (the GDB
+    transcripts, harness/gdbdocs.py, bring their own)."""
     n, k = len(doc_lines), len(kernel_lines)
     memo = {}
     furthest = [(0, 0)]
