@@ -63,8 +63,8 @@ struct cpu {
 	unsigned long unexpected_traps; /* vectors nobody handles */
 
 	/* SMP bring-up and the parked idle loop (kernel/smp/smp.h) */
-	volatile int state;	    /* enum cpu_state */
-	unsigned int apic_id;	    /* its local APIC's ID (from the MADT) */
+	volatile int state;   /* enum cpu_state */
+	unsigned int apic_id; /* its local APIC's ID (from the MADT) */
 	volatile unsigned long idle_wakeups; /* parked: hlt returned */
 	/* what the CPU itself saw once up: this_cpu(), smp_processor_id(),
 	 * its LAPIC ID register - so CPU 0 can check its segment */

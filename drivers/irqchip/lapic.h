@@ -64,7 +64,7 @@
 /* Interrupt command register (10.6.1, figure 10-12). */
 #define ICR_DM_FIXED	   (0u << 8) /* delivery mode, bits 8-10 */
 #define ICR_DM_INIT	   (5u << 8)
-#define ICR_DM_STARTUP	   (6u << 8) /* vector = start page number */
+#define ICR_DM_STARTUP	   (6u << 8)  /* vector = start page number */
 #define ICR_SEND_PENDING   (1u << 12) /* delivery status: not sent yet */
 #define ICR_LEVEL_ASSERT   (1u << 14)
 #define ICR_TRIGGER_LEVEL  (1u << 15)

@@ -71,5 +71,10 @@ int smp_start_cpu(unsigned int cpu, unsigned int apic_id,
  * run). */
 int smp_run_on_parked(unsigned int cpu, void (*fn)(void *arg), void *arg,
 		      unsigned int timeout_ms);
+/* The same without waiting: 0 once the IPI is sent (-ENODEV: not
+ * parked, or still busy with the last one); smp_parked_busy() says
+ * whether fn has not returned yet. */
+int smp_kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg);
+bool smp_parked_busy(unsigned int cpu);
 
 #endif

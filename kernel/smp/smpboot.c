@@ -175,8 +175,8 @@ static void trampoline_install(unsigned int cpu, uint32_t esp0)
 /* SDM 8.4.4: INIT, 10 ms, STARTUP, 200 us, STARTUP, 200 us. */
 static int send_init_sipi_sipi(unsigned int apic_id)
 {
-	uint32_t sipi = ICR_DM_STARTUP | ICR_LEVEL_ASSERT |
-			(TRAMPOLINE_PHYS >> 12);
+	uint32_t sipi =
+		ICR_DM_STARTUP | ICR_LEVEL_ASSERT | (TRAMPOLINE_PHYS >> 12);
 	int err = lapic_send_ipi(apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT);
 
 	tsc_wait_us(SMP_INIT_WAIT_US);
@@ -258,21 +258,35 @@ int smp_start_cpu(unsigned int cpu, unsigned int apic_id,
 	return 0;
 }
 
-int smp_run_on_parked(unsigned int cpu, void (*fn)(void *arg), void *arg,
-		      unsigned int timeout_ms)
+int smp_kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg)
 {
 	struct cpu *c = &cpus[cpu];
-	unsigned long end;
 
-	if (cpu >= MAX_CPUS || c->state != CPU_PARKED)
+	if (cpu >= MAX_CPUS || c->state != CPU_PARKED || c->park_fn)
 		return -ENODEV;
 	c->park_arg = arg;
 	__atomic_store_n(&c->park_fn, fn, __ATOMIC_RELEASE);
-	if (lapic_send_ipi(c->apic_id, ICR_DM_FIXED | ICR_LEVEL_ASSERT |
-					       SMP_WAKE_VECTOR))
+	if (lapic_send_ipi(c->apic_id,
+			   ICR_DM_FIXED | ICR_LEVEL_ASSERT | SMP_WAKE_VECTOR))
 		return -ETIMEDOUT;
-	end = jiffies + msecs_to_jiffies(timeout_ms);
-	while (__atomic_load_n(&c->park_fn, __ATOMIC_ACQUIRE)) {
+	return 0;
+}
+
+bool smp_parked_busy(unsigned int cpu)
+{
+	return cpu < MAX_CPUS &&
+	       __atomic_load_n(&cpus[cpu].park_fn, __ATOMIC_ACQUIRE);
+}
+
+int smp_run_on_parked(unsigned int cpu, void (*fn)(void *arg), void *arg,
+		      unsigned int timeout_ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
+	int err = smp_kick_parked(cpu, fn, arg);
+
+	if (err)
+		return err;
+	while (smp_parked_busy(cpu)) {
 		if ((long)(jiffies - end) >= 0)
 			return -ETIMEDOUT;
 		msleep(1);
