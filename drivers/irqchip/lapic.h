@@ -21,8 +21,9 @@
  * LVT: LINT0 (where QEMU and PCs wire the 8259's output, as ExtINT) is
  * masked, since the 8259 is unused in APIC mode; LINT1 stays the NMI
  * input. Timer, error and performance/thermal entries are masked until a
- * driver wants them (the LAPIC timer and IPIs are later work; lapic_read/
- * lapic_write are there for them).
+ * driver wants them (the LAPIC timer: drivers/timer/lapic_timer.c).
+ * IPIs go through the interrupt command register: lapic_send_ipi(), used
+ * by the AP bring-up (kernel/smp/smpboot.c, INIT-SIPI-SIPI).
  *
  * Section numbers are from the Intel SDM vol. 3A editions up to 2022,
  * where the APIC is chapter 10 (chapter 11 in later editions).
