@@ -300,10 +300,6 @@ static void assign_slots(const struct madt_info *mi)
 {
 	unsigned int me = lapic_id(), next = 1;
 
-	cpus[0].apic_id = me;
-	cpus[0].seen_self = this_cpu();
-	cpus[0].seen_id = smp_processor_id();
-	cpus[0].seen_apic_id = me;
 	for (unsigned int i = 0; i < mi->nr_cpus; i++) {
 		if (mi->cpus[i].apic_id == me)
 			continue;
@@ -324,6 +320,10 @@ void smp_boot_aps(void)
 	const struct madt_info *mi = acpi_madt();
 
 	cpus[0].state = CPU_BOOT;
+	cpus[0].apic_id = lapic_id(); /* 0 in PIC mode */
+	cpus[0].seen_self = this_cpu();
+	cpus[0].seen_id = smp_processor_id();
+	cpus[0].seen_apic_id = cpus[0].apic_id;
 	listed = 1;
 	if (mi)
 		assign_slots(mi);
