@@ -151,7 +151,9 @@ $(ISO): $(ELF) $(USER_ELFS) iso/boot/grub/grub.cfg $(B)/args.txt Makefile
 		--fonts= --locales= --themes= --compress=xz 2>$(B)/grub-mkrescue.log \
 		|| { cat $(B)/grub-mkrescue.log; exit 1; }
 
-QEMU_BASE := $(QEMU) -display none -no-reboot -m 128M \
+# SMP=N: N CPUs (docs/smp.md); 1, QEMU's default, unless asked.
+SMP ?= 1
+QEMU_BASE := $(QEMU) -display none -no-reboot -m 128M -smp $(SMP) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 # The machine the tests use: four UARTs (COM1 the shell, on this

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "kernel/percpu.h"
+
 /* An 8-byte segment descriptor, split the odd way the 80286 left us. */
 struct gdt_entry {
 	uint16_t limit_low;
@@ -42,12 +44,20 @@ struct tss_with_iomap {
 	uint8_t iomap_end; /* 0xff */
 } __attribute__((packed));
 
-static struct gdt_entry gdt[7];
-static struct tss_with_iomap main_tss; /* everything but #DF */
-static struct tss df_tss;	       /* the double-fault task */
+#define GDT_ENTRIES 8
 
-static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
-		    uint8_t flags)
+/* One GDT per CPU: the same flat segments everywhere, but each CPU's own
+ * TSS and per-CPU segment (base = its struct cpu) at the same selectors.
+ * gdts[0] is the boot CPU's. */
+static struct gdt_entry gdts[MAX_CPUS][GDT_ENTRIES];
+static struct tss_with_iomap main_tss; /* the boot CPU's: everything but #DF */
+static struct tss df_tss;	       /* the double-fault task (boot CPU) */
+/* An AP's TSS: ring-0 stack only; its I/O bitmap offset lies beyond the
+ * limit, so every port is denied (APs run no user code in phase 1). */
+static struct tss ap_tss[MAX_CPUS];
+
+static void gdt_set_in(struct gdt_entry *gdt, int i, uint32_t base,
+		       uint32_t limit, uint8_t access, uint8_t flags)
 {
 	gdt[i].limit_low = limit & 0xffff;
 	gdt[i].base_low = base & 0xffff;
@@ -55,6 +65,20 @@ static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 	gdt[i].access = access;
 	gdt[i].flags_limit = flags | ((limit >> 16) & 0x0f);
 	gdt[i].base_high = (base >> 24) & 0xff;
+}
+
+static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
+		    uint8_t flags)
+{
+	gdt_set_in(gdts[0], i, base, limit, access, flags);
+}
+
+/* The per-CPU segment: byte granular, exactly one struct cpu long, so a
+ * stray %fs access past it faults instead of reading a neighbour. */
+static void gdt_set_percpu(struct gdt_entry *gdt, struct cpu *c)
+{
+	gdt_set_in(gdt, GDT_PERCPU >> 3, (uint32_t)c, sizeof(*c) - 1,
+		   ACC_PRESENT | ACC_SEGMENT | ACC_DATA, FLAG_32BIT);
 }
 
 /* Load GDTR, then reload every segment register so none keeps a stale
@@ -67,17 +91,19 @@ static void gdt_load(const struct gdt_pointer *p)
 		     "movw %w2, %%ax\n\t"
 		     "movw %%ax, %%ds\n\t"
 		     "movw %%ax, %%es\n\t"
-		     "movw %%ax, %%fs\n\t"
 		     "movw %%ax, %%gs\n\t"
 		     "movw %%ax, %%ss\n\t"
+		     "movw %w3, %%ax\n\t"
+		     "movw %%ax, %%fs\n\t" /* this_cpu() works from here */
 		     :
-		     : "r"(p), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA)
+		     : "r"(p), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA),
+		       "i"(GDT_PERCPU)
 		     : "eax", "memory");
 }
 
 void gdt_init(void)
 {
-	struct gdt_pointer p = { sizeof(gdt) - 1, (uint32_t)gdt };
+	struct gdt_pointer p = { sizeof(gdts[0]) - 1, (uint32_t)gdts[0] };
 	uint8_t kflags = FLAG_4K | FLAG_32BIT;
 
 	gdt_set(0, 0, 0, 0, 0); /* the CPU requires a null descriptor */
@@ -100,13 +126,14 @@ void gdt_init(void)
 	/* The double-fault task runs in ring 0 with IRQs off; its EIP, ESP
 	 * and CR3 are filled in once paging is on. */
 	df_tss.cs = GDT_KERNEL_CODE;
-	df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = df_tss.ss =
-		GDT_KERNEL_DATA;
+	df_tss.ds = df_tss.es = df_tss.gs = df_tss.ss = GDT_KERNEL_DATA;
+	df_tss.fs = GDT_PERCPU;
 	df_tss.ss0 = GDT_KERNEL_DATA;
 	df_tss.eflags = EFLAGS_RESERVED;
 	df_tss.iomap_base = sizeof(df_tss);
 	gdt_set(6, (uint32_t)&df_tss, sizeof(df_tss) - 1,
 		ACC_PRESENT | ACC_TSS32, 0);
+	gdt_set_percpu(gdts[0], &cpus[0]);
 
 	gdt_load(&p);
 	asm volatile("ltr %w0" : : "r"(GDT_TSS));
@@ -137,4 +164,39 @@ uint8_t *tss_io_bitmap(void)
 struct tss *tss_main(void)
 {
 	return &main_tss.tss;
+}
+
+void gdt_prepare_ap(unsigned int cpu, uint32_t esp0, uint16_t *limit,
+		    uint32_t *base)
+{
+	struct gdt_entry *gdt = gdts[cpu];
+	struct tss *t = &ap_tss[cpu];
+
+	for (int i = 0; i < GDT_ENTRIES; i++)
+		gdt[i] = gdts[0][i];
+	t->ss0 = GDT_KERNEL_DATA;
+	t->esp0 = esp0;
+	t->iomap_base = sizeof(*t); /* past the limit: no bitmap */
+	gdt_set_in(gdt, GDT_TSS >> 3, (uint32_t)t, sizeof(*t) - 1,
+		   ACC_PRESENT | ACC_TSS32, 0);
+	gdt_set_in(gdt, GDT_DF_TSS >> 3, 0, 0, 0, 0); /* phase 1: none */
+	gdt_set_percpu(gdt, &cpus[cpu]);
+	*limit = sizeof(gdts[cpu]) - 1;
+	*base = (uint32_t)gdt;
+}
+
+void gdt_load_task_register(void)
+{
+	asm volatile("ltr %w0" : : "r"(GDT_TSS));
+}
+
+uint32_t gdt_percpu_base(unsigned int cpu)
+{
+	const struct gdt_entry *e;
+
+	if (cpu >= MAX_CPUS)
+		return 0;
+	e = &gdts[cpu][GDT_PERCPU >> 3];
+	return e->base_low | (uint32_t)e->base_mid << 16 |
+	       (uint32_t)e->base_high << 24;
 }

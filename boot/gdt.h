@@ -16,6 +16,13 @@
  * the broken context into the main TSS, where tss_main() lets the handler
  * read it (and rewrite it, to resume somewhere sane).
  *
+ * Each CPU has a GDT of its own (same selectors everywhere): the boot
+ * CPU's is built by gdt_init(), an application processor's by
+ * gdt_prepare_ap() before it is started. They differ in two entries: the
+ * TSS (each CPU's own; an AP's has no I/O bitmap and, in SMP phase 1, no
+ * double-fault task) and GDT_PERCPU, the per-CPU segment whose base is
+ * that CPU's struct cpu (kernel/percpu.h: this_cpu() is "movl %fs:0").
+ *
  * Context: gdt_init() once at boot, IRQs off. tss_set_kernel_stack() on
  * every switch to a thread with a user part (IRQs off); tss_set_cr3() on
  * every switch of address space; tss_set_double_fault_task() once.
@@ -30,6 +37,7 @@
 #define GDT_USER_DATA	(0x20 | 3)
 #define GDT_TSS		0x28
 #define GDT_DF_TSS	0x30 /* the double-fault task */
+#define GDT_PERCPU	0x38 /* %fs in the kernel: base = this CPU's struct cpu */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -54,6 +62,16 @@ void tss_set_cr3(uint32_t cr3);
 void tss_set_double_fault_task(uint32_t eip, uint32_t esp);
 /* The main TSS: after a task switch away, the interrupted state. */
 struct tss *tss_main(void);
+
+/* Build CPU cpu's GDT (its TSS with ring-0 stack esp0, its per-CPU
+ * segment) and say where it is, for the AP trampoline's lgdt. Context:
+ * the boot CPU, before starting that CPU. */
+void gdt_prepare_ap(unsigned int cpu, uint32_t esp0, uint16_t *limit,
+		    uint32_t *base);
+/* ltr GDT_TSS: on an AP, once its own GDT is loaded. */
+void gdt_load_task_register(void);
+/* The base of CPU cpu's per-CPU segment, as its descriptor holds it. */
+uint32_t gdt_percpu_base(unsigned int cpu);
 #endif
 
 #endif

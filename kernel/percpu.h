@@ -2,26 +2,54 @@
  * kernel/percpu.h - per-CPU state, reached through this_cpu().
  *
  * Everything that belongs to "the CPU we are running on" - the preempt
- * count, the bottom-half state, statistics - lives in one struct cpu.
- * Interlude runs on one CPU today, but code never assumes so: it always
- * goes through this_cpu(), which on SMP will find the running CPU's slot
- * (through the local APIC ID or a GS-based pointer) instead of slot 0.
+ * count, the bottom-half state, statistics - lives in one struct cpu,
+ * slot N of cpus[] for CPU N. Code never names a slot for "this CPU": it
+ * goes through this_cpu(), which finds the running CPU's slot through a
+ * segment register, as Linux does on 32-bit x86.
  *
- * Context: any. The returned pointer is stable only while the caller
- * cannot migrate (IRQs or preemption off) - trivially true on one CPU.
+ * The per-CPU segment: every CPU has its own GDT (boot/gdt.c), and in
+ * each one the descriptor GDT_PERCPU has as its base the address of that
+ * CPU's struct cpu. Kernel code always runs with %fs = GDT_PERCPU (the
+ * boot code, the trap entry path and an AP's entry load it before any C
+ * runs), so "%fs:0" is this CPU's struct cpu, whose first field points at
+ * itself: this_cpu() is one instruction, "movl %fs:0, reg", and
+ * smp_processor_id() one too ("movl %fs:4, reg"). No lookup table, no
+ * LAPIC ID read, nothing that could be half-set-up in an exception.
+ *
+ * nr_cpus counts the CPUs the scheduler and the bottom halves serve: 1 in
+ * SMP phase 1, whatever else is online (kernel/smp/smp.h). Loops "for
+ * every CPU" over per-CPU statistics use it; smp_cpus_online() counts the
+ * CPUs brought up, parked ones included.
+ *
+ * Context: any, including the trap entry path and the double-fault task.
+ * The returned pointer is stable only while the caller cannot migrate
+ * (IRQs or preemption off) - trivially true while only CPU 0 runs
+ * threads.
  */
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MAX_CPUS 8
 
 struct trap_catch;
 
+/* What a CPU slot is (kernel/smp/smpboot.c moves it along). */
+enum cpu_state {
+	CPU_ABSENT,    /* no CPU in this slot */
+	CPU_BOOT,      /* the boot CPU: runs everything */
+	CPU_DOWN,      /* listed in the MADT, not started (nosmp, PIC mode) */
+	CPU_STARTING,  /* INIT-SIPI-SIPI sent, not answered yet */
+	CPU_PARKED,    /* answered; in its own idle loop (phase 1) */
+	CPU_NO_ANSWER, /* never answered within the bound: left alone */
+};
+
 struct cpu {
-	unsigned int id;
+	struct cpu *self; /* offset 0: what this_cpu() reads through %fs */
+	unsigned int id;  /* offset 4: slot number = smp_processor_id() */
 	unsigned int preempt_count; /* see kernel/sched/preempt.h */
 
 	/* irq_offload(): the function to run from the test vector */
@@ -33,19 +61,44 @@ struct cpu {
 
 	struct trap_catch *trap_catch;	/* armed by a test, or NULL */
 	unsigned long unexpected_traps; /* vectors nobody handles */
+
+	/* SMP bring-up and the parked idle loop (kernel/smp/smp.h) */
+	volatile int state;   /* enum cpu_state */
+	unsigned int apic_id; /* its local APIC's ID (from the MADT) */
+	volatile unsigned long idle_wakeups; /* parked: hlt returned */
+	/* what the CPU itself saw once up: this_cpu(), smp_processor_id(),
+	 * its LAPIC ID register - so CPU 0 can check its segment */
+	struct cpu *seen_self;
+	unsigned int seen_id;
+	unsigned int seen_apic_id;
+	/* smp_run_on_parked(): a function for the parked loop to run */
+	void (*volatile park_fn)(void *arg);
+	void *park_arg;
 };
+
+#define PERCPU_SELF_OFFSET 0
+#define PERCPU_ID_OFFSET   4
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned int nr_cpus;
 
+/* One load through the per-CPU segment. volatile: the compiler must not
+ * move it above the code that loads %fs, nor merge it across a context
+ * switch that could (in a later phase) change CPUs. */
 static inline struct cpu *this_cpu(void)
 {
-	return &cpus[0];
+	struct cpu *c;
+
+	asm volatile("movl %%fs:%c1, %0" : "=r"(c) : "i"(PERCPU_SELF_OFFSET));
+	return c;
 }
 
 static inline unsigned int smp_processor_id(void)
 {
-	return this_cpu()->id;
+	unsigned int id;
+
+	asm volatile("movl %%fs:%c1, %0" : "=r"(id) : "i"(PERCPU_ID_OFFSET));
+	return id;
 }
 
 #endif

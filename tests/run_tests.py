@@ -60,6 +60,13 @@ from harness.results import failed, format_result, passed, summary  # noqa: E402
 #   (name prefix of its results, kernel command line, extra QEMU arguments)
 # COM2 exists (on a null chardev) for the uart suite's loopback tests.
 COM2_NULL = ["-serial", "null"]
+
+
+def SMP_ARGS(n):
+    """N CPUs (one socket of N cores: the MADT lists them), multi-threaded TCG."""
+    return ["-smp", str(n), "-accel", "tcg,thread=multi"]
+
+
 KTEST_BOOTS = [
     ("ktest", "ktest=all", COM2_NULL),
     ("ktest-noapic", "ktest=all noapic", COM2_NULL),
@@ -72,6 +79,13 @@ KTEST_BOOTS = [
     # strictly under ktest_exact_clock).
     ("ktest-icount", "ktest=pit,tasklet,softirq ktest_exact_clock",
      ["-icount", "shift=4,align=off,sleep=off"] + COM2_NULL),
+    # SMP phase 1 (docs/smp.md): APs up and parked, one vCPU per host
+    # thread so that races can surface. Only the suites that touch
+    # per-CPU state, traps and locks: the rest runs on CPU 0 as at -smp 1.
+    ("ktest-smp2", "ktest=smp,spinlock,traps,irq_offload,apic,sched",
+     SMP_ARGS(2) + COM2_NULL),
+    ("ktest-smp4", "ktest=smp,spinlock,traps,apic", SMP_ARGS(4) + COM2_NULL),
+    ("ktest-nosmp", "ktest=smp nosmp", SMP_ARGS(2) + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

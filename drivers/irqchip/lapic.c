@@ -140,29 +140,75 @@ static void lapic_setup_lvt(void)
 		lapic_write(LAPIC_LVT_CMCI, LVT_MASKED);
 }
 
+/* Global enable in the MSR (with it clear, the registers do not
+ * answer); returns where the MSR puts the registers. */
+static uint32_t lapic_global_enable(void)
+{
+	uint64_t msr = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (!(msr & APIC_BASE_ENABLE))
+		wrmsr(MSR_IA32_APIC_BASE, msr | APIC_BASE_ENABLE);
+	return (uint32_t)msr & APIC_BASE_ADDR_MASK;
+}
+
+/* The software part, the same on every CPU: LVT, TPR, SVR. */
+static void lapic_program(void)
+{
+	lapic_setup_lvt();
+	lapic_write(LAPIC_TPR, 0); /* accept every priority class */
+	lapic_write(LAPIC_SVR, SVR_SW_ENABLE | SPURIOUS_VECTOR);
+}
+
+int lapic_init_ap(void)
+{
+	if (!regs || lapic_global_enable() != base_phys)
+		return -ENODEV; /* moved registers: not supported */
+	lapic_program(); /* the timer stays masked: no tick on an AP yet */
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+	return 0;
+}
+
+/* 10.6.1: the delivery status bit says the IPI is still being sent. On
+ * QEMU it never stays set; the bound is for hardware that misbehaves. */
+#define ICR_SEND_SPINS 100000
+
+int lapic_send_ipi(unsigned int apic_id, uint32_t icr_low)
+{
+	unsigned long flags;
+	int err = -ETIMEDOUT;
+
+	if (!regs)
+		return -ENODEV;
+	flags = local_irq_save(); /* the two writes are one command */
+	lapic_write(LAPIC_ICR_HIGH, apic_id << ICR_DEST_SHIFT);
+	lapic_write(LAPIC_ICR_LOW, icr_low);
+	for (int i = 0; i < ICR_SEND_SPINS; i++) {
+		if (!(lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING)) {
+			err = 0;
+			break;
+		}
+		cpu_relax();
+	}
+	local_irq_restore(flags);
+	return err;
+}
+
 int lapic_init(uint32_t madt_addr)
 {
-	uint64_t msr;
-
 	if (!(cpuid_edx(CPUID_FEATURES) & CPUID_EDX_APIC)) {
 		pr_warn("lapic: CPUID says this CPU has no local APIC\n");
 		return -ENODEV;
 	}
 
-	/* Global enable first: with it clear, the registers do not answer. */
-	msr = rdmsr(MSR_IA32_APIC_BASE);
-	if (!(msr & APIC_BASE_ENABLE))
-		wrmsr(MSR_IA32_APIC_BASE, msr | APIC_BASE_ENABLE);
-	base_phys = (uint32_t)msr & APIC_BASE_ADDR_MASK;
+	base_phys = lapic_global_enable();
 	if (madt_addr && madt_addr != base_phys)
 		pr_warn("lapic: MADT says 0x%08lx, IA32_APIC_BASE says 0x%08lx; using the MSR\n",
 			(unsigned long)madt_addr, (unsigned long)base_phys);
 	regs = (volatile uint32_t *)(uintptr_t)base_phys;
 
 	trap_set_handler(SPURIOUS_VECTOR, lapic_spurious_handler);
-	lapic_setup_lvt();
-	lapic_write(LAPIC_TPR, 0); /* accept every priority class */
-	lapic_write(LAPIC_SVR, SVR_SW_ENABLE | SPURIOUS_VECTOR);
+	lapic_program();
 
 	/* The ESR latches errors; a write re-arms it, the read then holds
 	 * anything from before (10.5.3: write before reading). */

@@ -21,13 +21,15 @@
  * LVT: LINT0 (where QEMU and PCs wire the 8259's output, as ExtINT) is
  * masked, since the 8259 is unused in APIC mode; LINT1 stays the NMI
  * input. Timer, error and performance/thermal entries are masked until a
- * driver wants them (the LAPIC timer and IPIs are later work; lapic_read/
- * lapic_write are there for them).
+ * driver wants them (the LAPIC timer: drivers/timer/lapic_timer.c).
+ * IPIs go through the interrupt command register: lapic_send_ipi(), used
+ * by the AP bring-up (kernel/smp/smpboot.c, INIT-SIPI-SIPI).
  *
  * Section numbers are from the Intel SDM vol. 3A editions up to 2022,
  * where the APIC is chapter 10 (chapter 11 in later editions).
  *
- * Context: lapic_init() once per CPU at boot, IRQs off. lapic_eoi() from
+ * Context: lapic_init() once at boot on the boot CPU, lapic_init_ap()
+ * once on each application processor; IRQs off. lapic_eoi() from
  * the interrupt handler that is finishing. The readers from any context.
  */
 #ifndef DRIVERS_IRQCHIP_LAPIC_H
@@ -60,6 +62,15 @@
 
 #define LAPIC_DEFAULT_BASE 0xfee00000u /* 10.4.1: after reset */
 
+/* Interrupt command register (10.6.1, figure 10-12). */
+#define ICR_DM_FIXED	   (0u << 8) /* delivery mode, bits 8-10 */
+#define ICR_DM_INIT	   (5u << 8)
+#define ICR_DM_STARTUP	   (6u << 8)  /* vector = start page number */
+#define ICR_SEND_PENDING   (1u << 12) /* delivery status: not sent yet */
+#define ICR_LEVEL_ASSERT   (1u << 14)
+#define ICR_TRIGGER_LEVEL  (1u << 15)
+#define ICR_DEST_SHIFT	   24 /* in ICR_HIGH: the destination APIC ID */
+
 unsigned long lapic_spurious_count(void); /* all CPUs */
 
 /*
@@ -71,6 +82,15 @@ unsigned long lapic_spurious_count(void); /* all CPUs */
  */
 int lapic_init(uint32_t madt_addr);
 bool lapic_enabled(void);
+/* An application processor's own local APIC, programmed as the boot
+ * CPU's (LVT masked but LINT1 = NMI, TPR 0, SVR on), its timer masked.
+ * 0, or -ENODEV (no lapic_init() before, or its MSR moved the registers).
+ * Context: on the AP itself, IRQs off. */
+int lapic_init_ap(void);
+/* Send an IPI: icr_low (ICR_DM_*, level, vector) to one APIC ID. Waits,
+ * bounded, until the APIC has sent it: 0, -ETIMEDOUT, -ENODEV (no APIC).
+ * Context: any; IRQs are off for the two register writes. */
+int lapic_send_ipi(unsigned int apic_id, uint32_t icr_low);
 
 /* Signal the end of the interrupt in service. Does nothing before
  * lapic_init(), so a stray caller cannot fault. */

@@ -49,8 +49,9 @@ trap_common:
 	movw	$GDT_KERNEL_DATA, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	movw	%ax, %fs
 	movw	%ax, %gs
+	movw	$GDT_PERCPU, %ax	/* this_cpu() = %fs:0 (kernel/percpu.h) */
+	movw	%ax, %fs
 	cld				/* the C ABI expects DF = 0 */
 	movl	%esp, %eax		/* eax = struct trap_frame * */
 

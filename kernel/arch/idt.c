@@ -36,10 +36,15 @@ struct idt_pointer {
 extern const uint32_t trap_stub_table[256];
 static struct idt_gate idt[256];
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct idt_pointer p = { sizeof(idt) - 1, (uint32_t)idt };
 
+	asm volatile("lidt (%0)" : : "r"(&p) : "memory");
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++) {
 		uint32_t stub = trap_stub_table[v];
 
@@ -49,7 +54,7 @@ void idt_init(void)
 		idt[v].type_attr = GATE_PRESENT | GATE_INTERRUPT32;
 		idt[v].offset_high = stub >> 16;
 	}
-	asm volatile("lidt (%0)" : : "r"(&p) : "memory");
+	idt_load();
 }
 
 void idt_set_task_gate(unsigned vector, uint16_t tss_selector)

@@ -52,6 +52,8 @@ struct trap_frame {
 typedef void (*trap_handler_t)(struct trap_frame *f);
 
 void idt_init(void);
+/* Load the (one, shared) IDT on this CPU: an AP at bring-up. */
+void idt_load(void);
 /* Make a vector a task gate to the given TSS (the double fault). */
 void idt_set_task_gate(unsigned vector, uint16_t tss_selector);
 /* Let ring 3 raise this vector with "int n" (the syscall gate). */

@@ -75,7 +75,8 @@ static void redirect_main_task(const struct stack_overflow *so)
 	t->ebp = 0;
 	t->eflags = 0x2;
 	t->cs = GDT_KERNEL_CODE;
-	t->ds = t->es = t->fs = t->gs = t->ss = GDT_KERNEL_DATA;
+	t->ds = t->es = t->gs = t->ss = GDT_KERNEL_DATA;
+	t->fs = GDT_PERCPU; /* the per-CPU segment (kernel/percpu.h) */
 }
 
 void double_fault_handler(uint32_t err_code)

@@ -281,6 +281,13 @@ static bool free_one(uint32_t addr)
 	return true;
 }
 
+bool page_is_reserved(uint32_t addr)
+{
+	uint32_t pfn = addr >> PAGE_SHIFT;
+
+	return pfn < nr_frames && test_bit(pfn, reserved_map);
+}
+
 void page_free(void *p)
 {
 	unsigned long flags = spin_lock_irqsave(&page_lock);

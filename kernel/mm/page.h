@@ -22,6 +22,7 @@
 #ifndef KERNEL_MM_PAGE_H
 #define KERNEL_MM_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PAGE_SHIFT     12
@@ -61,6 +62,8 @@ void page_free_contig(void *p, unsigned int n);
 
 /* Take a range out of circulation (e.g. a boot module); page granular. */
 void page_reserve(uint32_t base, uint32_t len);
+/* Is the frame holding addr managed and reserved (never handed out)? */
+bool page_is_reserved(uint32_t addr);
 
 struct page_stats page_stats(void);
 /* The highest managed RAM address + 1 (what paging identity-maps). */

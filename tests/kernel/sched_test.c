@@ -374,14 +374,18 @@ static void record_exit(struct thread *th, void *arg)
 	e->listed = find_thread(th->tid) == th;
 }
 
-/* A thread started with record_exit as its exit hook. */
+/* A thread started with record_exit as its exit hook; *tid is its tid,
+ * read before it is woken (it may run, end and be freed before
+ * wake_up_new_thread returns to us). */
 static struct thread *run_with_exit_hook(int (*fn)(void *), void *arg,
-					 struct exit_seen *e, const char *name)
+					 struct exit_seen *e, const char *name,
+					 int *tid)
 {
 	struct thread *th = kthread_create(fn, arg, "%s", name);
 
 	memset(e, 0, sizeof(*e));
 	if (th) {
+		*tid = th->tid;
 		kthread_set_exit_hook(th, record_exit, e);
 		wake_up_new_thread(th);
 	}
@@ -412,9 +416,8 @@ static void expect_dies_by_oops(struct ktest *t, int (*fn)(void *),
 
 	init_completion(&started);
 	/* prints an Oops: line on purpose */
-	th = run_with_exit_hook(fn, &started, &e, name);
+	th = run_with_exit_hook(fn, &started, &e, name, &tid);
 	ASSERT_TRUE(t, th != NULL);
-	tid = th->tid;
 	ASSERT_GT(t, wait_for_completion_timeout(&started, TIMEOUT), 0);
 	EXPECT_TRUE(t,
 		    KTEST_WAIT_FOR(thread_mem_in_use() == before)); /* reaped */
@@ -434,16 +437,14 @@ static void exit_hook_runs_on_return_and_stop(struct ktest *t)
 	int tid;
 
 	init_completion(&done);
-	th = run_with_exit_hook(quick_exit, &done, &e, "hooked");
+	th = run_with_exit_hook(quick_exit, &done, &e, "hooked", &tid);
 	ASSERT_TRUE(t, th != NULL);
-	tid = th->tid;
 	ASSERT_GT(t, wait_for_completion_timeout(&done, TIMEOUT), 0);
 	EXPECT_TRUE(t, KTEST_WAIT_FOR(thread_mem_in_use() == before));
 	expect_exit_hook_ran(t, &e, tid);
 
-	th = run_with_exit_hook(stoppable, NULL, &e, "hooked_stop");
+	th = run_with_exit_hook(stoppable, NULL, &e, "hooked_stop", &tid);
 	ASSERT_TRUE(t, th != NULL);
-	tid = th->tid;
 	EXPECT_EQ(t, kthread_stop(th), 42);
 	expect_exit_hook_ran(t, &e, tid);
 }
