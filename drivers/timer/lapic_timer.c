@@ -16,6 +16,7 @@
 #define CALIBRATE_MIN_US 5000 /* the window at the least (docs/boot.md) */
 
 static uint32_t counts_per_ms;
+static uint32_t calibration_ppm; /* the uncertainty it claimed */
 
 static void program(uint64_t delta_ns)
 {
@@ -82,6 +83,7 @@ int lapic_timer_start(void)
 		return -ENODEV;
 	}
 	counts_per_ms = r.khz;
+	calibration_ppm = r.ppm;
 	lapic_clock_event.min_delta_ns = 1000; /* 1 us */
 	lapic_clock_event.max_delta_ns =
 		(uint64_t)0xffffffffu * 1000000 / counts_per_ms;
@@ -99,4 +101,9 @@ int lapic_timer_start(void)
 uint32_t lapic_timer_khz(void)
 {
 	return counts_per_ms;
+}
+
+uint32_t lapic_timer_ppm(void)
+{
+	return calibration_ppm;
 }

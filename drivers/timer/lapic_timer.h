@@ -24,5 +24,6 @@
 int lapic_timer_init(void);	/* 0, or -ENODEV without a local APIC */
 int lapic_timer_start(void);	/* 0, or -ENODEV: hrtimers use the tick */
 uint32_t lapic_timer_khz(void); /* counts per millisecond, 0 if none */
+uint32_t lapic_timer_ppm(void); /* the calibration's claimed uncertainty */
 
 #endif
