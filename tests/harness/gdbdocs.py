@@ -118,7 +118,10 @@ NORMALISE = [
     (HEX, _address),
 ]
 # A number the writer marked as varying (shell notation plus bare hex).
-MARK = re.compile(r"( *)(0x[0-9a-fA-F]+|[0-9a-fA-F]{8,}|-?\d+\.\d+|-?\d+)~( *)")
+# A "-" right after a hex digit is a range's dash, not a sign
+# (`0000000000100000-0000000000156000~` marks the second number).
+MARK = re.compile(r"( *)(0x[0-9a-fA-F]+|[0-9a-fA-F]{8,}|"
+                  r"(?<![0-9A-Za-z])-?\d+\.\d+|(?<![0-9A-Za-z])-?\d+)~( *)")
 
 
 def normalise(line):

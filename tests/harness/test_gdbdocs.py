@@ -80,6 +80,17 @@ def problems(doc_text, out=GDB_OUT):
 
 
 class Comparison(unittest.TestCase):
+    def test_marked_range_end_is_hex_not_a_negative_number(self):
+        """Regression: in `...100000-...156000~` the dash was read as a
+        sign, the mark as a decimal, and the page failed when the kernel
+        grew to 0x15a000 (docs/memory.md's `monitor info mem`)."""
+        doc = "0000000000100000-0000000000156000~ 0000000000056000~ -r-"
+        self.assertTrue(g.line_matches(doc, "0000000000100000-000000000015a000 000000000005a000 -r-"))
+        self.assertFalse(g.line_matches(doc, "0000000000100000-000000000015a000 000000000005a000 -rw"))
+        self.assertFalse(g.line_matches(doc.replace("6000~ 0", "6000 0"),
+                                        "0000000000100000-000000000015a000 000000000005a000 -r-"))
+        self.assertTrue(g.line_matches("delta -5~ s", "delta -12 s"))
+
     def test_right_block_passes(self):
         self.assertEqual(problems(RIGHT), [])
 
