@@ -81,11 +81,15 @@ def crosses(text, what, irq_name):
     """Problems unless bt and il-bt go past trap_common to the function the
     trap interrupted."""
     problems = []
+    # GDB names a caller frame by pc - 1 (the call instruction). A trap
+    # that interrupted a function at its very first instruction (seen:
+    # shell_main's, after shell_thread's call) is named "??" by that
+    # rule, but still has its source line: accepted (il-bt names it).
     m = re.search(r"^#\d+\s+0x[0-9a-f]+ in trap_common .*\n#\d+\s+(?:0x[0-9a-f]+ in )?"
-                  r"(\S+) \(", text, re.MULTILINE)
-    if not m or m.group(1) == "??":
+                  r"(\S+) \(.*\)( at \S+:\d+)?", text, re.MULTILINE)
+    if not m or (m.group(1) == "??" and not m.group(2)):
         problems.append(f"{what}: plain bt does not continue past trap_common to a "
-                        "named function")
+                        "named function (or a source line)")
     marker = re.search(r"^--- interrupt \d+ \(%s\) from eip 0x([0-9a-f]+) in (.+?) ---\n"
                        r"#\d+\s+0x([0-9a-f]+) in (\S+)" % irq_name, text, re.MULTILINE)
     if not marker:

@@ -154,8 +154,18 @@ class Checks(unittest.TestCase):
         self.assertEqual(gdbtests.crosses(CROSSING, "x", "irq 0: timer"), [])
 
     def test_bt_stuck_at_the_stub_fails(self):
-        text = CROSSING.replace("#9  0x00115110 in safe_halt ()", "#9  0xd005feb8 in ?? ()")
+        # what GDB prints for a pc with no code behind it: no source line
+        text = CROSSING.replace("#9  0x00115110 in safe_halt () at ./kernel/arch/cpu.h:61",
+                                "#9  0xd005feb8 in ?? ()")
         self.assertIn("plain bt", "".join(gdbtests.crosses(text, "x", "irq 0: timer")))
+
+    def test_trap_at_a_functions_first_instruction_passes(self):
+        """Regression (gdb/kmain_to_shell failed once): a tick on
+        shell_main's first instruction; GDB looks up pc - 1 for a caller
+        frame and says ?? but still gives the source line."""
+        text = CROSSING.replace("#9  0x00115110 in safe_halt () at ./kernel/arch/cpu.h:61",
+                                "#9  0x00115110 in ?? () at kernel/shell/shell.c:133")
+        self.assertEqual(gdbtests.crosses(text, "x", "irq 0: timer"), [])
 
     def test_marker_missing_or_wrong_fails(self):
         no_marker = "\n".join(l for l in CROSSING.splitlines() if not l.startswith("---"))
