@@ -17,16 +17,15 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/bh/workqueue.h"
-#include "kernel/mm/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/might_sleep.h"
+#include "kernel/sched/oops.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/stats.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
-#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -119,6 +118,11 @@ static bool more_important(const struct thread *t, const struct thread *cur)
 	if (t->policy != SCHED_FIFO)
 		return false;
 	return cur->policy != SCHED_FIFO || t->rt_priority > cur->rt_priority;
+}
+
+bool is_idle_thread(const struct thread *t)
+{
+	return t == this_rq()->idle;
 }
 
 void resched_current(void)
@@ -223,70 +227,6 @@ static void preempt_on_trap_exit(struct trap_frame *f)
 	if (this_cpu()->need_resched && preempt_count() == 0 &&
 	    (f->eflags & EFLAGS_IF))
 		__schedule(true);
-}
-
-unsigned long oops_count;
-
-/*
- * An exception nobody expected, in a kernel thread in task context: print
- * an oops and end that thread; the rest of the kernel goes on. In
- * interrupt context, or in the idle thread, there is no one to kill:
- * return, and the caller panics.
- */
-static void oops_kill_thread(struct trap_frame *f)
-{
-	struct thread *t = current_thread();
-
-	if (!t || t == this_rq()->idle || in_interrupt() || (f->cs & 3))
-		return;
-	oops_count++;
-	printk(KERN_ERR
-	       "Oops: #%lu %s in thread '%s' (tid %d): thread killed, the kernel goes on\n",
-	       (unsigned long)f->vector, exception_name(f->vector), t->name,
-	       t->tid);
-	if (preempt_count())
-		printk(KERN_ERR
-		       "Oops: it held preempt count 0x%x (locks?); reset\n",
-		       preempt_count());
-	kthread_exit(-EFAULT);
-}
-
-/*
- * A thread ran off the bottom of its stack into the guard page. The
- * double-fault task (kernel/mm/double_fault.c) has reported it, on a
- * stack of its own, and asks where to go on: not back into the broken
- * stack, but into overflow_exit on a per-CPU spare stack, still as the
- * same thread, which then ends itself like any oops.
- */
-#define OVERFLOW_STACK_SIZE 4096 /* printk, and the thread's exit hook */
-static uint8_t overflow_stack[MAX_CPUS][OVERFLOW_STACK_SIZE]
-	__attribute__((aligned(16)));
-
-static void __attribute__((noreturn)) overflow_exit(void)
-{
-	struct thread *t = current_thread();
-
-	oops_count++;
-	printk(KERN_ERR
-	       "Oops: stack overflow in thread '%s' (tid %d): thread killed, the kernel goes on\n",
-	       t->name, t->tid);
-	kthread_exit(-EFAULT);
-}
-
-static bool overflow_kill_thread(struct stack_overflow *so)
-{
-	struct thread *t = current_thread();
-	uint32_t *top;
-
-	if (!t || t == this_rq()->idle || in_interrupt() ||
-	    so->stack.slot != t->kstack.slot)
-		return false; /* nothing sensible to kill: panic */
-	top = (uint32_t *)(overflow_stack[smp_processor_id()] +
-			   OVERFLOW_STACK_SIZE);
-	*--top = 0; /* overflow_exit's return address: ends backtraces */
-	so->resume_eip = (uint32_t)overflow_exit;
-	so->resume_esp = (uint32_t)top;
-	return true;
 }
 
 void preempt_schedule(void)
@@ -524,8 +464,7 @@ void sched_init(void)
 	rq->idle = &idle_thread;
 	current_on[smp_processor_id()] = &idle_thread;
 	trap_set_exit_hook(preempt_on_trap_exit);
-	trap_set_fault_hook(oops_kill_thread);
-	stack_overflow_hook = overflow_kill_thread;
+	oops_recovery_init();
 }
 
 /* The boot context, now the idle thread: run whoever is ready, else halt

@@ -33,8 +33,8 @@
  * pointer there and then, and never holds a dangling one.
  * Context: kthread_create/run/stop may sleep (task context only);
  * kthread_set_exit_hook from task context, on a thread not yet woken;
- * wake_up_thread from any context; schedule() from task context with
- * preempt count 0 (might_sleep checks).
+ * wake_up_thread and is_idle_thread from any context; schedule() from
+ * task context with preempt count 0 (might_sleep checks).
  */
 #ifndef KERNEL_SCHED_THREAD_H
 #define KERNEL_SCHED_THREAD_H
@@ -153,7 +153,7 @@ void for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
 struct thread *find_thread(int tid);
 unsigned int thread_stack_used(const struct thread *t);
 const char *thread_state_name(enum thread_state s);
-
-extern unsigned long oops_count; /* threads killed by an oops */
+/* Is t this CPU's idle thread? (oops.c: the idle thread is never killed) */
+bool is_idle_thread(const struct thread *t);
 
 #endif

@@ -9,6 +9,7 @@
 #include "kernel/irq/offload.h"
 #include "kernel/sched/might_sleep.h"
 #include "kernel/sched/mutex.h"
+#include "kernel/sched/oops.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/thread_mem.h"

@@ -13,6 +13,7 @@
 #include "drivers/tty/uart16550.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/irq/offload.h"
+#include "kernel/sched/oops.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"

@@ -13,6 +13,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/oops.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/thread_mem.h"
