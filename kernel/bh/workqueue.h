@@ -60,6 +60,7 @@
 #include <stdbool.h>
 
 #include "kernel/magic.h"
+#include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
 #include "lib/list.h"
 
@@ -201,8 +202,63 @@ struct thread;
 void wq_worker_sleeping(struct thread *t);
 void wq_worker_running(struct thread *t);
 
-/* For the wq shell command: format queues, pools and items into buf
- * (taken under the locks, printed by the caller afterwards). */
-unsigned int wq_snprint(char *buf, unsigned int size);
+/*
+ * For the wq shell command: a copy of the queues, the pools and the items
+ * they hold, taken under their locks (each queue line under the queue
+ * list's lock, each pool under its own), so that the caller can print it
+ * afterwards at leisure. Names are copied: a queue may be destroyed, a
+ * worker may exit, right after (function names are the symbol table's,
+ * which stays). Up to WQ_SNAP_QUEUES queues (more do not
+ * fit on the command's page anyway) and WQ_SNAP_PENDING pending items
+ * per pool (nr_pending counts them all).
+ * Context: wq_snapshot from task context (IRQs go off around each lock).
+ */
+#define WQ_SNAP_QUEUES	48
+#define WQ_SNAP_PENDING 8
+#define WQ_SNAP_POOLS	(MAX_CPUS * 4) /* normal, H, BH, BH H per CPU */
+
+struct wq_snap_queue {
+	char name[WQ_NAME_LEN];
+	unsigned int flags; /* WQ_HIGHPRI, WQ_BH */
+	int max_active;
+	unsigned int active, pending, executing, max_executing;
+	unsigned long queued, executed;
+};
+
+struct wq_snap_worker {
+	char name[THREAD_NAME_LEN]; /* kworker/N:M */
+	bool idle, sleeping;
+	bool busy;	      /* executing an item: */
+	const char *func;     /* ...its function's name, */
+	char wq[WQ_NAME_LEN]; /* ...and its queue */
+};
+
+struct wq_snap_item {
+	const char *func; /* the function's name ("?" if unknown) */
+	char wq[WQ_NAME_LEN];
+};
+
+struct wq_snap_pool {
+	unsigned int cpu;
+	bool highpri, bh;
+	char bh_name[20];    /* BH pools: their tasklet */
+	bool bh_busy;	     /* BH pools: executing an item, */
+	const char *bh_func; /* ...its function's name */
+	unsigned int nr_workers, nr_idle, nr_running, nr_busy, max_busy;
+	unsigned long nr_created, nr_exited, nr_oopsed;
+	unsigned int nr_shown; /* workers[] filled (threads that exist) */
+	struct wq_snap_worker workers[WQ_MAX_WORKERS];
+	unsigned int nr_pending; /* all on the worklist; items[] the first */
+	struct wq_snap_item items[WQ_SNAP_PENDING];
+};
+
+struct wq_snapshot {
+	unsigned int nr_queues;
+	struct wq_snap_queue queues[WQ_SNAP_QUEUES];
+	unsigned int nr_pools; /* nr_cpus * 4: normal, H, BH, BH H */
+	struct wq_snap_pool pools[WQ_SNAP_POOLS];
+};
+
+void wq_snapshot(struct wq_snapshot *snap);
 
 #endif

@@ -3,16 +3,127 @@
  * the items they hold right now; "wq demo" queues a few sleeping items
  * to watch concurrency management at work.
  */
+#include <stdarg.h>
+
 #include "kernel/bh/workqueue.h"
 #include "kernel/console.h"
 #include "kernel/sched/wait.h"
 #include "kernel/shell/shell.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 
 #define WQ_DEMO_ITEMS	 3
 #define WQ_DEMO_SLEEP_MS 2000
 
-static char wq_text[4096]; /* only the shell thread uses it */
+static char wq_text[4096]; /* only the shell thread uses these */
+static struct wq_snapshot wq_snap;
+
+/* ---- the report: printed from a snapshot ---------------------------------- */
+
+struct sbuf {
+	char *buf;
+	unsigned int size, len;
+};
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->len >= sb->size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->len += (unsigned int)n;
+	if (sb->len >= sb->size)
+		sb->len = sb->size - 1;
+}
+
+static const char *wq_flags_name(unsigned int flags)
+{
+	static const char *const names[] = { "-", "HIGHPRI", "BH", "BH,HI" };
+
+	return names[flags & (WQ_HIGHPRI | WQ_BH)];
+}
+
+static void sb_queue(struct sbuf *sb, const struct wq_snap_queue *q)
+{
+	sb_printf(sb, "%-18s %-8s %6u/%-4d %7u %7u %8lu %8lu %8u\n", q->name,
+		  wq_flags_name(q->flags), q->active, q->max_active, q->pending,
+		  q->executing, q->queued, q->executed, q->max_executing);
+}
+
+static void sb_workers(struct sbuf *sb, const struct wq_snap_pool *p)
+{
+	for (unsigned int i = 0; i < p->nr_shown; i++) {
+		const struct wq_snap_worker *w = &p->workers[i];
+
+		if (w->busy)
+			sb_printf(sb, "  %-16s %-8s %s (%s)\n", w->name,
+				  w->sleeping ? "sleeping" : "running", w->func,
+				  w->wq);
+		else
+			sb_printf(sb, "  %-16s %s\n", w->name,
+				  w->idle ? "idle" : "starting");
+	}
+}
+
+static void sb_items(struct sbuf *sb, const struct wq_snap_pool *p)
+{
+	for (unsigned int i = 0; i < p->nr_pending; i++) {
+		if (i == WQ_SNAP_PENDING) {
+			sb_printf(sb, "  ... %u pending in all\n",
+				  p->nr_pending);
+			break;
+		}
+		sb_printf(sb, "  pending          %s (%s)\n", p->items[i].func,
+			  p->items[i].wq);
+	}
+}
+
+static void sb_pool(struct sbuf *sb, const struct wq_snap_pool *p)
+{
+	const char *tag = p->highpri ? "H" : "";
+
+	if (p->bh) {
+		sb_printf(sb,
+			  "pool %u%s BH (tasklet %s, %s): %s; max busy %u\n",
+			  p->cpu, tag, p->bh_name,
+			  p->highpri ? "HI_SOFTIRQ" : "TASKLET_SOFTIRQ",
+			  p->bh_busy ? p->bh_func : "idle", p->max_busy);
+	} else {
+		sb_printf(
+			sb,
+			"pool %u%s (%s): %u workers, %u idle, %u running, %u busy (max %u); created %lu, exited %lu, oopsed %lu\n",
+			p->cpu, tag, p->highpri ? "FIFO 1" : "NORMAL",
+			p->nr_workers, p->nr_idle, p->nr_running, p->nr_busy,
+			p->max_busy, p->nr_created, p->nr_exited, p->nr_oopsed);
+		sb_workers(sb, p);
+	}
+	sb_items(sb, p);
+}
+
+/* Queues, then per CPU its normal, H, BH and BH H pools, into buf. */
+static unsigned int wq_format(const struct wq_snapshot *snap, char *buf,
+			      unsigned int size)
+{
+	struct sbuf sb = { buf, size, 0 };
+
+	buf[0] = '\0';
+	sb_printf(&sb, "%-18s %-8s %11s %7s %7s %8s %8s %8s\n", "WORKQUEUE",
+		  "FLAGS", "ACTIVE/MAX", "PENDING", "RUNNING", "QUEUED",
+		  "EXECUTED", "MAX_CONC");
+	for (unsigned int i = 0; i < snap->nr_queues; i++)
+		sb_queue(&sb, &snap->queues[i]);
+	for (unsigned int i = 0; i < snap->nr_pools; i++)
+		sb_pool(&sb, &snap->pools[i]);
+	return sb.len;
+}
 
 /* Each demo item sleeps: the pool wakes (or starts) another worker for
  * the next one, so all three sleep at the same time. */
@@ -38,7 +149,7 @@ static int wq_demo(void)
 	return 0;
 }
 
-/* The report is formatted under the pool locks into memory, then
+/* The snapshot is taken under the pool locks, then formatted and
  * printed: the serial line is slow, the locks keep IRQs off. */
 static int cmd_wq(int argc, char **argv)
 {
@@ -48,7 +159,8 @@ static int cmd_wq(int argc, char **argv)
 		console_printf("usage: wq [demo]\n");
 		return -1;
 	}
-	console_write(wq_text, wq_snprint(wq_text, sizeof(wq_text)));
+	wq_snapshot(&wq_snap);
+	console_write(wq_text, wq_format(&wq_snap, wq_text, sizeof(wq_text)));
 	return 0;
 }
 SHELL_COMMAND(

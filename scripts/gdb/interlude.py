@@ -798,7 +798,8 @@ class Timers(KernelCommand):
 
 # ---- work pools ------------------------------------------------------------------------
 
-WQ_FILE = "kernel/bh/workqueue.c"
+POOL_FILE = "kernel/bh/worker_pool.c"    # cpu_pools
+BH_FILE = "kernel/bh/workqueue_bh.c"     # bh_pools
 
 
 def pool_label(pool, bh):
@@ -858,8 +859,8 @@ class Pools(KernelCommand):
 
     def run(self, arg):
         cpus = cpu_list(arg, self.name)
-        normal = symbol_value("cpu_pools", WQ_FILE)
-        bh = symbol_value("bh_pools", WQ_FILE)
+        normal = symbol_value("cpu_pools", POOL_FILE)
+        bh = symbol_value("bh_pools", BH_FILE)
         pools_ready(normal)
         for cpu in cpus:
             for p in range(array_len(normal[cpu])):
@@ -880,7 +881,7 @@ class WqPool(KernelCommand):
             print("wqpool: pool %s? 0 is the normal pool, 1 the high-priority one (the BH "
                   "pools: il-pools)" % (arg.strip() or "(none)"))
             return
-        normal = symbol_value("cpu_pools", WQ_FILE)
+        normal = symbol_value("cpu_pools", POOL_FILE)
         pools_ready(normal)
         print_pool(normal[0][p], False)
 

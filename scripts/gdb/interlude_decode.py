@@ -23,7 +23,7 @@ IRQF_BITS = [
 IRQTF_BITS = [(0x1, "RUNTHREAD"), (0x2, "RUNNING"), (0x4, "FORCED"), (0x8, "DEAD")]
 # kernel/bh/tasklet.h: tasklet.state
 TASKLET_BITS = [(0x1, "SCHED"), (0x2, "RUN"), (0x4, "HI"), (0x8, "PARKED")]
-# kernel/bh/workqueue.c: worker.flags
+# kernel/bh/workqueue_internal.h: worker.flags
 WORKER_BITS = [(0x1, "IDLE"), (0x2, "PREP"), (0x4, "SLEEPING"), (0x8, "DIE")]
 
 # kernel/sched/preempt.h

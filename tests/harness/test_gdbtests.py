@@ -54,7 +54,7 @@ class TablesMatchHeaders(unittest.TestCase):
         self.same(dec.TASKLET_BITS, "kernel/bh/tasklet.h", "TASKLET_STATE_")
 
     def test_worker_flags(self):
-        self.same(dec.WORKER_BITS, "kernel/bh/workqueue.c", "WORKER_",
+        self.same(dec.WORKER_BITS, "kernel/bh/workqueue_internal.h", "WORKER_",
                   skip=("WORKER_NOT_RUNNING",))
 
     def test_vectors_and_shifts(self):
