@@ -672,8 +672,77 @@ static void freed_work_refused(struct ktest *t)
 	kfree(keep);
 }
 
+/* ---- the wq command's snapshot ------------------------------------------ */
+
+#define SNAP_ITEMS (WQ_SNAP_PENDING + 2)
+
+static struct wq_snapshot snap; /* too big for a stack */
+static struct work_struct snap_items[SNAP_ITEMS];
+static volatile int snap_runs;
+
+static void snap_item_fn(struct work_struct *work)
+{
+	(void)work;
+	snap_runs++;
+}
+
+static const struct wq_snap_queue *snap_find_queue(const char *name)
+{
+	for (unsigned int i = 0; i < snap.nr_queues; i++)
+		if (!strcmp(snap.queues[i].name, name))
+			return &snap.queues[i];
+	return NULL;
+}
+
+/* Items held back in CPU 0's BH pool show in the snapshot: counted in
+ * full, the first WQ_SNAP_PENDING named with their queue; the queue
+ * line counts them pending; the pool counts agree with wq_get_pool_info. */
+static void snapshot_shows_pools_queues_and_items(struct ktest *t)
+{
+	const struct wq_snap_pool *bh = NULL, *normal = NULL;
+	const struct wq_snap_queue *q;
+	struct wq_pool_info info;
+
+	snap_runs = 0;
+	wq_test_hold_bh(0, false, true);
+	for (int i = 0; i < SNAP_ITEMS; i++) {
+		INIT_WORK(&snap_items[i], snap_item_fn);
+		EXPECT_TRUE(t, queue_work(system_bh_wq, &snap_items[i]));
+	}
+	wq_snapshot(&snap);
+	wq_get_pool_info(0, false, &info);
+	wq_test_hold_bh(0, false, false);
+	flush_workqueue(system_bh_wq);
+	EXPECT_EQ(t, snap_runs, SNAP_ITEMS);
+
+	EXPECT_EQ(t, snap.nr_pools, nr_cpus * 4);
+	for (unsigned int i = 0; i < snap.nr_pools; i++) {
+		const struct wq_snap_pool *p = &snap.pools[i];
+
+		if (p->cpu == 0 && p->bh && !p->highpri)
+			bh = p;
+		if (p->cpu == 0 && !p->bh && !p->highpri)
+			normal = p;
+	}
+	ASSERT_TRUE(t, bh && normal);
+	EXPECT_STREQ(t, bh->bh_name, "wq_bh/0");
+	EXPECT_EQ(t, bh->nr_pending, SNAP_ITEMS);
+	EXPECT_STREQ(t, bh->items[0].func, "snap_item_fn");
+	EXPECT_STREQ(t, bh->items[WQ_SNAP_PENDING - 1].wq, "events_bh");
+	EXPECT_EQ(t, normal->nr_workers, info.nr_workers);
+	EXPECT_LE(t, normal->nr_shown, info.nr_workers);
+	EXPECT_GE(t, normal->nr_shown, 1);
+	EXPECT_EQ(t, strncmp(normal->workers[0].name, "kworker/0:", 10), 0);
+	q = snap_find_queue("events_bh");
+	ASSERT_TRUE(t, q != NULL);
+	EXPECT_EQ(t, q->pending, SNAP_ITEMS);
+	EXPECT_EQ(t, q->flags, WQ_BH);
+	EXPECT_TRUE(t, snap_find_queue("events") != NULL);
+}
+
 KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(runs_in_process_context_and_may_sleep),
+		 KTEST_CASE(snapshot_shows_pools_queues_and_items),
 		 KTEST_CASE(highpri_runs_on_fifo_worker),
 		 KTEST_CASE(queued_twice_runs_once),
 		 KTEST_CASE(requeued_while_running_runs_again_after),
