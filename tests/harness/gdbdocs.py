@@ -57,7 +57,6 @@ Re-capturing (prints what GDB says, in the doc's form):
 import os
 import queue
 import re
-import shlex
 import subprocess
 import sys
 import threading
@@ -201,26 +200,7 @@ class Block:
 
 
 def parse_options(text, where):
-    try:
-        words = shlex.split(text)
-    except ValueError as e:
-        raise DocError(f"{where}: cannot read the gdb-transcript marker: {e}") from None
-    options = {}
-    for word in words:
-        key, eq, value = word.partition("=")
-        if not eq or key not in KEYS:
-            raise DocError(f"{where}: gdb-transcript marker: {word!r} is not KEY=VALUE "
-                           f"with KEY one of {sorted(KEYS)} (or 'unchecked: REASON')")
-        options[key] = value
-    if options.get("machine", "run") not in MACHINES:
-        raise DocError(f"{where}: no machine {options['machine']!r}; the machines are "
-                       f"{sorted(MACHINES)}")
-    if "timeout" in options:
-        try:
-            float(options["timeout"])
-        except ValueError:
-            raise DocError(f"{where}: timeout={options['timeout']!r} is not a number") from None
-    return options
+    return transcripts.marker_options(text, where, "gdb-transcript", KEYS, MACHINES)
 
 
 def parse_steps(block, body):
@@ -242,41 +222,9 @@ def parse_steps(block, body):
 def parse(path, text):
     """The GDB blocks of one page. Raises DocError for an unmarked GDB
     block, a marker without a block, or a bad marker."""
-    lines = text.split("\n")
-    blocks, pending, i = [], None, 0
-    while i < len(lines):
-        number = i + 1
-        m = MARKER.match(lines[i])
-        fence = transcripts.FENCE.match(lines[i])
-        if m:
-            if pending:
-                raise DocError(f"{path}:{pending[0]}: gdb-transcript marker not followed "
-                               "by a fenced block")
-            pending = (number, (m.group(1) or "").strip())
-        elif fence:
-            indent, ticks = fence.groups()
-            j = i + 1
-            while j < len(lines) and not lines[j].strip().startswith(ticks):
-                j += 1
-            if j == len(lines):
-                raise DocError(f"{path}:{number}: fenced block never closed")
-            body = [(n + 1, lines[n][len(indent):] if lines[n].startswith(indent) else lines[n])
-                    for n in range(i + 1, j)]
-            if pending is None and any(LOOKS_LIKE_GDB.match(t) for _, t in body):
-                raise DocError(f"{path}:{number}: a GDB transcript without a marker: add "
-                               "<!-- gdb-transcript: ... --> (checked) or "
-                               "<!-- gdb-transcript: unchecked: REASON --> on the line before")
-            if pending is not None:
-                blocks.append(_block(path, number, pending, body))
-            pending = None
-            i = j
-        elif pending and lines[i].strip():
-            raise DocError(f"{path}:{pending[0]}: gdb-transcript marker not followed by a "
-                           "fenced block")
-        i += 1
-    if pending:
-        raise DocError(f"{path}:{pending[0]}: gdb-transcript marker not followed by a fenced block")
-    return blocks
+    return [_block(path, number, pending, body) for number, pending, body in
+            transcripts.marked_blocks(path, text, MARKER, LOOKS_LIKE_GDB,
+                                      "gdb-transcript", "GDB transcript")]
 
 
 def _block(path, number, pending, body):

@@ -204,29 +204,37 @@ class Block:
         return bool(self.boot_output) or self.options.get("fresh") == "yes"
 
 
-def parse_options(text, where):
-    """KEY="VALUE" pairs of a marker, checked against KEYS and MACHINES."""
+def marker_options(text, where, kind, keys, machines):
+    """KEY="VALUE" pairs of a `kind` marker ("transcript", "gdb-transcript"),
+    checked against keys and machines. Shared with gdbdocs.py."""
     try:
         words = shlex.split(text)
     except ValueError as e:
-        raise DocError(f"{where}: cannot read the transcript marker: {e}") from None
+        raise DocError(f"{where}: cannot read the {kind} marker: {e}") from None
     options = {}
     for word in words:
         key, eq, value = word.partition("=")
-        if not eq or key not in KEYS:
-            raise DocError(f"{where}: transcript marker: {word!r} is not KEY=VALUE "
-                           f"with KEY one of {sorted(KEYS)} (or 'unchecked: REASON')")
+        if not eq or key not in keys:
+            raise DocError(f"{where}: {kind} marker: {word!r} is not KEY=VALUE "
+                           f"with KEY one of {sorted(keys)} (or 'unchecked: REASON')")
         options[key] = value
     machine = options.get("machine", "run")
-    if machine not in MACHINES:
-        raise DocError(f"{where}: no machine {machine!r}; the machines are {sorted(MACHINES)}")
-    if MACHINES[machine]["boot"] == "iso" and options.get("append"):
-        raise DocError(f"{where}: machine {machine!r} boots through GRUB: no append")
+    if machine not in machines:
+        raise DocError(f"{where}: no machine {machine!r}; the machines are {sorted(machines)}")
     if "timeout" in options:
         try:
             float(options["timeout"])
         except ValueError:
             raise DocError(f"{where}: timeout={options['timeout']!r} is not a number") from None
+    return options
+
+
+def parse_options(text, where):
+    """A shell transcript marker's options (KEYS, MACHINES)."""
+    options = marker_options(text, where, "transcript", KEYS, MACHINES)
+    machine = options.get("machine", "run")
+    if MACHINES[machine]["boot"] == "iso" and options.get("append"):
+        raise DocError(f"{where}: machine {machine!r} boots through GRUB: no append")
     return options
 
 
@@ -257,24 +265,27 @@ def parse_steps(block, body):
                        "must be followed by the command typed after it")
 
 
-def parse(path, text):
-    """The transcript blocks of one Markdown page, checked and unchecked.
-    Raises DocError for an unmarked transcript or a marker without one."""
+def marked_blocks(path, text, marker, looks_like, kind, noun):
+    """The fenced blocks of a page that a `marker` comment (regex, group 1
+    the marker's text) stands before: (fence line, (marker line, marker
+    text), body as [(line, text)]). Raises DocError for a fenced block
+    with a line matching looks_like but no marker (a `noun`, e.g. "shell
+    transcript"), a marker without its block, or a fence never closed.
+    Shared with gdbdocs.py."""
     lines = text.split("\n")
-    blocks = []
+    found = []
     i = 0
     pending = None            # (line number, marker text) waiting for its fence
+    orphan = f"{kind} marker not followed by a fenced block"
     while i < len(lines):
         number = i + 1
-        m = MARKER.match(lines[i])
+        m = marker.match(lines[i])
         fence = FENCE.match(lines[i])
         if m:
             if pending:
-                raise DocError(f"{path}:{pending[0]}: transcript marker not followed by a fenced block")
+                raise DocError(f"{path}:{pending[0]}: {orphan}")
             pending = (number, (m.group(1) or "").strip())
-            i += 1
-            continue
-        if fence:
+        elif fence:
             indent, ticks = fence.groups()
             j = i + 1
             while j < len(lines) and not lines[j].strip().startswith(ticks):
@@ -283,22 +294,28 @@ def parse(path, text):
                 raise DocError(f"{path}:{number}: fenced block never closed")
             body = [(n + 1, lines[n][len(indent):] if lines[n].startswith(indent) else lines[n])
                     for n in range(i + 1, j)]
-            is_transcript = any(PROMPT_LINE.match(t) for _, t in body)
-            if pending is None and is_transcript:
-                raise DocError(f"{path}:{number}: a shell transcript without a marker: "
-                               "add <!-- transcript: ... --> (checked) or "
-                               "<!-- transcript: unchecked: REASON --> on the line before")
+            if pending is None and any(looks_like.match(t) for _, t in body):
+                raise DocError(f"{path}:{number}: a {noun} without a marker: add "
+                               f"<!-- {kind}: ... --> (checked) or "
+                               f"<!-- {kind}: unchecked: REASON --> on the line before")
             if pending is not None:
-                blocks.append(_block(path, number, pending, body))
+                found.append((number, pending, body))
             pending = None
-            i = j + 1
-            continue
-        if pending and lines[i].strip():
-            raise DocError(f"{path}:{pending[0]}: transcript marker not followed by a fenced block")
+            i = j
+        elif pending and lines[i].strip():
+            raise DocError(f"{path}:{pending[0]}: {orphan}")
         i += 1
     if pending:
-        raise DocError(f"{path}:{pending[0]}: transcript marker not followed by a fenced block")
-    return blocks
+        raise DocError(f"{path}:{pending[0]}: {orphan}")
+    return found
+
+
+def parse(path, text):
+    """The transcript blocks of one Markdown page, checked and unchecked.
+    Raises DocError for an unmarked transcript or a marker without one."""
+    return [_block(path, number, pending, body) for number, pending, body in
+            marked_blocks(path, text, MARKER, PROMPT_LINE, "transcript",
+                          "shell transcript")]
 
 
 def _block(path, number, pending, body):
