@@ -50,11 +50,9 @@ struct tss_with_iomap {
  * TSS and per-CPU segment (base = its struct cpu) at the same selectors.
  * gdts[0] is the boot CPU's. */
 static struct gdt_entry gdts[MAX_CPUS][GDT_ENTRIES];
-static struct tss_with_iomap main_tss; /* the boot CPU's: everything but #DF */
-static struct tss df_tss;	       /* the double-fault task (boot CPU) */
-/* An AP's TSS: ring-0 stack only; its I/O bitmap offset lies beyond the
- * limit, so every port is denied (APs run no user code in phase 1). */
-static struct tss ap_tss[MAX_CPUS];
+/* Each CPU's main TSS (everything but #DF) and double-fault task. */
+static struct tss_with_iomap main_tss[MAX_CPUS];
+static struct tss df_tss[MAX_CPUS];
 
 static void gdt_set_in(struct gdt_entry *gdt, int i, uint32_t base,
 		       uint32_t limit, uint8_t access, uint8_t flags)
@@ -101,6 +99,36 @@ static void gdt_load(const struct gdt_pointer *p)
 		     : "eax", "memory");
 }
 
+/* CPU c's two TSSes. The main one: every port denied until ioperm()
+ * grants some (kernel/proc/ioperm.c). The double-fault task runs in ring
+ * 0 with IRQs off; its EIP, ESP and CR3 are filled in once paging is on. */
+static void tss_prepare(unsigned int c)
+{
+	struct tss_with_iomap *m = &main_tss[c];
+	struct tss *df = &df_tss[c];
+
+	m->tss.ss0 = GDT_KERNEL_DATA;
+	for (unsigned int i = 0; i < TSS_IOMAP_BYTES; i++)
+		m->iomap[i] = 0xff;
+	m->iomap_end = 0xff;
+	m->tss.iomap_base = sizeof(struct tss);
+	df->cs = GDT_KERNEL_CODE;
+	df->ds = df->es = df->gs = df->ss = GDT_KERNEL_DATA;
+	df->fs = GDT_PERCPU;
+	df->ss0 = GDT_KERNEL_DATA;
+	df->eflags = EFLAGS_RESERVED;
+	df->iomap_base = sizeof(*df);
+}
+
+/* CPU c's TSS descriptors in its GDT (marked not busy). */
+static void gdt_set_tsses(struct gdt_entry *gdt, unsigned int c)
+{
+	gdt_set_in(gdt, GDT_TSS >> 3, (uint32_t)&main_tss[c],
+		   sizeof(main_tss[c]) - 1, ACC_PRESENT | ACC_TSS32, 0);
+	gdt_set_in(gdt, GDT_DF_TSS >> 3, (uint32_t)&df_tss[c],
+		   sizeof(df_tss[c]) - 1, ACC_PRESENT | ACC_TSS32, 0);
+}
+
 void gdt_init(void)
 {
 	struct gdt_pointer p = { sizeof(gdts[0]) - 1, (uint32_t)gdts[0] };
@@ -114,25 +142,9 @@ void gdt_init(void)
 	gdt_set(4, 0, 0xfffff,
 		ACC_PRESENT | ACC_DPL(3) | ACC_SEGMENT | ACC_DATA, kflags);
 
-	main_tss.tss.ss0 = GDT_KERNEL_DATA;
-	/* Every port denied until ioperm() grants some (kernel/proc/ioperm.c). */
-	for (unsigned int i = 0; i < TSS_IOMAP_BYTES; i++)
-		main_tss.iomap[i] = 0xff;
-	main_tss.iomap_end = 0xff;
-	main_tss.tss.iomap_base = sizeof(struct tss);
-	gdt_set(5, (uint32_t)&main_tss, sizeof(main_tss) - 1,
-		ACC_PRESENT | ACC_TSS32, 0);
-
-	/* The double-fault task runs in ring 0 with IRQs off; its EIP, ESP
-	 * and CR3 are filled in once paging is on. */
-	df_tss.cs = GDT_KERNEL_CODE;
-	df_tss.ds = df_tss.es = df_tss.gs = df_tss.ss = GDT_KERNEL_DATA;
-	df_tss.fs = GDT_PERCPU;
-	df_tss.ss0 = GDT_KERNEL_DATA;
-	df_tss.eflags = EFLAGS_RESERVED;
-	df_tss.iomap_base = sizeof(df_tss);
-	gdt_set(6, (uint32_t)&df_tss, sizeof(df_tss) - 1,
-		ACC_PRESENT | ACC_TSS32, 0);
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		tss_prepare(c);
+	gdt_set_tsses(gdts[0], 0);
 	gdt_set_percpu(gdts[0], &cpus[0]);
 
 	gdt_load(&p);
@@ -141,45 +153,43 @@ void gdt_init(void)
 
 void tss_set_kernel_stack(uint32_t esp0)
 {
-	main_tss.tss.esp0 = esp0;
+	main_tss[smp_processor_id()].tss.esp0 = esp0;
 }
 
+/* Every CPU's: they all share the kernel's page directory. */
 void tss_set_cr3(uint32_t cr3)
 {
-	main_tss.tss.cr3 = cr3;
-	df_tss.cr3 = cr3;
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		main_tss[c].tss.cr3 = cr3;
+		df_tss[c].cr3 = cr3;
+	}
 }
 
-void tss_set_double_fault_task(uint32_t eip, uint32_t esp)
+void tss_set_double_fault_task(unsigned int cpu, uint32_t eip, uint32_t esp)
 {
-	df_tss.eip = eip;
-	df_tss.esp = esp;
+	df_tss[cpu].eip = eip;
+	df_tss[cpu].esp = esp;
 }
 
 uint8_t *tss_io_bitmap(void)
 {
-	return main_tss.iomap;
+	return main_tss[smp_processor_id()].iomap;
 }
 
 struct tss *tss_main(void)
 {
-	return &main_tss.tss;
+	return &main_tss[smp_processor_id()].tss;
 }
 
 void gdt_prepare_ap(unsigned int cpu, uint32_t esp0, uint16_t *limit,
 		    uint32_t *base)
 {
 	struct gdt_entry *gdt = gdts[cpu];
-	struct tss *t = &ap_tss[cpu];
 
 	for (int i = 0; i < GDT_ENTRIES; i++)
 		gdt[i] = gdts[0][i];
-	t->ss0 = GDT_KERNEL_DATA;
-	t->esp0 = esp0;
-	t->iomap_base = sizeof(*t); /* past the limit: no bitmap */
-	gdt_set_in(gdt, GDT_TSS >> 3, (uint32_t)t, sizeof(*t) - 1,
-		   ACC_PRESENT | ACC_TSS32, 0);
-	gdt_set_in(gdt, GDT_DF_TSS >> 3, 0, 0, 0, 0); /* phase 1: none */
+	main_tss[cpu].tss.esp0 = esp0;
+	gdt_set_tsses(gdt, cpu);
 	gdt_set_percpu(gdt, &cpus[cpu]);
 	*limit = sizeof(gdts[cpu]) - 1;
 	*base = (uint32_t)gdt;

@@ -19,8 +19,8 @@
  * Each CPU has a GDT of its own (same selectors everywhere): the boot
  * CPU's is built by gdt_init(), an application processor's by
  * gdt_prepare_ap() before it is started. They differ in two entries: the
- * TSS (each CPU's own; an AP's has no I/O bitmap and, in SMP phase 1, no
- * double-fault task) and GDT_PERCPU, the per-CPU segment whose base is
+ * TSSes (each CPU's own main TSS with its I/O bitmap, and its own
+ * double-fault task with its own stack) and GDT_PERCPU, the per-CPU segment whose base is
  * that CPU's struct cpu (kernel/percpu.h: this_cpu() is "movl %fs:0").
  *
  * Context: gdt_init() once at boot, IRQs off. tss_set_kernel_stack() on
@@ -53,14 +53,15 @@ struct tss {
 #define TSS_IOMAP_BYTES 8192 /* 65536 ports, one bit each */
 
 void gdt_init(void);
-/* The I/O permission bitmap of the main TSS (bit set = port denied). */
+/* This CPU's main TSS's I/O permission bitmap (bit set = port denied). */
 uint8_t *tss_io_bitmap(void);
+/* This CPU's ring-0 stack for traps from ring 3. */
 void tss_set_kernel_stack(uint32_t esp0);
-/* The page directory a task switch loads, in both TSSes. */
+/* The page directory a task switch loads, in every CPU's TSSes. */
 void tss_set_cr3(uint32_t cr3);
-/* Where the double-fault task starts, on which stack. */
-void tss_set_double_fault_task(uint32_t eip, uint32_t esp);
-/* The main TSS: after a task switch away, the interrupted state. */
+/* Where CPU cpu's double-fault task starts, on which stack. */
+void tss_set_double_fault_task(unsigned int cpu, uint32_t eip, uint32_t esp);
+/* This CPU's main TSS: after a task switch away, the interrupted state. */
 struct tss *tss_main(void);
 
 /* Build CPU cpu's GDT (its TSS with ring-0 stack esp0, its per-CPU

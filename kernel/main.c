@@ -8,9 +8,10 @@
  *   4. boot information, options  command line, memory map
  *   5. interrupt controller       8259 remapped, all lines masked
  *   6. timer tick                 IRQ0 at hz, jiffies
- *   7. the other CPUs             started and parked (SMP phase 1)
- *   8. scheduler, interrupts on   kmain becomes the idle thread
- *   9. first threads              drivers' threads, tests or the shell
+ *   7. scheduler                  kmain becomes CPU 0's idle thread
+ *   8. the other CPUs             started; each joins in its idle thread
+ *   9. interrupts on
+ *  10. first threads              per-CPU threads, tests or the shell
  */
 #include <stdint.h>
 
@@ -44,6 +45,7 @@
 #include "kernel/sched/time.h"
 #include "kernel/sched/timer.h"
 #include "kernel/shell/shell.h"
+#include "kernel/smp/ipi.h"
 #include "kernel/smp/smp.h"
 #include "kernel/test/bench.h"
 #include "kernel/test/ktest.h"
@@ -145,7 +147,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	proc_init();
 	lapic_timer_start(); /* else hrtimers use the tick */
 	tsc_calibrate_refine();
-	smp_boot_aps(); /* the other CPUs, parked (kernel/smp/smp.h) */
+	ipi_init();
+	smp_boot_aps(); /* the other CPUs join (kernel/smp/smp.h) */
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);
 

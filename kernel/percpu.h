@@ -16,15 +16,14 @@
  * smp_processor_id() one too ("movl %fs:4, reg"). No lookup table, no
  * LAPIC ID read, nothing that could be half-set-up in an exception.
  *
- * nr_cpus counts the CPUs the scheduler and the bottom halves serve: 1 in
- * SMP phase 1, whatever else is online (kernel/smp/smp.h). Loops "for
- * every CPU" over per-CPU statistics use it; smp_cpus_online() counts the
- * CPUs brought up, parked ones included.
+ * nr_cpus counts the CPUs online: slots 0 .. nr_cpus-1 all run threads,
+ * bottom halves and interrupts (kernel/smp/smp.h). Loops "for every CPU"
+ * use it.
  *
  * Context: any, including the trap entry path and the double-fault task.
- * The returned pointer is stable only while the caller cannot migrate
- * (IRQs or preemption off) - trivially true while only CPU 0 runs
- * threads.
+ * A thread never changes CPU (kernel/sched/thread.h), so in task
+ * context the pointer stays this thread's CPU's; what is in the slot
+ * may still change under an interrupt unless IRQs are off.
  */
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H
@@ -43,7 +42,8 @@ enum cpu_state {
 	CPU_BOOT,      /* the boot CPU: runs everything */
 	CPU_DOWN,      /* listed in the MADT, not started (nosmp, PIC mode) */
 	CPU_STARTING,  /* INIT-SIPI-SIPI sent, not answered yet */
-	CPU_PARKED,    /* answered; in its own idle loop (phase 1) */
+	CPU_PARKED,    /* answered; waits in its start-up loop to join */
+	CPU_ONLINE,    /* runs its threads, bottom halves and interrupts */
 	CPU_NO_ANSWER, /* never answered within the bound: left alone */
 };
 
@@ -71,9 +71,14 @@ struct cpu {
 	struct cpu *seen_self;
 	unsigned int seen_id;
 	unsigned int seen_apic_id;
-	/* smp_run_on_parked(): a function for the parked loop to run */
+	/* what the parked loop runs next (smp_online_cpus: joining) */
 	void (*volatile park_fn)(void *arg);
 	void *park_arg;
+
+	/* interrupts that are not IRQ lines, as /proc/interrupts counts
+	 * them: the local tick (APs), and the IPIs (kernel/smp/ipi.h) */
+	unsigned long local_ticks;
+	unsigned long ipi_resched, ipi_call, ipi_irq_work;
 };
 
 #define PERCPU_SELF_OFFSET 0

@@ -19,7 +19,8 @@ static const struct errno_entry errno_table[] = {
 	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 	{ ENOSYS, "ENOSYS" }, { ETIMEDOUT, "ETIMEDOUT" },
 	{ ESRCH, "ESRCH" },   { ENOEXEC, "ENOEXEC" },
-	{ EBADF, "EBADF" },
+	{ EBADF, "EBADF" },   { ENXIO, "ENXIO" },
+	{ EDEADLK, "EDEADLK" },
 };
 
 const char *errno_name(int err)

@@ -20,6 +20,7 @@
 #define ESRCH	  3   /* no such process */
 #define EINTR	  4   /* interrupted (e.g. by a signal) */
 #define EIO	  5   /* hardware or I/O error */
+#define ENXIO	  6   /* no such device or address (a CPU offline) */
 #define E2BIG	  7   /* argument list too long */
 #define ENOEXEC	  8   /* not an executable this kernel can run */
 #define EBADF	  9   /* bad file descriptor or handle */
@@ -32,6 +33,7 @@
 #define EINVAL	  22  /* invalid argument */
 #define ENOSPC	  28  /* no space left */
 #define ERANGE	  34  /* result out of range */
+#define EDEADLK	  35  /* would deadlock */
 #define ENOSYS	  38  /* not implemented */
 #define ETIMEDOUT 110 /* timed out */
 

@@ -8,11 +8,16 @@
 #include "kernel/arch/trap.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
+#include "kernel/percpu.h"
 #include "kernel/sched/hrtimer.h"
+#include "kernel/sched/thread.h"
+#include "kernel/sched/time.h"
+#include "kernel/smp/ipi.h"
 #include "lib/errno.h"
 
 #define DIVIDE_BY_16	 0x3 /* 10.5.4: divide configuration value */
 #define LVT_TIMER_MASK	 (1u << 16)
+#define LVT_TIMER_PERIODIC (1u << 17) /* 10.5.4: mode bits 17-18 = 01 */
 #define CALIBRATE_MIN_US 5000 /* the window at the least (docs/boot.md) */
 
 static uint32_t counts_per_ms;
@@ -95,6 +100,29 @@ int lapic_timer_start(void)
 		counts_per_ms / 1000, counts_per_ms % 1000,
 		(unsigned long)r.us / 1000, (unsigned long)r.us % 1000,
 		(unsigned long)r.ppm);
+	return 0;
+}
+
+/* An AP's tick: counted, then its scheduler's; the way out is a
+ * preemption point and runs its softirqs. */
+static void local_tick_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	irq_enter();
+	this_cpu()->local_ticks++;
+	scheduler_tick();
+	lapic_eoi();
+	irq_exit();
+}
+
+int lapic_timer_start_tick(void)
+{
+	if (!counts_per_ms)
+		return -ENODEV;
+	trap_set_handler(LOCAL_TICK_VECTOR, local_tick_interrupt);
+	lapic_write(LAPIC_TIMER_DIV, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | LOCAL_TICK_VECTOR);
+	lapic_write(LAPIC_TIMER_INIT, counts_per_ms * 1000 / hz);
 	return 0;
 }
 

@@ -23,6 +23,11 @@
 
 int lapic_timer_init(void);	/* 0, or -ENODEV without a local APIC */
 int lapic_timer_start(void);	/* 0, or -ENODEV: hrtimers use the tick */
+/* On an AP (kernel/smp): this CPU's LAPIC timer as a periodic tick at
+ * hz on LOCAL_TICK_VECTOR, for its scheduler. 0, or -ENODEV (the boot
+ * CPU found no usable LAPIC timer: the AP runs without a tick). IRQs
+ * off. */
+int lapic_timer_start_tick(void);
 uint32_t lapic_timer_khz(void); /* counts per millisecond, 0 if none */
 uint32_t lapic_timer_ppm(void); /* the calibration's claimed uncertainty */
 

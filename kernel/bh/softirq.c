@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 
 static const char *const softirq_names[NR_SOFTIRQS] = {
@@ -67,6 +68,11 @@ void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void)
 }
 
 /* ---- ksoftirqd ------------------------------------------------------------ */
+
+struct thread *softirq_ksoftirqd(unsigned int cpu)
+{
+	return cpu < MAX_CPUS ? softirq_cpus[cpu].ksoftirqd : NULL;
+}
 
 bool ksoftirqd_busy(void)
 {
@@ -308,14 +314,22 @@ static int ksoftirqd_thread(void *arg)
 	return 0;
 }
 
+/* One per online CPU, bound to it: a CPU's pending softirqs are its own. */
 void ksoftirqd_start(void)
 {
-	struct softirq_cpu *sc = this_softirq_cpu();
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		struct softirq_cpu *sc = &softirq_cpus[cpu];
+		char name[THREAD_NAME_LEN];
 
-	sc->ksoftirqd = kthread_run(ksoftirqd_thread, sc, "ksoftirqd/%u",
-				    smp_processor_id());
-	if (!sc->ksoftirqd)
-		pr_err("softirq: cannot start ksoftirqd\n");
+		snprintf(name, sizeof(name), "ksoftirqd/%u", cpu);
+		sc->ksoftirqd = kthread_create_on_cpu(ksoftirqd_thread, sc,
+						      cpu, name);
+		if (!sc->ksoftirqd) {
+			pr_err("softirq: cannot start %s\n", name);
+			continue;
+		}
+		wake_up_new_thread(sc->ksoftirqd);
+	}
 }
 
 const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr)

@@ -87,6 +87,7 @@ struct softirq_loop_stat {
 	unsigned long ksoftirqd_passes; /* passes run by ksoftirqd */
 };
 
+struct thread;
 void ksoftirqd_start(void); /* with the first threads */
 
 void open_softirq(unsigned int nr, void (*action)(void));
@@ -115,6 +116,8 @@ void softirq_on_trap_return(bool irqs_were_on, enum softirq_place where);
  * "ksoftirqd" (a column of `softirqs where`). Context: any. */
 const char *softirq_place_name(unsigned int where);
 
+/* CPU cpu's ksoftirqd/N (NULL before ksoftirqd_start). Context: any. */
+struct thread *softirq_ksoftirqd(unsigned int cpu);
 /* ksoftirqd is awake: woken for left-over work and not yet asleep. */
 bool ksoftirqd_busy(void);
 

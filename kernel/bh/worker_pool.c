@@ -198,6 +198,8 @@ static bool create_worker(struct worker_pool *pool)
 		return false;
 	t = kthread_create(worker_thread, w, "kworker/%u:%d%s", pool->cpu,
 			   w->id, pool->highpri ? "H" : "");
+	if (t)
+		kthread_bind(t, pool->cpu); /* a new thread, an online CPU */
 	flags = spin_lock_irqsave(&pool->lock);
 	if (!t) {
 		release_worker(w);

@@ -26,6 +26,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/mm/fault.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 
 #define DF_STACK_SIZE	8192
@@ -33,7 +34,8 @@
 
 bool (*stack_overflow_hook)(struct stack_overflow *so);
 
-static uint8_t df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
+/* One stack per CPU: two CPUs may overflow at once. */
+static uint8_t df_stack[MAX_CPUS][DF_STACK_SIZE] __attribute__((aligned(16)));
 
 void double_fault_task(void);
 void double_fault_handler(uint32_t err_code);
@@ -117,7 +119,9 @@ void double_fault_handler(uint32_t err_code)
 
 void double_fault_init(void)
 {
-	tss_set_double_fault_task((uint32_t)double_fault_task,
-				  (uint32_t)df_stack + sizeof(df_stack));
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		tss_set_double_fault_task(c, (uint32_t)double_fault_task,
+					  (uint32_t)df_stack[c] +
+						  DF_STACK_SIZE);
 	idt_set_task_gate(TRAP_DF, GDT_DF_TSS);
 }

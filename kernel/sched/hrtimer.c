@@ -6,11 +6,26 @@
 #include "kernel/bh/softirq.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/time.h"
+#include "kernel/smp/ipi.h"
 
 static LIST_HEAD(pending);
 static DEFINE_SPINLOCK(hrtimer_lock);
 static struct clock_event *clock_event;
+static unsigned int clock_cpu; /* whose local APIC the device is */
 static unsigned long run_count;
+static void program_next(void);
+
+/* On clock_cpu, asked by another CPU that armed a timer. */
+static void reprogram_here(void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&hrtimer_lock);
+
+	(void)arg;
+	program_next();
+	spin_unlock_irqrestore(&hrtimer_lock, flags);
+}
+
+static struct call_single_data reprogram_csd = { .fn = reprogram_here };
 
 void hrtimer_init(struct hrtimer *t, void (*fn)(struct hrtimer *t))
 {
@@ -39,6 +54,12 @@ static void program_next(void)
 
 	if (!first || !clock_event)
 		return;
+	if (smp_processor_id() != clock_cpu) {
+		/* the device is another CPU's: it reprograms (if a request
+		 * is already on its way, that one reads the new first) */
+		smp_call_function_single_async(clock_cpu, &reprogram_csd);
+		return;
+	}
 	now = ktime_get_ns();
 	delta = first->expires_ns > now ? first->expires_ns - now : 0;
 	if (delta < clock_event->min_delta_ns)
@@ -114,6 +135,7 @@ void hrtimer_tick(void)
 
 void hrtimer_set_clock_event(struct clock_event *ce)
 {
+	clock_cpu = smp_processor_id();
 	clock_event = ce;
 }
 

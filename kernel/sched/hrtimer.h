@@ -11,6 +11,11 @@
  * raises HRTIMER_SOFTIRQ when the first hrtimer is due, so resolution
  * falls to one jiffy.
  *
+ * SMP: one list for all CPUs, one device - CPU 0's local APIC timer - and
+ * every hrtimer function runs on CPU 0. A timer armed on another CPU
+ * that becomes the first asks CPU 0, by a call IPI, to reprogram its
+ * device (kernel/smp/ipi.h): a LAPIC's registers are its own CPU's.
+ *
  *   hrtimer_start --> sorted list --> program LAPIC one-shot
  *                                       | interrupt (hard IRQ)
  *                                       v
@@ -18,7 +23,8 @@
  *
  * Context: hrtimer_start/hrtimer_cancel from any context. hrtimer_cancel
  * takes a pending timer off the list; it does not wait for a function
- * that is running (on one CPU none can be while the caller runs) and
+ * that is running (on CPU 0 it may be; the caller must not free it
+ * before it returns) and
  * leaves the device programmed (an early interrupt just finds nothing
  * due). Functions run in softirq context and must not sleep (they may
  * re-arm themselves with hrtimer_start).

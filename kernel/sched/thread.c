@@ -26,6 +26,8 @@
 #include "kernel/sched/stats.h"
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
+#include "kernel/smp/ipi.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -36,7 +38,7 @@ static struct thread *current_on[MAX_CPUS];
 static LIST_HEAD(all_threads);
 static DEFINE_SPINLOCK(sched_lock); /* runqueues, states, thread list */
 static int next_tid;
-static struct thread idle_thread;
+static struct thread idle_threads[MAX_CPUS];
 static void (*switch_hook)(struct thread *prev, struct thread *next);
 
 void sched_set_switch_hook(void (*hook)(struct thread *prev,
@@ -50,6 +52,12 @@ extern char boot_stack_bottom[], boot_stack_top[];
 static struct runqueue *this_rq(void)
 {
 	return &runqueues[smp_processor_id()];
+}
+
+/* The runqueue a thread belongs to: the one of the CPU it runs on. */
+static struct runqueue *rq_of(const struct thread *t)
+{
+	return &runqueues[t->cpu];
 }
 
 struct thread *current_thread(void)
@@ -110,10 +118,10 @@ static struct thread *pick_next(struct runqueue *rq)
 	return t;
 }
 
-/* Would t, now runnable, deserve the CPU more than cur? */
+/* Would t, now runnable, deserve its CPU more than cur, running there? */
 static bool more_important(const struct thread *t, const struct thread *cur)
 {
-	if (cur == this_rq()->idle)
+	if (cur == rq_of(t)->idle)
 		return true;
 	if (t->policy != SCHED_FIFO)
 		return false;
@@ -122,7 +130,7 @@ static bool more_important(const struct thread *t, const struct thread *cur)
 
 bool is_idle_thread(const struct thread *t)
 {
-	return t == this_rq()->idle;
+	return t == rq_of(t)->idle;
 }
 
 void resched_current(void)
@@ -130,7 +138,23 @@ void resched_current(void)
 	this_cpu()->need_resched = true;
 }
 
+/* Have cpu call schedule() soon: at once here, or at the end of the
+ * reschedule IPI there (need_resched first, so that the IPI finds it). */
+static void resched_cpu(unsigned int cpu)
+{
+	if (cpu == smp_processor_id()) {
+		resched_current();
+		return;
+	}
+	if (__atomic_exchange_n(&cpus[cpu].need_resched, true,
+				__ATOMIC_SEQ_CST))
+		return; /* already asked: an IPI is on its way or not needed */
+	smp_send_reschedule(cpu);
+}
+
 /* ---- switching ----------------------------------------------------------- */
+
+static bool wake_locked(struct thread *t);
 
 /* Runs in the new thread right after the switch (or at its birth): the
  * previous thread is off the CPU now, so if it died, it can be freed. */
@@ -139,8 +163,14 @@ static void finish_switch(void)
 	struct runqueue *rq = this_rq();
 	struct thread *dead = rq->dead;
 
-	if (dead) {
-		rq->dead = NULL;
+	if (!dead)
+		return;
+	rq->dead = NULL;
+	if (dead->stopper) {
+		/* kthread_stop frees it: only now is its stack free */
+		dead->off_cpu = true;
+		wake_locked(dead->stopper);
+	} else {
 		thread_mem_free(dead);
 	}
 }
@@ -183,8 +213,8 @@ static void __schedule(bool preempt)
 		prev->slice = timeslice_ticks();
 	next = pick_next(rq);
 	next->state = THREAD_RUNNING;
-	if (prev->state == THREAD_DEAD && !prev->stopper)
-		rq->dead = prev; /* freed by finish_switch, off its stack */
+	if (prev->state == THREAD_DEAD)
+		rq->dead = prev; /* finish_switch, off its stack, ends it */
 	if (next != prev) {
 		account(prev, next);
 		rq->switches++;
@@ -254,16 +284,25 @@ void scheduler_tick(void)
 
 /* ---- waking and sleeping ------------------------------------------------- */
 
-/* SLEEPING -> READY, with sched_lock held. */
+/*
+ * SLEEPING -> READY, with sched_lock held. The thread goes back on the
+ * runqueue of its own CPU, whichever CPU wakes it; that CPU is asked to
+ * reschedule (a reschedule IPI if it is another) when the thread
+ * deserves it more than what runs there. A thread that is still the
+ * current one of its CPU (it marked itself SLEEPING and has not switched
+ * away yet) is not queued: its own schedule() sees READY and keeps it.
+ */
 static bool wake_locked(struct thread *t)
 {
+	struct thread *cur_there = current_on[t->cpu];
+
 	if (t->state != THREAD_SLEEPING)
 		return false;
 	t->state = THREAD_READY;
-	if (t != current_thread()) {
-		enqueue(this_rq(), t, false);
-		if (more_important(t, current_thread()))
-			resched_current();
+	if (t != cur_there) {
+		enqueue(rq_of(t), t, false);
+		if (more_important(t, cur_there))
+			resched_cpu(t->cpu);
 	}
 	return true;
 }
@@ -332,6 +371,7 @@ struct thread *kthread_create(int (*fn)(void *arg), void *arg,
 	va_end(ap);
 	t->fn = fn;
 	t->arg = arg;
+	t->cpu = smp_processor_id(); /* where it was made, unless bound */
 	t->state = THREAD_SLEEPING; /* until wake_up_new_thread */
 	t->policy = SCHED_NORMAL;
 	t->slice = timeslice_ticks();
@@ -349,6 +389,37 @@ void wake_up_new_thread(struct thread *t)
 	wake_up_thread(t);
 }
 
+int kthread_bind(struct thread *t, unsigned int cpu)
+{
+	unsigned long flags;
+	int err = 0;
+
+	if (cpu >= nr_cpus)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&sched_lock);
+	if (t->switches || t->state != THREAD_SLEEPING) {
+		err = -EBUSY; /* it has run (or been woken): it stays */
+	} else {
+		t->cpu = cpu;
+		t->bound = true;
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return err;
+}
+
+struct thread *kthread_create_on_cpu(int (*fn)(void *arg), void *arg,
+				     unsigned int cpu, const char *name)
+{
+	struct thread *t;
+
+	if (cpu >= nr_cpus)
+		return NULL;
+	t = kthread_create(fn, arg, "%s", name);
+	if (t)
+		kthread_bind(t, cpu);
+	return t;
+}
+
 int sched_setscheduler(struct thread *t, enum sched_policy policy,
 		       int rt_priority)
 {
@@ -359,13 +430,13 @@ int sched_setscheduler(struct thread *t, enum sched_policy policy,
 	    (rt_priority < 1 || rt_priority > MAX_RT_PRIO))
 		return -1;
 	flags = spin_lock_irqsave(&sched_lock);
-	queued = t->state == THREAD_READY && t != current_thread();
+	queued = t->state == THREAD_READY && t != current_on[t->cpu];
 	if (queued)
-		dequeue(this_rq(), t);
+		dequeue(rq_of(t), t);
 	t->policy = policy;
 	t->rt_priority = policy == SCHED_FIFO ? rt_priority : 0;
 	if (queued)
-		enqueue(this_rq(), t, false);
+		enqueue(rq_of(t), t, false);
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return 0;
 }
@@ -414,10 +485,8 @@ void kthread_exit(int code)
 	this_cpu()->preempt_count = 0; /* a dying thread holds nothing */
 	spin_lock(&sched_lock);
 	t->exit_code = code;
-	t->state = THREAD_DEAD;
+	t->state = THREAD_DEAD; /* the stopper hears of it off our stack */
 	list_del(&t->all_node);
-	if (t->stopper)
-		wake_locked(t->stopper);
 	spin_unlock_no_resched(&sched_lock);
 	schedule();
 	panic("dead thread %s was scheduled again", t->name);
@@ -436,8 +505,8 @@ int kthread_stop(struct thread *t)
 	wake_up_thread(t);
 	for (;;) {
 		set_current_state(THREAD_SLEEPING);
-		if (t->state == THREAD_DEAD)
-			break;
+		if (__atomic_load_n(&t->off_cpu, __ATOMIC_ACQUIRE))
+			break; /* dead, and its CPU has switched away */
 		schedule();
 	}
 	set_current_state(THREAD_RUNNING);
@@ -448,21 +517,34 @@ int kthread_stop(struct thread *t)
 
 /* ---- idle and start-up ------------------------------------------------- */
 
-void sched_init(void)
+/* CPU cpu's runqueue, and its idle thread: the context that runs on
+ * [stack_base, stack_top) now (the boot stack, an AP's start-up stack). */
+void sched_init_cpu(unsigned int cpu, uint32_t stack_base, uint32_t stack_top)
 {
-	struct runqueue *rq = this_rq();
+	struct runqueue *rq = &runqueues[cpu];
+	struct thread *idle = &idle_threads[cpu];
+	unsigned long flags;
 
 	INIT_LIST_HEAD(&rq->fifo);
 	INIT_LIST_HEAD(&rq->normal);
-	strlcpy(idle_thread.name, "idle", sizeof(idle_thread.name));
-	idle_thread.tid = 0;
-	idle_thread.state = THREAD_RUNNING;
-	idle_thread.stack_base = (uint32_t)boot_stack_bottom;
-	idle_thread.stack_top = (uint32_t)boot_stack_top;
-	idle_thread.switched_in = rdtsc();
-	list_add_tail(&idle_thread.all_node, &all_threads);
-	rq->idle = &idle_thread;
-	current_on[smp_processor_id()] = &idle_thread;
+	strlcpy(idle->name, "idle", sizeof(idle->name));
+	idle->tid = 0;
+	idle->cpu = cpu;
+	idle->bound = true;
+	idle->state = THREAD_RUNNING;
+	idle->stack_base = stack_base;
+	idle->stack_top = stack_top;
+	idle->switched_in = rdtsc();
+	rq->idle = idle;
+	current_on[cpu] = idle;
+	flags = spin_lock_irqsave(&sched_lock);
+	list_add_tail(&idle->all_node, &all_threads);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_init(void)
+{
+	sched_init_cpu(0, (uint32_t)boot_stack_bottom, (uint32_t)boot_stack_top);
 	trap_set_exit_hook(preempt_on_trap_exit);
 	oops_recovery_init();
 }
@@ -509,8 +591,8 @@ struct thread *find_thread(int tid)
 /* The deepest the stack has ever been used (kstack fills new stacks). */
 unsigned int thread_stack_used(const struct thread *t)
 {
-	if (t == &idle_thread)
-		return 0; /* the boot stack was never filled */
+	if (t == &idle_threads[t->cpu])
+		return 0; /* a start-up stack, never filled */
 	return kstack_used_bytes(&t->kstack);
 }
 

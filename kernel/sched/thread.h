@@ -20,8 +20,18 @@
  * when the preempt count is 0 and the interrupted code had IRQs on; and
  * whenever a thread calls schedule(), sleeps or yields.
  *
+ * CPUs: every CPU has its own runqueue and idle thread; one lock
+ * (sched_lock) covers them all, so a wakeup from any CPU can put a thread
+ * on any runqueue. A thread runs on one CPU for its whole life: the CPU
+ * that created it, or the one kthread_bind() named before it first ran
+ * (ksoftirqd/N, kworker/N:M). There is no load balancing and no
+ * migration - docs/smp.md says why. A wakeup from another CPU sends that
+ * CPU a reschedule IPI when the woken thread should preempt what runs
+ * there.
+ *
  * Rules: kthread_stop() only on a thread that has not exited on its own
- * (it must be waiting for kthread_should_stop()), as in Linux.
+ * (it must be waiting for kthread_should_stop()), as in Linux. It returns
+ * only once the thread is off its CPU, so its stack can be freed.
  *
  * Exit hooks: whoever keeps a pointer to a thread (an irqaction its
  * irq/N-name thread) registers a hook with kthread_set_exit_hook() before
@@ -70,12 +80,15 @@ struct thread {
 	enum sched_policy policy;
 	int rt_priority;    /* 1..99 for SCHED_FIFO */
 	unsigned int slice; /* ticks left in this time slice */
+	unsigned int cpu;   /* the CPU it runs on, for its whole life */
+	bool bound;	    /* placed there by kthread_bind (per-CPU threads) */
 
 	int (*fn)(void *arg);
 	void *arg;
 	int exit_code;
 	bool should_stop;	/* kthread_stop() asked us to finish */
 	struct thread *stopper; /* who waits in kthread_stop() */
+	bool off_cpu;		/* dead, and its CPU switched away from it */
 
 	/* runs as it dies, before it is freed (kthread_set_exit_hook) */
 	void (*exit_hook)(struct thread *t, void *arg);
@@ -119,12 +132,21 @@ void sched_set_switch_hook(void (*hook)(struct thread *prev,
 					struct thread *next));
 
 void sched_init(void); /* the boot context becomes the idle thread */
+/* An AP's start-up context becomes its idle thread (kernel/smp). */
+void sched_init_cpu(unsigned int cpu, uint32_t stack_base,
+		    uint32_t stack_top);
 void sched_start_idle(void) __attribute__((noreturn));
 
 struct thread *kthread_create(int (*fn)(void *arg), void *arg,
 			      const char *name_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void wake_up_new_thread(struct thread *t);
+/* Run t on cpu, for good: before its first wakeup only. 0, -EINVAL (no
+ * such CPU online), -EBUSY (it has been woken already). */
+int kthread_bind(struct thread *t, unsigned int cpu);
+/* kthread_create + kthread_bind; NULL if cpu is not online. */
+struct thread *kthread_create_on_cpu(int (*fn)(void *arg), void *arg,
+				     unsigned int cpu, const char *name);
 #define kthread_run(fn, arg, ...)                                          \
 	({                                                                 \
 		struct thread *__t = kthread_create(fn, arg, __VA_ARGS__); \

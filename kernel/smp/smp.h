@@ -1,5 +1,5 @@
 /*
- * kernel/smp/smp.h - bringing up the application processors (SMP phase 1).
+ * kernel/smp/smp.h - bringing up the application processors.
  *
  * The MADT (drivers/acpi/madt.h) lists every CPU's local APIC ID. At boot
  * the boot CPU starts each other listed CPU, one at a time, with the
@@ -13,10 +13,18 @@
  * the kernel's page directory, a kernel stack with a guard page, its
  * local APIC on (timer masked). docs/smp.md draws it.
  *
- * Phase 1: an AP runs no threads and no bottom halves. It parks in an
- * idle loop of its own (hlt with IRQs on, nothing routed to it) and counts
- * how often hlt returned (struct cpu.idle_wakeups). Only CPU 0 runs the
- * scheduler, the softirqs, tasklets and work queues; nr_cpus stays 1.
+ * Then each AP joins the scheduler: the boot CPU gives it a runqueue and
+ * an idle thread (its start-up stack), kicks it out of its parked loop,
+ * and the AP starts its local APIC timer as a periodic tick
+ * (LOCAL_TICK_VECTOR, at hz: its scheduler's tick) and becomes "online"
+ * in its idle loop. From then on it runs its threads (ksoftirqd/N,
+ * kworker/N:M, whatever is bound to it), its softirqs and tasklets, and
+ * the interrupts routed to it; IPIs (kernel/smp/ipi.h) reach it. nr_cpus
+ * counts the online CPUs.
+ *
+ * Time is CPU 0's: its PIT tick drives jiffies and the timer wheel, its
+ * LAPIC timer the hrtimers (another CPU that arms an hrtimer asks CPU 0
+ * to reprogram, by IPI). An AP's tick only serves its scheduler.
  *
  * "nosmp" on the command line keeps the APs down; in PIC mode (noapic)
  * there is no local APIC to send IPIs with, and they stay down too.
@@ -26,13 +34,12 @@
  *    (APIC ID A) did not answer ...") and left in CPU_NO_ANSWER; its
  *    stack is kept, so that a late answer lands on a valid stack (and
  *    then halts for good: it finds its slot no longer STARTING).
- *  - An AP takes no interrupts but SMP_WAKE_VECTOR (and NMIs): nothing
- *    routes an IRQ line to it, its LAPIC timer is masked.
- *  - Phase 1 APs have no double-fault task (their GDT has none): a double
- *    fault on an AP resets the machine.
+ *  - Online CPUs are slots 0 .. nr_cpus-1 with no gap: a CPU answering
+ *    after one that did not stays parked (logged).
  *
  * Context: smp_boot_aps() once, from kmain, on the boot CPU, IRQs off,
- * after mm_init(), irqchip_init() and the TSC calibration. The readers:
+ * after mm_init(), irqchip_init(), sched_init(), ipi_init() and the TSC
+ * and LAPIC timer calibrations. The readers:
  * any. The test hooks: task context, one caller at a time.
  */
 #ifndef KERNEL_SMP_SMP_H
@@ -42,14 +49,14 @@
 #include <stdint.h>
 
 #define TRAMPOLINE_PHYS	   0x8000u /* the SIPI vector is its page number */
-#define SMP_WAKE_VECTOR	   0xf1	   /* wakes a parked AP (test hook) */
+#define SMP_WAKE_VECTOR	   0xf1	   /* wakes a parked AP to join */
 #define SMP_INIT_WAIT_US   10000   /* SDM 8.4.4: INIT, then 10 ms */
 #define SMP_SIPI_WAIT_US   200	   /* after each STARTUP IPI */
 #define SMP_ANSWER_WAIT_US 500000  /* then the AP has this long to answer */
 
 void smp_boot_aps(void);
 
-/* CPUs up: the boot CPU and the parked APs. */
+/* CPUs online: the boot CPU and the APs that joined. */
 unsigned int smp_cpus_online(void);
 /* CPUs the MADT listed (at most MAX_CPUS are used). */
 unsigned int smp_cpus_listed(void);
@@ -61,20 +68,10 @@ const char *cpu_state_name(int state);
 /* ---- test hooks -------------------------------------------------------- */
 
 /* Run INIT-SIPI-SIPI for slot cpu (CPU_ABSENT or CPU_NO_ANSWER) towards
- * apic_id, waiting answer_us for the answer: 0 (it is parked), -ETIMEDOUT
- * (logged; the slot is CPU_NO_ANSWER), -EBUSY, -ENODEV, -ENOMEM. */
+ * apic_id, waiting answer_us for the answer: 0 (it is parked; CPUs join
+ * only at boot), -ETIMEDOUT (logged; the slot is CPU_NO_ANSWER), -EBUSY,
+ * -ENODEV, -ENOMEM. */
 int smp_start_cpu(unsigned int cpu, unsigned int apic_id,
 		  unsigned int answer_us);
-/* Have parked CPU cpu run fn(arg) from its idle loop (IRQs off there):
- * an IPI on SMP_WAKE_VECTOR wakes it. Waits until fn returned: 0,
- * -ENODEV (not parked), -ETIMEDOUT (timeout_ms passed: fn may still
- * run). */
-int smp_run_on_parked(unsigned int cpu, void (*fn)(void *arg), void *arg,
-		      unsigned int timeout_ms);
-/* The same without waiting: 0 once the IPI is sent (-ENODEV: not
- * parked, or still busy with the last one); smp_parked_busy() says
- * whether fn has not returned yet. */
-int smp_kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg);
-bool smp_parked_busy(unsigned int cpu);
 
 #endif

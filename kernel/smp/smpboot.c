@@ -1,6 +1,7 @@
 /*
- * kernel/smp/smpboot.c - start the application processors and park them
- * (see smp.h; the sequence is the Intel SDM's, vol. 3A, 8.4.4).
+ * kernel/smp/smpboot.c - start the application processors, then let them
+ * join the scheduler (see smp.h; the start-up sequence is the Intel
+ * SDM's, vol. 3A, 8.4.4).
  */
 #include "kernel/smp/smp.h"
 
@@ -9,6 +10,7 @@
 #include "drivers/acpi/madt.h"
 #include "drivers/irqchip/irqchip.h"
 #include "drivers/irqchip/lapic.h"
+#include "drivers/timer/lapic_timer.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/cmdline.h"
@@ -16,8 +18,9 @@
 #include "kernel/mm/paging.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
-#include "kernel/sched/wait.h"
+#include "kernel/smp/ipi.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -57,12 +60,18 @@ unsigned int smp_cpus_listed(void)
 	return listed;
 }
 
+bool cpu_online(unsigned int cpu)
+{
+	return cpu < MAX_CPUS &&
+	       (cpus[cpu].state == CPU_BOOT || cpus[cpu].state == CPU_ONLINE);
+}
+
 unsigned int smp_cpus_online(void)
 {
 	unsigned int n = 0;
 
 	for (unsigned int c = 0; c < MAX_CPUS; c++)
-		n += cpus[c].state == CPU_BOOT || cpus[c].state == CPU_PARKED;
+		n += cpu_online(c);
 	return n;
 }
 
@@ -77,6 +86,8 @@ const char *cpu_state_name(int state)
 		return "starting";
 	case CPU_PARKED:
 		return "parked";
+	case CPU_ONLINE:
+		return "online";
 	case CPU_NO_ANSWER:
 		return "no answer";
 	default:
@@ -92,21 +103,29 @@ static uint32_t read_cr0(void)
 	return v;
 }
 
-/* Busy-wait on the calibrated TSC (IRQs may be off: boot). */
-static void tsc_wait_us(unsigned int us)
+/* Have us microseconds passed since the TSC read start? (Boot: the
+ * calibrated rate, or a guess if the calibration failed.) */
+static bool tsc_passed_us(uint64_t start, unsigned int us)
 {
 	uint64_t khz = tsc_khz ? tsc_khz : FALLBACK_TSC_KHZ;
-	uint64_t start = rdtsc(), cycles = us * khz / 1000;
 
-	while (rdtsc() - start < cycles)
+	return rdtsc() - start >= us * khz / 1000;
+}
+
+/* Busy-wait on the TSC (IRQs may be off: boot). */
+static void tsc_wait_us(unsigned int us)
+{
+	uint64_t start = rdtsc();
+
+	while (!tsc_passed_us(start, us))
 		cpu_relax();
 }
 
 /* ---- the application processor's side ---------------------------------- */
 
-/* Parked: wake on any interrupt, count it, run a test hook's function if
- * one was left. IRQs are off while it looks, and "sti; hlt" cannot miss
- * an IPI sent after the look. */
+/* Parked: wake on any interrupt, count it, run the function the boot CPU
+ * left (the join, which does not return). IRQs are off while it looks,
+ * and "sti; hlt" cannot miss an IPI sent after the look. */
 static __attribute__((noreturn)) void park_loop(struct cpu *c)
 {
 	for (;;) {
@@ -142,8 +161,8 @@ void smp_ap_main(void)
 					 __ATOMIC_ACQUIRE))
 		halt_forever();
 	/* IRQs are off: printk's console path polls the UART. */
-	pr_info("smp: CPU %u (APIC ID %u) up, parked in its idle loop\n",
-		smp_processor_id(), c->seen_apic_id);
+	pr_info("smp: CPU %u (APIC ID %u) up\n", smp_processor_id(),
+		c->seen_apic_id);
 	ap_announced[c->id] = true;
 	park_loop(c);
 }
@@ -191,11 +210,10 @@ static int send_init_sipi_sipi(unsigned int apic_id)
  * bound passes; then claim the slot as CPU_NO_ANSWER if still starting. */
 static bool wait_for_answer(struct cpu *c, unsigned int answer_us)
 {
-	uint64_t khz = tsc_khz ? tsc_khz : FALLBACK_TSC_KHZ;
-	uint64_t start = rdtsc(), cycles = answer_us * khz / 1000;
+	uint64_t start = rdtsc();
 	int expected = CPU_STARTING;
 
-	while (rdtsc() - start < cycles) {
+	while (!tsc_passed_us(start, answer_us)) {
 		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
 			    CPU_PARKED &&
 		    ap_announced[c->id])
@@ -258,7 +276,9 @@ int smp_start_cpu(unsigned int cpu, unsigned int apic_id,
 	return 0;
 }
 
-int smp_kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg)
+/* Have parked CPU cpu run fn(arg) from its parked loop, IRQs off there:
+ * an IPI on SMP_WAKE_VECTOR wakes it. */
+static int kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg)
 {
 	struct cpu *c = &cpus[cpu];
 
@@ -272,26 +292,51 @@ int smp_kick_parked(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	return 0;
 }
 
-bool smp_parked_busy(unsigned int cpu)
+/* ---- joining the scheduler ---------------------------------------------- */
+
+/* On the AP, from its parked loop (IRQs off): its tick, then it is
+ * online and its start-up context becomes its idle thread. */
+static void __attribute__((noreturn)) ap_join(void *arg)
 {
-	return cpu < MAX_CPUS &&
-	       __atomic_load_n(&cpus[cpu].park_fn, __ATOMIC_ACQUIRE);
+	struct cpu *c = this_cpu();
+
+	(void)arg;
+	lapic_timer_start_tick();
+	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
+	sched_start_idle();
 }
 
-int smp_run_on_parked(unsigned int cpu, void (*fn)(void *arg), void *arg,
-		      unsigned int timeout_ms)
+/* Slots 1, 2, ... join while they are parked and consecutive: nr_cpus
+ * counts slots 0 .. nr_cpus-1, all online. A CPU after a gap (one that
+ * did not answer) stays parked, and the log says so. */
+static void online_parked_cpus(void)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(timeout_ms);
-	int err = smp_kick_parked(cpu, fn, arg);
+	for (unsigned int n = 1; n < listed; n++) {
+		struct cpu *c = &cpus[n];
+		uint64_t start;
 
-	if (err)
-		return err;
-	while (smp_parked_busy(cpu)) {
-		if ((long)(jiffies - end) >= 0)
-			return -ETIMEDOUT;
-		msleep(1);
+		if (c->state != CPU_PARKED)
+			continue;
+		if (n != nr_cpus) {
+			pr_warn("smp: CPU %u stays parked: CPU %u before it is not online\n",
+				n, nr_cpus);
+			continue;
+		}
+		sched_init_cpu(n, ap_stacks[n].base, ap_stacks[n].top);
+		start = rdtsc();
+		if (kick_parked(n, ap_join, NULL))
+			continue;
+		while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) !=
+			       CPU_ONLINE &&
+		       !tsc_passed_us(start, SMP_ANSWER_WAIT_US))
+			cpu_relax();
+		if (c->state != CPU_ONLINE) {
+			pr_warn("smp: CPU %u did not join within %u ms; it stays parked\n",
+				n, SMP_ANSWER_WAIT_US / 1000);
+			continue;
+		}
+		nr_cpus = n + 1;
 	}
-	return 0;
 }
 
 /* Slot 0 is the CPU we run on; the other listed CPUs get 1, 2, ... in
@@ -341,6 +386,7 @@ void smp_boot_aps(void)
 	}
 	for (unsigned int c = 1; c < listed; c++)
 		smp_start_cpu(c, cpus[c].apic_id, SMP_ANSWER_WAIT_US);
-	pr_info("smp: %u CPUs up (%u listed); CPU 0 runs every thread, the others are parked\n",
+	online_parked_cpus();
+	pr_info("smp: %u of %u listed CPUs online; each runs its own threads and bottom halves\n",
 		smp_cpus_online(), listed);
 }

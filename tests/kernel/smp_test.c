@@ -1,8 +1,10 @@
 /*
- * tests/kernel/smp_test.c - SMP phase 1: the application processors came
- * up, each with its own per-CPU segment, parked; nosmp keeps them down; a
- * CPU that never answers is reported, not waited for forever; spinlocks
- * exclude across CPUs.
+ * tests/kernel/smp_test.c - SMP: the application processors came up, each
+ * with its own per-CPU segment, and joined the scheduler; nosmp keeps
+ * them down; a CPU that never answers is reported, not waited for
+ * forever; threads run on their CPU, wakeups from another CPU send a
+ * reschedule IPI, function calls run on their target, each AP ticks;
+ * spinlocks exclude across all CPUs.
  *
  * Run at -smp 1 (ktest=all: the cases about APs skip), -smp 2 and -smp 4
  * with multi-threaded TCG, and -smp 2 nosmp (tests/run_tests.py).
@@ -19,8 +21,12 @@
 #include "kernel/mm/paging.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/bh/softirq.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/sched/wait.h"
+#include "kernel/smp/ipi.h"
 #include "kernel/smp/smp.h"
 #include "kernel/test/ktest.h"
 #include "lib/errno.h"
@@ -58,10 +64,10 @@ static void listed_cpus_came_online(struct ktest *t)
 	EXPECT_EQ(t, smp_cpus_online(), madt_cpus());
 	EXPECT_EQ(t, cpus[0].state, CPU_BOOT);
 	for (unsigned int n = 1; n < smp_cpus_listed(); n++)
-		EXPECT_EQ(t, cpus[n].state, CPU_PARKED);
-	EXPECT_EQ(t, nr_cpus, 1); /* phase 1: only CPU 0 schedules */
+		EXPECT_EQ(t, cpus[n].state, CPU_ONLINE);
+	EXPECT_EQ(t, nr_cpus, madt_cpus()); /* every one schedules */
 	if (madt_cpus() > 1)
-		EXPECT_TRUE(t, klog_contains("CPUs up"));
+		EXPECT_TRUE(t, klog_contains("CPUs online"));
 }
 
 /* nosmp: the MADT lists more CPUs, none was started. */
@@ -91,7 +97,7 @@ static void percpu_segment_is_own_slot(struct ktest *t)
 	for (unsigned int n = 0; n < MAX_CPUS; n++) {
 		const struct cpu *c = &cpus[n];
 
-		if (c->state != CPU_BOOT && c->state != CPU_PARKED)
+		if (!cpu_online(n))
 			continue;
 		EXPECT_PTR_EQ(t, c->seen_self, c);
 		EXPECT_EQ(t, c->seen_id, n);
@@ -105,7 +111,7 @@ static void percpu_segment_is_own_slot(struct ktest *t)
 struct probe {
 	struct cpu *self;
 	unsigned int id;
-	bool irqs_off;
+	bool irqs_off, in_irq;
 };
 
 static void probe_fn(void *arg)
@@ -115,33 +121,49 @@ static void probe_fn(void *arg)
 	p->self = this_cpu();
 	p->id = smp_processor_id();
 	p->irqs_off = irqs_disabled();
+	p->in_irq = in_hardirq();
 }
 
-/* Now, not just at bring-up: an IPI wakes each parked AP (its wakeups
- * count it), which runs a probe that reads this_cpu() there. */
-static void parked_ap_wakes_and_sees_itself(struct ktest *t)
+static void probe_fn(void *arg);
+
+/* A call IPI runs the probe on each other CPU: it reads this_cpu()
+ * there, in hard-IRQ context with IRQs off; the target counts the IPI. */
+static void call_runs_on_target_cpu(struct ktest *t)
 {
-	unsigned int probed = 0;
+	for (unsigned int n = 0; n < nr_cpus; n++) {
+		struct probe p = { NULL, ~0u, false, false };
+		unsigned long before = cpus[n].ipi_call;
 
-	SKIP_UNLESS_APIC(t);
-	for (unsigned int n = 1; n < MAX_CPUS; n++) {
-		struct probe p = { NULL, ~0u, false };
-		unsigned long before = cpus[n].idle_wakeups;
-
-		if (cpus[n].state != CPU_PARKED)
-			continue;
-		ASSERT_EQ(t, smp_run_on_parked(n, probe_fn, &p, RUN_TIMEOUT_MS),
-			  0);
+		ASSERT_EQ(t, smp_call_function_single(n, probe_fn, &p, true), 0);
 		EXPECT_PTR_EQ(t, p.self, &cpus[n]);
 		EXPECT_EQ(t, p.id, n);
 		EXPECT_TRUE(t, p.irqs_off);
-		EXPECT_GT(t, cpus[n].idle_wakeups, before);
-		probed++;
+		if (n != smp_processor_id()) {
+			EXPECT_TRUE(t, p.in_irq);
+			EXPECT_GT(t, cpus[n].ipi_call, before);
+		}
 	}
-	if (!probed && (madt_cpus() == 1 || smp_nosmp()))
-		KTEST_SKIP(t, "no parked CPU (-smp 1 or nosmp)");
-	EXPECT_EQ(t, probed, madt_cpus() - 1);
-	EXPECT_EQ(t, smp_run_on_parked(0, probe_fn, NULL, 1), -ENODEV);
+}
+
+/* The rules: no CPU that is not online; no waiting with IRQs off; an
+ * async csd not reused while busy. */
+static void call_misuse_refused(struct ktest *t)
+{
+	struct probe p;
+	unsigned long flags;
+	int err;
+
+	EXPECT_EQ(t, smp_call_function_single(MAX_CPUS, probe_fn, &p, true),
+		  -ENXIO);
+	EXPECT_EQ(t, smp_call_function_single(nr_cpus, probe_fn, &p, true),
+		  -ENXIO);
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "one CPU: every call is local");
+	flags = local_irq_save();
+	err = smp_call_function_single(1, probe_fn, &p, true);
+	local_irq_restore(flags);
+	EXPECT_EQ(t, err, -EDEADLK);
+	EXPECT_TRUE(t, klog_contains("could deadlock; refused"));
 }
 
 /* The trampoline page: below 1 MiB, page aligned (the SIPI vector is its
@@ -221,41 +243,188 @@ static void torture_rounds(void)
 	}
 }
 
-static void torture_ap(void *arg)
+static struct completion torture_done[MAX_CPUS];
+
+static int torture_thread(void *arg)
 {
-	(void)arg;
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+
 	while (!torture_go)
 		cpu_relax();
 	torture_rounds();
+	complete(&torture_done[cpu]);
+	return 0;
 }
 
-/* CPU 0 and CPU 1 increment one counter under one spinlock at the same
- * time: no increment may be lost. */
+/* Every CPU increments one counter under one spinlock at the same time,
+ * a thread bound to each: no increment may be lost. */
 static void spinlock_excludes_across_cpus(struct ktest *t)
 {
+	struct thread *th[MAX_CPUS];
 	uint64_t t0;
 
-	SKIP_UNLESS_APIC(t);
-	if (madt_cpus() == 1 || smp_nosmp())
-		KTEST_SKIP(t, "needs a second CPU (-smp 1 or nosmp)");
-	ASSERT_EQ(t, cpus[1].state, CPU_PARKED);
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
 	torture_count = 0;
 	torture_go = false;
-	ASSERT_EQ(t, smp_kick_parked(1, torture_ap, NULL), 0);
+	for (unsigned int n = 1; n < nr_cpus; n++) {
+		init_completion(&torture_done[n]);
+		th[n] = kthread_create_on_cpu(torture_thread,
+					      (void *)(uintptr_t)n, n,
+					      "torture");
+		ASSERT_TRUE(t, th[n] != NULL);
+		wake_up_new_thread(th[n]);
+	}
 	t0 = ktime_get_ns();
 	torture_go = true;
 	torture_rounds();
-	EXPECT_TRUE(t, KTEST_WAIT_FOR(!smp_parked_busy(1)));
-	EXPECT_EQ(t, torture_count, 2ul * LOCK_ROUNDS);
+	for (unsigned int n = 1; n < nr_cpus; n++)
+		EXPECT_GE(t, wait_for_completion_timeout(&torture_done[n],
+							 msecs_to_jiffies(20000)),
+			  1);
+	EXPECT_EQ(t, torture_count, (unsigned long)nr_cpus * LOCK_ROUNDS);
 	EXPECT_PTR_EQ(t, torture_lock.owner, NULL);
-	pr_info("smp_test: %d locked increments on each of CPU 0 and 1 in %lu ms\n",
-		LOCK_ROUNDS, (unsigned long)((ktime_get_ns() - t0) / 1000000));
+	pr_info("smp_test: %d locked increments on each of %u CPUs in %lu ms\n",
+		LOCK_ROUNDS, nr_cpus,
+		(unsigned long)((ktime_get_ns() - t0) / 1000000));
+}
+
+/* ---- threads on their CPUs ------------------------------------------- */
+
+struct where {
+	unsigned int cpu;
+	struct completion ran;
+	struct wait_queue_head wq;
+	volatile bool go;
+};
+
+static int where_thread(void *arg)
+{
+	struct where *w = arg;
+
+	w->cpu = smp_processor_id();
+	complete(&w->ran);
+	wait_event(w->wq, w->go);
+	w->cpu = smp_processor_id(); /* still there after the wakeup */
+	return 0;
+}
+
+/* A thread bound to CPU n runs there, and after a wakeup from CPU 0 -
+ * which sends CPU n a reschedule IPI, its idle thread being preempted -
+ * it runs there again; kthread_stop returns once it is off CPU n. */
+static void bound_thread_runs_on_its_cpu(struct ktest *t)
+{
+	static struct where w;
+
+	for (unsigned int n = 0; n < nr_cpus; n++) {
+		unsigned long ipis = cpus[n].ipi_resched;
+		struct thread *th;
+
+		w.cpu = ~0u;
+		w.go = false;
+		init_completion(&w.ran);
+		init_waitqueue_head(&w.wq);
+		th = kthread_create_on_cpu(where_thread, &w, n, "where");
+		ASSERT_TRUE(t, th != NULL);
+		EXPECT_EQ(t, th->cpu, n);
+		EXPECT_TRUE(t, th->bound);
+		wake_up_new_thread(th);
+		EXPECT_GE(t, wait_for_completion_timeout(&w.ran, hz * 5), 1);
+		EXPECT_EQ(t, w.cpu, n);
+		EXPECT_TRUE(t, KTEST_WAIT_FOR(th->state == THREAD_SLEEPING));
+		w.cpu = ~0u;
+		w.go = true;
+		wake_up(&w.wq);
+		EXPECT_EQ(t, kthread_stop(th), 0);
+		EXPECT_EQ(t, w.cpu, n);
+		if (n != smp_processor_id())
+			EXPECT_GT(t, cpus[n].ipi_resched, ipis);
+	}
+}
+
+static int idle_fn(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* Binding: not to a CPU that is not online, not once woken; unbound, a
+ * thread runs where it was made. */
+static void kthread_bind_rules(struct ktest *t)
+{
+	struct thread *th = kthread_create(idle_fn, NULL, "bindme");
+
+	ASSERT_TRUE(t, th != NULL);
+	EXPECT_EQ(t, th->cpu, smp_processor_id());
+	EXPECT_FALSE(t, th->bound);
+	EXPECT_EQ(t, kthread_bind(th, nr_cpus), -EINVAL);
+	EXPECT_EQ(t, kthread_bind(th, MAX_CPUS), -EINVAL);
+	EXPECT_PTR_EQ(t, kthread_create_on_cpu(idle_fn, NULL, nr_cpus, "x"),
+		      NULL);
+	wake_up_new_thread(th);
+	EXPECT_EQ(t, kthread_bind(th, 0), -EBUSY);
+	EXPECT_EQ(t, kthread_stop(th), 0);
+}
+
+/* Stopping threads on another CPU, over and over: kthread_stop must not
+ * free a stack its CPU still runs on (it waits for off_cpu). */
+static void kthread_stop_across_cpus(struct ktest *t)
+{
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
+	for (int i = 0; i < 200; i++) {
+		struct thread *th = kthread_create_on_cpu(
+			idle_fn, NULL, 1 + i % (nr_cpus - 1), "stopme");
+
+		ASSERT_TRUE(t, th != NULL);
+		wake_up_new_thread(th);
+		if (i % 2)
+			msleep(1);
+		ASSERT_EQ(t, kthread_stop(th), 0);
+	}
+}
+
+/* Each AP ticks on its own LAPIC timer; CPU 0 ticks on the PIT. */
+static void every_ap_ticks(struct ktest *t)
+{
+	unsigned long before[MAX_CPUS];
+
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "no AP (-smp 1, nosmp or PIC mode)");
+	for (unsigned int n = 1; n < nr_cpus; n++)
+		before[n] = cpus[n].local_ticks;
+	msleep(100);
+	for (unsigned int n = 1; n < nr_cpus; n++)
+		EXPECT_GT(t, cpus[n].local_ticks, before[n] + 1);
+	EXPECT_EQ(t, cpus[0].local_ticks, 0);
+}
+
+/* ksoftirqd/N for every CPU, bound to it. */
+static void ksoftirqd_per_cpu(struct ktest *t)
+{
+	for (unsigned int n = 0; n < nr_cpus; n++) {
+		const struct thread *k = softirq_ksoftirqd(n);
+		char name[THREAD_NAME_LEN];
+
+		ASSERT_TRUE(t, k != NULL);
+		snprintf(name, sizeof(name), "ksoftirqd/%u", n);
+		EXPECT_STREQ(t, k->name, name);
+		EXPECT_EQ(t, k->cpu, n);
+		EXPECT_TRUE(t, k->bound);
+	}
 }
 
 KTEST_SUITE(smp, KTEST_CASE(listed_cpus_came_online),
 	    KTEST_CASE(nosmp_keeps_aps_down),
 	    KTEST_CASE(percpu_segment_is_own_slot),
-	    KTEST_CASE(parked_ap_wakes_and_sees_itself),
+	    KTEST_CASE(call_runs_on_target_cpu),
+	    KTEST_CASE(call_misuse_refused),
+	    KTEST_CASE(bound_thread_runs_on_its_cpu),
+	    KTEST_CASE(kthread_bind_rules),
+	    KTEST_CASE(kthread_stop_across_cpus),
+	    KTEST_CASE(every_ap_ticks), KTEST_CASE(ksoftirqd_per_cpu),
 	    KTEST_CASE(trampoline_page_reserved),
 	    KTEST_CASE(silent_cpu_reported_not_hung),
 	    KTEST_CASE(spinlock_excludes_across_cpus));
