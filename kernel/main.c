@@ -33,6 +33,7 @@
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
 #include "kernel/cmdline.h"
+#include "kernel/irq/irq_work.h"
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
@@ -148,6 +149,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	lapic_timer_start(); /* else hrtimers use the tick */
 	tsc_calibrate_refine();
 	ipi_init();
+	irq_work_init();
 	smp_boot_aps(); /* the other CPUs join (kernel/smp/smp.h) */
 	local_irq_enable();
 	pr_info("Interrupts on; boot took %llu us\n", ktime_get_ns() / 1000);

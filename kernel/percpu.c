@@ -13,8 +13,11 @@ _Static_assert(offsetof(struct cpu, id) == PERCPU_ID_OFFSET,
 
 #define CPU_SLOT(n) [n] = { .self = &cpus[n], .id = n }
 
+/* Slot 0 is the boot CPU from the first instruction (smp_boot_aps fills
+ * in its APIC ID). */
 struct cpu cpus[MAX_CPUS] = {
-	CPU_SLOT(0), CPU_SLOT(1), CPU_SLOT(2), CPU_SLOT(3),
+	[0] = { .self = &cpus[0], .id = 0, .state = CPU_BOOT },
+	CPU_SLOT(1), CPU_SLOT(2), CPU_SLOT(3),
 	CPU_SLOT(4), CPU_SLOT(5), CPU_SLOT(6), CPU_SLOT(7),
 };
 _Static_assert(MAX_CPUS == 8, "one CPU_SLOT per slot");

@@ -65,6 +65,19 @@ struct thread *current_thread(void)
 	return current_on[smp_processor_id()];
 }
 
+/* What CPU cpu runs now, by name (a copy: the thread may end). */
+const char *cpu_current_name(unsigned int cpu)
+{
+	static char name[THREAD_NAME_LEN]; /* the shell's, one caller */
+	unsigned long flags = spin_lock_irqsave(&sched_lock);
+
+	strlcpy(name, cpu < MAX_CPUS && current_on[cpu] ? current_on[cpu]->name
+							: "-",
+		sizeof(name));
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return name;
+}
+
 static unsigned int timeslice_ticks(void)
 {
 	unsigned int t = hz * TIMESLICE_MS / 1000;

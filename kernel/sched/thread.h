@@ -125,6 +125,9 @@ struct runqueue {
 struct process;
 
 struct thread *current_thread(void);
+/* The name of the thread CPU cpu runs now (a copy, valid until the next
+ * call: for the shell). */
+const char *cpu_current_name(unsigned int cpu);
 
 /* Called on every switch, before the stacks change (IRQs off): user
  * space loads the next address space and I/O bitmap there. */

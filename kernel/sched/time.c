@@ -4,6 +4,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/cmdline.h"
+#include "kernel/irq/irq_work.h"
 #include "kernel/sched/hrtimer.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/timer.h"
@@ -40,6 +41,7 @@ void jiffies_tick(void)
 	if (timers_due())
 		raise_softirq_irqoff(TIMER_SOFTIRQ);
 	hrtimer_tick();
+	irq_work_tick(); /* PIC mode: no self-IPI, the tick runs them */
 	scheduler_tick();
 }
 

@@ -10,6 +10,8 @@
  * Both print from a snapshot (irq_get_line): the shell is a preemptible
  * thread, and a line's handlers may be freed while it prints.
  */
+#include <stddef.h>
+
 #include "kernel/console.h"
 #include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
@@ -59,6 +61,17 @@ static void print_line(unsigned int irq, const struct line_snapshot *s)
 				       : "");
 }
 
+/* A per-CPU count of a local vector: the field at offset in struct cpu. */
+static void print_local_row(const char *tag, size_t offset, const char *what)
+{
+	console_printf("%s:", tag);
+	for (unsigned int c = 0; c < nr_cpus; c++)
+		console_printf(" %10lu",
+			       *(const unsigned long *)((const char *)&cpus[c] +
+							offset));
+	console_printf("   %s\n", what);
+}
+
 static int cmd_irqs(int argc, char **argv)
 {
 	struct line_snapshot s;
@@ -76,11 +89,19 @@ static int cmd_irqs(int argc, char **argv)
 		if (s.line.connected && s.line.nr_actions)
 			print_line(irq, &s);
 	}
+	print_local_row("LOC", offsetof(struct cpu, local_ticks),
+			"Local timer interrupts (an AP's tick)");
+	print_local_row("RES", offsetof(struct cpu, ipi_resched),
+			"Rescheduling interrupts");
+	print_local_row("CAL", offsetof(struct cpu, ipi_call),
+			"Function call interrupts");
+	print_local_row("IWI", offsetof(struct cpu, ipi_irq_work),
+			"IRQ work interrupts");
 	console_printf("SPU: %10lu   Spurious interrupts\n",
 		       irq_spurious_count);
 	console_printf("UNH: %10lu   Unhandled interrupts\n", unhandled);
-	console_printf("TRP: %10lu   Unexpected vectors\n",
-		       this_cpu()->unexpected_traps);
+	print_local_row("TRP", offsetof(struct cpu, unexpected_traps),
+			"Unexpected vectors");
 	return 0;
 }
 SHELL_COMMAND(irqs, cmd_irqs, 0, 0, "irqs",

@@ -16,6 +16,7 @@ struct ps_row {
 	int tid;
 	char name[THREAD_NAME_LEN];
 	enum thread_state state;
+	unsigned int cpu;
 	enum sched_policy policy;
 	int prio;
 	uint64_t cycles;
@@ -41,6 +42,7 @@ static void ps_collect(struct thread *t, void *arg)
 	r->tid = t->tid;
 	strlcpy(r->name, t->name, sizeof(r->name));
 	r->state = t->state;
+	r->cpu = t->cpu;
 	r->policy = t->policy;
 	r->prio = t->rt_priority;
 	r->cycles = t->cpu_cycles;
@@ -55,12 +57,12 @@ static int cmd_ps(int argc, char **argv)
 	snap.n = 0;
 	for_each_thread(ps_collect, &snap);
 	console_printf(
-		"  TID NAME                 STATE     CLASS  PRIO   CPU(ms)  STACK\n");
+		"  TID NAME                 STATE     CPU CLASS  PRIO  TIME(ms)  STACK\n");
 	for (int i = 0; i < snap.n; i++) {
 		const struct ps_row *r = &snap.rows[i];
 
-		console_printf("%5d %-20s %-9s %-6s %4d %9lu  %u/%u\n", r->tid,
-			       r->name, thread_state_name(r->state),
+		console_printf("%5d %-20s %-9s %3u %-6s %4d %9lu  %u/%u\n",
+			       r->tid, r->name, thread_state_name(r->state), r->cpu,
 			       r->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
 			       r->prio,
 			       (unsigned long)(tsc_to_ns(r->cycles) / 1000000),
@@ -74,7 +76,7 @@ static int cmd_ps(int argc, char **argv)
 }
 SHELL_COMMAND(
 	ps, cmd_ps, 0, 0, "ps",
-	"threads (id, name, state, class/priority, CPU time, stack use), then processes");
+	"threads (id, name, state, the CPU it runs on, class/priority, CPU time, stack use), then processes");
 
 /* ---- demo threads ---------------------------------------------------- */
 

@@ -2,7 +2,7 @@
 
 The shell commands (see the scenarios irq_sharing, keyboard, serial_stream):
 
-    irqs                /proc/interrupts-like table: IRQ: count chip hwirq-trigger names
+    irqs                /proc/interrupts-like table: IRQ: count per CPU, chip hwirq-trigger names
     irq N               one line's descriptor, then one line per action
     serial              one row per port: name, base, irq, rx, tx, overruns, stalls, errors
     serial sum ttySN    "ttyS2: 1048576 bytes, crc32 0x1a2b3c4d"
@@ -33,9 +33,9 @@ def command(sh, line, timeout=10.0):
 
 # --- irqs ----------------------------------------------------------------------
 
-_IRQS_HEADER = re.compile(r"^\s+CPU0\s*$", re.MULTILINE)
+_IRQS_HEADER = re.compile(r"^\s+CPU0(?:\s+CPU\d+)*\s*$", re.MULTILINE)
 _IRQS_ROW = re.compile(
-    r"^\s*(?P<irq>\d+):\s+(?P<count>\d+)\s+(?P<chip>\S+)\s+(?P<hwirq>\d+)-(?P<trigger>\w+)"
+    r"^\s*(?P<irq>\d+):(?P<counts>(?:\s+\d+)+)\s+(?P<chip>[A-Za-z]\S*)\s+(?P<hwirq>\d+)-(?P<trigger>\w+)"
     r"(?:[ \t]+(?P<names>\S.*?))?[ \t]*$", re.MULTILINE)
 _IRQS_SPU = re.compile(r"^\s*SPU:\s+(\d+)\s+Spurious interrupts\s*$", re.MULTILINE)
 _IRQS_UNH = re.compile(r"^\s*UNH:\s+(\d+)\s+Unhandled interrupts\s*$", re.MULTILINE)
@@ -44,7 +44,8 @@ _IRQS_UNH = re.compile(r"^\s*UNH:\s+(\d+)\s+Unhandled interrupts\s*$", re.MULTIL
 @dataclass
 class IrqRow:
     irq: int
-    count: int
+    count: int             # on all CPUs
+    per_cpu: list          # count per CPU, CPU0 first
     chip: str
     hwirq: int
     trigger: str
@@ -78,7 +79,8 @@ def parse_irqs(text):
             if t:
                 names[i] = t.group(1)
                 threads[t.group(1)] = t.group(2)
-        row = IrqRow(int(m.group("irq")), int(m.group("count")), m.group("chip"),
+        per_cpu = [int(c) for c in m.group("counts").split()]
+        row = IrqRow(int(m.group("irq")), sum(per_cpu), per_cpu, m.group("chip"),
                      int(m.group("hwirq")), m.group("trigger"), names, m.group(0).strip(),
                      threads)
         assert row.irq not in rows, f"'irqs' has two rows for IRQ {row.irq}:\n{text}"

@@ -1,63 +1,98 @@
-"""SMP phase 1 from the shell: `cpus` at -smp 2 (and with nosmp).
+"""SMP from the shell: `cpus`, `ps` and `irqs` at -smp 2 (and with nosmp).
 
 The machine has two CPUs (one socket of two cores: the MADT lists both)
-under multi-threaded TCG. `cpus` must show CPU 0 as the boot CPU and
-CPU 1 parked, each with its own per-CPU segment base, and say that only
-CPU 0 runs threads in this phase (docs/smp.md).
+under multi-threaded TCG. `cpus` must show CPU 0 as the boot CPU and CPU
+1 online, each with its own per-CPU segment base, both ticking; `ps`
+shows each thread's CPU and a ksoftirqd and kworkers per CPU; `irqs` has
+one count column per CPU and the local rows (LOC, RES, CAL, IWI) as
+/proc/interrupts does (docs/smp.md).
 """
 
 import re
 
+from harness import kstats
 from harness.shell import Shell
 from harness.suites import boot_options
 
 APPEND = ""
 QEMU_ARGS = ["-smp", "2", "-accel", "tcg,thread=multi"]
-
 PROMPT_TIMEOUT = 30
-ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(boot CPU|parked|down|no answer|starting)"
-                 r"\s+0x([0-9a-f]{8})\s+(\d+|-)\s*$")
+TICK_TIMEOUT = 10.0
+
+ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(boot CPU|online|parked|down|no answer|starting)"
+                 r"\s+0x([0-9a-f]{8})\s+(\d+)\s+(\d+)%\s+0x([0-9a-f]{2})"
+                 r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s*$")
 
 
 def _rows(out):
-    """{cpu: (apic_id, state, base, wakeups)} from `cpus` output."""
+    """{cpu: dict(apic, state, base, ticks, idle, current)} from `cpus`."""
     rows = {}
     for line in out.splitlines():
         mo = ROW.match(line.rstrip())
         if mo:
-            rows[int(mo.group(1))] = (int(mo.group(2)), mo.group(3),
-                                      int(mo.group(4), 16), mo.group(5))
+            rows[int(mo.group(1))] = dict(
+                apic=int(mo.group(2)), state=mo.group(3), base=int(mo.group(4), 16),
+                ticks=int(mo.group(5)), idle=int(mo.group(6)), res=int(mo.group(8)),
+                current=mo.group(11))
     return rows
 
 
-def _cpus(m):
+def _shell(m):
     sh = Shell(m)
     sh.wait_prompt(timeout=PROMPT_TIMEOUT)
-    return sh.run("cpus")
+    return sh
 
 
-def test_cpus_shows_boot_cpu_and_parked_ap(m):
-    out = _cpus(m)
+def test_cpus_shows_boot_cpu_and_online_ap(m):
+    sh = _shell(m)
+    out = sh.run("cpus")
     rows = _rows(out)
     assert sorted(rows) == [0, 1], f"`cpus` should list CPUs 0 and 1:\n{out}"
-    assert rows[0][1] == "boot CPU" and rows[0][3] == "-", out
-    assert rows[1][1] == "parked" and rows[1][3].isdigit(), out
-    assert rows[0][0] != rows[1][0], f"two CPUs with one APIC ID:\n{out}"
+    assert rows[0]["state"] == "boot CPU" and rows[1]["state"] == "online", out
+    assert rows[0]["current"] == "shell", f"CPU 0 runs the shell (it runs `cpus`):\n{out}"
+    assert rows[0]["apic"] != rows[1]["apic"], f"two CPUs with one APIC ID:\n{out}"
     # each segment base is a struct cpu of its own, in slot order
-    assert rows[1][2] > rows[0][2], f"per-CPU bases not distinct:\n{out}"
+    assert rows[1]["base"] > rows[0]["base"], f"per-CPU bases not distinct:\n{out}"
     assert "2 of 2 listed CPUs online" in out, out
-    assert "only CPU 0 runs threads" in out, out
+    # CPU 1 ticks on its own LAPIC timer: its count grows
+    first = rows[1]["ticks"]
+    def grown():
+        ticks = _rows(sh.run("cpus"))[1]["ticks"]
+        return ticks if ticks > first + 2 else None
+
+    later = kstats.poll(grown, TICK_TIMEOUT,
+                        describe=lambda: f"CPU 1's TICKS did not grow past {first}")
     log = m.output
     assert re.search(r"smp: CPU 1 \(APIC ID \d+\) up", log), \
         "the AP did not announce itself in the boot log"
-    assert "smp: 2 CPUs up" in log, "the boot CPU did not count the CPUs up"
+    assert "smp: 2 of 2 listed CPUs online" in log, "the boot CPU did not count the CPUs"
+    return f"CPU 1 ticked {first} -> {later}"
+
+
+def test_ps_and_irqs_show_both_cpus(m):
+    sh = _shell(m)
+    ps = sh.run("ps")
+    for n in (0, 1):
+        assert re.search(rf"^\s*\d+ ksoftirqd/{n}\s+\S+\s+{n} ", ps, re.MULTILINE), \
+            f"ps: ksoftirqd/{n} should run on CPU {n}:\n{ps}"
+        assert re.search(rf"^\s*\d+ kworker/{n}:0\s+\S+\s+{n} ", ps, re.MULTILINE), \
+            f"ps: kworker/{n}:0 should run on CPU {n}:\n{ps}"
+    irqs = sh.run("irqs")
+    assert re.search(r"^\s+CPU0\s+CPU1\s*$", irqs, re.MULTILINE), \
+        f"irqs: one count column per CPU:\n{irqs}"
+    loc = re.search(r"^LOC:\s+(\d+)\s+(\d+)\s+Local timer", irqs, re.MULTILINE)
+    assert loc and int(loc.group(2)) > 0 and int(loc.group(1)) == 0, \
+        f"irqs: CPU 1 takes local timer interrupts, CPU 0 ticks on the PIT:\n{irqs}"
+    for tag in ("RES", "CAL", "IWI"):
+        assert re.search(rf"^{tag}:\s+\d+\s+\d+\s+\S", irqs, re.MULTILINE), \
+            f"irqs: no per-CPU {tag} row:\n{irqs}"
 
 
 @boot_options(append="nosmp")
 def test_cpus_with_nosmp_shows_ap_down(m):
-    out = _cpus(m)
+    out = _shell(m).run("cpus")
     rows = _rows(out)
     assert sorted(rows) == [0, 1], f"`cpus` should list CPUs 0 and 1:\n{out}"
-    assert rows[1][1] == "down", f"nosmp: CPU 1 should be down:\n{out}"
+    assert rows[1]["state"] == "down", f"nosmp: CPU 1 should be down:\n{out}"
+    assert rows[1]["current"] == "-", out
     assert "1 of 2 listed CPUs online (nosmp)" in out, out
-

@@ -4,7 +4,7 @@ A plain boot (no VARIANTS): the scheduler does not care which interrupt
 controller delivers the tick. The shell commands (kernel/shell/cmds_threads.c,
 kernel/shell/cmds_mem.c):
 
-    ps                    TID NAME STATE CLASS PRIO CPU(ms) STACK(used/size)
+    ps                    TID NAME STATE CPU CLASS PRIO TIME(ms) STACK(used/size)
     spawn NAME busy|sleep "spawned NAME (tid N, busy)"
     kill TID              "killed NAME (tid N), exit code 0", or a refusal
     mem                   "pages:   N total, N free, N used (N reserved, N allocated)" ...
@@ -26,20 +26,21 @@ APPEND = ""
 
 PROMPT_TIMEOUT = 30    # seconds from power-on to the first prompt
 ECHO_TIMEOUT = 2.0     # a NORMAL spinner must not keep the shell waiting longer
-CPU_TIMEOUT = 10.0     # for a spinner's CPU(ms) to grow between two `ps`
+CPU_TIMEOUT = 10.0     # for a spinner's TIME(ms) to grow between two `ps`
 KILL_TIMEOUT = 10.0    # kthread_stop() returns once the thread has exited
 
+NR_CPUS = 2            # scenarios boot two CPUs (harness SCENARIO_SMP)
 BOOT_THREADS = {       # name -> states it may be in when `ps` runs
-    "idle": {"ready", "running"},
     "shell": {"running"},            # it is the one running `ps`
     "ksoftirqd/0": {"sleeping", "ready"},  # woken only by a softirq storm
+    "ksoftirqd/1": {"sleeping", "ready"},
 }
 
-_PS_HEADER = re.compile(r"^\s*TID\s+NAME\s+STATE\s+CLASS\s+PRIO\s+CPU\(ms\)\s+STACK\s*$",
+_PS_HEADER = re.compile(r"^\s*TID\s+NAME\s+STATE\s+CPU\s+CLASS\s+PRIO\s+TIME\(ms\)\s+STACK\s*$",
                         re.MULTILINE)
 _PS_ROW = re.compile(
     r"^\s*(?P<tid>\d+)\s+(?P<name>\S+)\s+(?P<state>running|ready|sleeping|dead)"
-    r"\s+(?P<cls>NORMAL|FIFO)\s+(?P<prio>\d+)\s+(?P<cpu>\d+)"
+    r"\s+(?P<on>\d+)\s+(?P<cls>NORMAL|FIFO)\s+(?P<prio>\d+)\s+(?P<cpu>\d+)"
     r"\s+(?P<used>\d+)/(?P<size>\d+)[ \t]*$", re.MULTILINE)
 _SPAWNED = re.compile(r"^spawned (?P<name>\S+) \(tid (?P<tid>\d+), (?P<kind>busy|sleep)\)$",
                       re.MULTILINE)
@@ -50,6 +51,7 @@ class PsRow:
     tid: int
     name: str
     state: str
+    on_cpu: int
     cls: str
     prio: int
     cpu_ms: int
@@ -64,14 +66,20 @@ def _shell(m):
     return sh
 
 
-def _ps(sh):
-    """Run `ps`; return {tid: PsRow} and the text."""
+def _ps(sh, idle=None):
+    """Run `ps`; return {tid: PsRow} and the text. The idle threads (tid 0,
+    one per CPU, as Linux's swapper/N) go to the list `idle` if given."""
     text = kstats.command(sh, "ps")
-    assert _PS_HEADER.search(text), f"'ps' printed no 'TID NAME STATE CLASS ...' header:\n{text}"
+    assert _PS_HEADER.search(text), f"'ps' printed no 'TID NAME STATE CPU CLASS ...' header:\n{text}"
     rows = {}
     for r in _PS_ROW.finditer(text):
-        row = PsRow(int(r["tid"]), r["name"], r["state"], r["cls"], int(r["prio"]),
-                    int(r["cpu"]), int(r["used"]), int(r["size"]), r.group(0).strip())
+        row = PsRow(int(r["tid"]), r["name"], r["state"], int(r["on"]), r["cls"],
+                    int(r["prio"]), int(r["cpu"]), int(r["used"]), int(r["size"]),
+                    r.group(0).strip())
+        if row.tid == 0 and row.name == "idle":
+            if idle is not None:
+                idle.append(row)
+            continue
         assert row.tid not in rows, f"'ps' lists tid {row.tid} twice:\n{text}"
         rows[row.tid] = row
     assert rows, f"'ps' printed no thread rows:\n{text}"
@@ -103,7 +111,11 @@ def test_ps_lists_boot_threads(m):
     """ps: idle (tid 0) and the three threads started at boot, with the
     states the design promises: the drivers' threads asleep until work,
     the shell running (it runs ps), all NORMAL."""
-    rows, text = _ps(_shell(m))
+    idle = []
+    rows, text = _ps(_shell(m), idle)
+    assert sorted(r.on_cpu for r in idle) == list(range(NR_CPUS)), \
+        f"'ps' should list one idle thread (tid 0) per CPU:\n{text}"
+    assert all(r.state in ("ready", "running") for r in idle), text
     for name, states in BOOT_THREADS.items():
         found = _by_name(rows, name)
         assert len(found) == 1, f"'ps' should list one thread named {name}:\n{text}"
@@ -112,7 +124,9 @@ def test_ps_lists_boot_threads(m):
             f"{name} should be {' or '.join(sorted(states))}, 'ps' says {row.line!r}"
         assert (row.cls, row.prio) == ("NORMAL", 0), \
             f"{name} should be class NORMAL, priority 0: {row.line!r}"
-    assert 0 in rows and rows[0].name == "idle", f"tid 0 should be idle:\n{text}"
+    for n in range(NR_CPUS):
+        k = _by_name(rows, f"ksoftirqd/{n}")[0]
+        assert k.on_cpu == n, f"ksoftirqd/{n} should run on CPU {n}: {k.line!r}"
     for row in rows.values():
         assert row.stack_size > 0 and row.stack_used <= row.stack_size, \
             f"impossible stack use in {row.line!r}"
