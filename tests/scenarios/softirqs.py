@@ -29,7 +29,8 @@ PROMPT_TIMEOUT = 30
 STORM_TIMEOUT = 120    # 100,000 tasklet runs under TCG on a loaded host
 
 SLOTS = ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "TASKLET", "SCHED", "HRTIMER"]
-_ROW = re.compile(r"^\s*(?P<name>[A-Z_]+):\s+(?P<runs>\d+)\s*$", re.MULTILINE)
+# "NAME: CPU0 CPU1 ..." (one column per CPU, as /proc/softirqs)
+_ROW = re.compile(r"^\s*(?P<name>[A-Z_]+):(?P<runs>(?:\s+\d+)+)\s*$", re.MULTILINE)
 _REPORT = re.compile(
     r"storm: (?P<kind>tasklet|softirq) done: (?P<runs>\d+)/(?P<target>\d+) runs in \d+ ms; "
     r"loop: (?P<passes>\d+) passes, (?P<restarts>\d+) restarts, budget hit "
@@ -45,9 +46,10 @@ def _shell(m):
 
 
 def _vector(sh):
-    """`softirqs` -> [(name, runs)] in printed order."""
+    """`softirqs` -> [(name, runs on CPU 0)] in printed order: the shell,
+    and so everything it raises, runs on CPU 0."""
     out = kstats.command(sh, "softirqs")
-    rows = [(r["name"], int(r["runs"])) for r in _ROW.finditer(out)]
+    rows = [(r["name"], int(r["runs"].split()[0])) for r in _ROW.finditer(out)]
     return rows, out
 
 
@@ -80,14 +82,17 @@ _WHERE_HEADER = ("irq_exit", "exception", "syscall", "bh_enable", "do_softirq",
 
 
 def _where(sh):
-    """`softirqs where` -> {slot: {place: runs}}."""
+    """`softirqs where` -> {slot: {place: runs}}, CPU 0's table (the
+    shell's CPU; one table per CPU follows)."""
     out = kstats.command(sh, "softirqs where")
     header = re.search(r"^CPU0 SLOT\s+(.*)$", out, re.MULTILINE)
     assert header, f"no 'CPU0 SLOT' header in 'softirqs where':\n{out}"
     places = header[1].split()
     assert tuple(places) == _WHERE_HEADER, f"places {places}:\n{out}"
+    cpu0 = out[header.end():]
+    cpu0 = cpu0[:cpu0.find("\nCPU1 ")] if "\nCPU1 " in cpu0 else cpu0
     table = {}
-    for row in re.finditer(r"^\s+([A-Z_]+)((?:\s+\d+){6})\s*$", out, re.MULTILINE):
+    for row in re.finditer(r"^\s+([A-Z_]+)((?:\s+\d+){6})\s*$", cpu0, re.MULTILINE):
         table[row[1]] = dict(zip(places, map(int, row[2].split())))
     assert list(table) == SLOTS, f"rows {list(table)}:\n{out}"
     return table

@@ -151,5 +151,5 @@ def test_threads_visible(m):
                      r"woken \d+, ran \d+", detail), detail
     ps = kstats.command(sh, "ps")
     for name in ("irq/1-i8042", "irq/4-ttyS0", "irq/3-ttyS1"):
-        assert re.search(rf"^\s*\d+ {re.escape(name)}\s+\w+\s+FIFO\s+50\b", ps, re.M), \
+        assert re.search(rf"^\s*\d+ {re.escape(name)}\s+\w+\s+\d+\s+FIFO\s+50\b", ps, re.M), \
             f"ps should list {name} as FIFO 50:\n{ps}"

@@ -42,7 +42,7 @@ _BH_POOL = re.compile(r"^pool (?P<pool>\d+H?) BH \(tasklet \S+, (?P<softirq>\w+)
 _DEMO_SLEEPER = re.compile(r"^\s+(kworker/0:\d+)\s+sleeping\s+wq_demo_sleep \(events\)\s*$",
                            re.MULTILINE)
 _KWORKER = re.compile(r"^\s*\d+\s+(?P<name>kworker/0:\d+H?)\s+(?P<state>\w+)\s+"
-                      r"(?P<cls>NORMAL|FIFO)\s+(?P<prio>\d+)\s", re.MULTILINE)
+                      r"(?P<cpu>\d+)\s+(?P<cls>NORMAL|FIFO)\s+(?P<prio>\d+)\s", re.MULTILINE)
 
 
 def _shell(m):
