@@ -62,11 +62,15 @@ else:
 # QEMU_RUN: four UARTs, the edu PCI device, a monitor) with the kernel
 # loaded by QEMU so that `append` works; "grub" is the same machine
 # booting the ISO through GRUB, as `make run` itself does (no append);
-# "minimal" has one UART and nothing else (tests/scenarios/shell_basics.py).
+# "minimal" has one UART and nothing else (tests/scenarios/shell_basics.py);
+# "smp2" is the run machine with two CPUs.
 MACHINES = {
     "run": dict(boot="elf", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
     "grub": dict(boot="iso", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
     "minimal": dict(boot="elf", serial_ports=1, monitor=False, qemu_args=[]),
+    # `make run SMP=2`: the run machine with two CPUs (docs/smp.md)
+    "smp2": dict(boot="elf", serial_ports=4, monitor=True,
+                 qemu_args=["-device", "edu", "-smp", "2"]),
 }
 KEYS = {"machine", "append", "fresh", "timeout"}
 DEFAULT_TIMEOUT = 10.0      # seconds per command
