@@ -11,8 +11,11 @@
 
 static LIST_HEAD(pending);
 static DEFINE_SPINLOCK(timer_lock);
-/* The timer whose function runs now (per CPU on SMP: one base per CPU). */
+/* The timer whose function runs now, and on which CPU. The timers all
+ * run on CPU 0 (its tick raises TIMER_SOFTIRQ), so one is enough; code
+ * on another CPU may be waiting for it in del_timer_sync. */
 static struct timer_list *volatile running_timer;
+static volatile unsigned int running_cpu;
 /* The test's pretend "running on another CPU" (timer_test_set_running). */
 static struct timer_list *volatile test_running_timer;
 unsigned long timers_run_count;
@@ -118,7 +121,8 @@ bool del_timer_sync(struct timer_list *t)
 		pr_err("timer: del_timer_sync from hard IRQ or with BHs disabled: cannot wait\n");
 		return del_timer(t);
 	}
-	if (running_timer == t && in_serving_softirq()) {
+	if (running_timer == t && in_serving_softirq() &&
+	    running_cpu == smp_processor_id()) {
 		pr_err("timer: del_timer_sync from its own function\n");
 		return del_timer(t);
 	}
@@ -177,6 +181,7 @@ static void run_timers(void)
 			break;
 		list_del(&t->entry);
 		/* Unlocked while it runs: it may re-arm itself. */
+		running_cpu = smp_processor_id();
 		running_timer = t;
 		spin_unlock_irqrestore(&timer_lock, flags);
 		t->function(t);

@@ -98,7 +98,9 @@ long schedule_timeout(long ticks)
 	timer_setup(&s.timer, sleeper_wake);
 	mod_timer(&s.timer, expire);
 	schedule();
-	del_timer(&s.timer);
+	/* _sync: on SMP sleeper_wake may still run on CPU 0 (the timers'
+	 * CPU) when we get here, and the timer lives in this stack frame */
+	del_timer_sync(&s.timer);
 	left = (long)(expire - jiffies);
 	return left < 0 ? 0 : left;
 }

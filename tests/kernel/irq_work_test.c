@@ -24,7 +24,7 @@ struct seen {
 	unsigned int again; /* queue itself this many more times */
 };
 
-static void record(struct irq_work *w)
+static void note_run(struct irq_work *w)
 {
 	struct seen *s = (struct seen *)w; /* work is the first member */
 
@@ -40,7 +40,7 @@ static void record(struct irq_work *w)
 
 static void seen_init(struct seen *s)
 {
-	init_irq_work(&s->work, record);
+	init_irq_work(&s->work, note_run);
 	s->runs = 0;
 	s->cpu = ~0u;
 	s->in_irq = s->irqs_off = false;
