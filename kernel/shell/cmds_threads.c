@@ -129,13 +129,30 @@ static struct spawn_slot *find_spawned(int tid)
 	return NULL;
 }
 
+/* "spawn ... CPU": which CPU, or -1 with a message if not online. */
+static int spawn_cpu(int argc, char **argv)
+{
+	unsigned long cpu;
+
+	if (argc < 4)
+		return (int)smp_processor_id(); /* where unbound threads go */
+	if (kstrtoul(argv[3], 10, &cpu) || cpu >= nr_cpus) {
+		console_printf("spawn: no CPU '%s' online (CPUs 0-%u)\n", argv[3],
+			       nr_cpus - 1);
+		return -1;
+	}
+	return (int)cpu;
+}
+
 static int cmd_spawn(int argc, char **argv)
 {
 	int (*fn)(void *);
 	struct spawn_slot *slot;
 	struct thread *t;
+	int cpu = spawn_cpu(argc, argv);
 
-	(void)argc;
+	if (cpu < 0)
+		return -EINVAL;
 	if (!strcmp(argv[2], "busy"))
 		fn = busy_demo;
 	else if (!strcmp(argv[2], "sleep"))
@@ -151,7 +168,7 @@ static int cmd_spawn(int argc, char **argv)
 			SPAWN_MAX);
 		return -ENOSPC;
 	}
-	t = kthread_create(fn, NULL, "%s", argv[1]);
+	t = kthread_create_on_cpu(fn, NULL, (unsigned int)cpu, argv[1]);
 	if (!t) {
 		console_printf(
 			"spawn: cannot create a thread (out of memory)\n");
@@ -159,11 +176,13 @@ static int cmd_spawn(int argc, char **argv)
 	}
 	*slot = (struct spawn_slot){ .used = true, .tid = t->tid };
 	wake_up_new_thread(t);
-	console_printf("spawned %s (tid %d, %s)\n", t->name, t->tid, argv[2]);
+	console_printf("spawned %s (tid %d, %s)", t->name, t->tid, argv[2]);
+	console_printf(nr_cpus > 1 ? " on CPU %d\n" : "\n", cpu);
 	return 0;
 }
-SHELL_COMMAND(spawn, cmd_spawn, 2, 2, "spawn NAME busy|sleep",
-	      "start a demo thread that spins or sleeps until killed");
+SHELL_COMMAND(
+	spawn, cmd_spawn, 2, 3, "spawn NAME busy|sleep [CPU]",
+	"start a demo thread that spins or sleeps until killed, on this CPU or the one named");
 
 static int cmd_kill(int argc, char **argv)
 {

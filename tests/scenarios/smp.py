@@ -88,6 +88,35 @@ def test_ps_and_irqs_show_both_cpus(m):
             f"irqs: no per-CPU {tag} row:\n{irqs}"
 
 
+def test_spinner_on_cpu1_leaves_the_shell_alone(m):
+    """spawn spinner busy 1: the spinner runs on CPU 1 (ps, cpus: CPU 1's
+    current thread, its idle share falls), the shell on CPU 0 answers at
+    once; a bad CPU is refused; kill stops it from CPU 0 (kthread_stop
+    across CPUs)."""
+    sh = _shell(m)
+    out = kstats.command(sh, "spawn spinner busy 1")
+    mo = re.search(r"^spawned spinner \(tid (\d+), busy\) on CPU 1$", out, re.MULTILINE)
+    assert mo, f"spawn on CPU 1 not confirmed:\n{out}"
+    tid = mo.group(1)
+    ps = sh.run("ps")
+    assert re.search(rf"^\s*{tid} spinner\s+(running|ready)\s+1 ", ps, re.MULTILINE), \
+        f"ps: the spinner should run on CPU 1:\n{ps}"
+
+    def spinner_current():
+        rows = _rows(sh.run("cpus"))
+        return rows if rows[1]["current"] == "spinner" else None
+
+    rows = kstats.poll(spinner_current, TICK_TIMEOUT,
+                       describe=lambda: "cpus never showed the spinner as CPU 1's current thread")
+    assert rows[0]["current"] == "shell", rows
+    for i in range(20):     # CPU 0 is free: every echo comes straight back
+        assert sh.run(f"echo still-{i}", timeout=2.0).strip() == f"still-{i}"
+    refused = sh.run("spawn other busy 7")
+    assert "spawn: no CPU '7' online (CPUs 0-1)" in refused, refused
+    out = kstats.command(sh, f"kill {tid}", timeout=10.0)
+    assert out.strip() == f"killed spinner (tid {tid}), exit code 0", out
+
+
 @boot_options(append="nosmp")
 def test_cpus_with_nosmp_shows_ap_down(m):
     out = _shell(m).run("cpus")

@@ -5,7 +5,7 @@ controller delivers the tick. The shell commands (kernel/shell/cmds_threads.c,
 kernel/shell/cmds_mem.c):
 
     ps                    TID NAME STATE CPU CLASS PRIO TIME(ms) STACK(used/size)
-    spawn NAME busy|sleep "spawned NAME (tid N, busy)"
+    spawn NAME busy|sleep [CPU]  "spawned NAME (tid N, busy) on CPU N" (CPU: SMP only)
     kill TID              "killed NAME (tid N), exit code 0", or a refusal
     mem                   "pages:   N total, N free, N used (N reserved, N allocated)" ...
 
@@ -42,8 +42,8 @@ _PS_ROW = re.compile(
     r"^\s*(?P<tid>\d+)\s+(?P<name>\S+)\s+(?P<state>running|ready|sleeping|dead)"
     r"\s+(?P<on>\d+)\s+(?P<cls>NORMAL|FIFO)\s+(?P<prio>\d+)\s+(?P<cpu>\d+)"
     r"\s+(?P<used>\d+)/(?P<size>\d+)[ \t]*$", re.MULTILINE)
-_SPAWNED = re.compile(r"^spawned (?P<name>\S+) \(tid (?P<tid>\d+), (?P<kind>busy|sleep)\)$",
-                      re.MULTILINE)
+_SPAWNED = re.compile(r"^spawned (?P<name>\S+) \(tid (?P<tid>\d+), (?P<kind>busy|sleep)\)"
+                      r"(?: on CPU (?P<cpu>\d+))?$", re.MULTILINE)
 
 
 @dataclass
