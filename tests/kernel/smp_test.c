@@ -22,6 +22,7 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/bh/softirq.h"
+#include "kernel/sched/oops.h"
 #include "kernel/sched/spinlock.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
@@ -401,6 +402,49 @@ static void every_ap_ticks(struct ktest *t)
 	EXPECT_EQ(t, cpus[0].local_ticks, 0);
 }
 
+static volatile int overflow_limit = 1 << 30; /* never reached */
+
+static __attribute__((noinline)) int overflow_stack(int depth)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (depth >= overflow_limit)
+		return 0;
+	return overflow_stack(depth + 1) + pad[0]; /* no tail call */
+}
+
+static int overflow_fn(void *arg)
+{
+	(void)arg;
+	return overflow_stack(0);
+}
+
+/* A stack overflow on every AP: each CPU has its own double-fault task
+ * (its own TSS and stack), which reports it; only that thread dies. */
+static void stack_overflow_on_every_ap_is_an_oops(struct ktest *t)
+{
+	unsigned long oopses = oops_count;
+
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "no AP (-smp 1, nosmp or PIC mode)");
+	KTEST_EXPECT_REPORTS(t, "BUG: stack overflow: guard page hit",
+			     (int)nr_cpus - 1);
+	KTEST_EXPECT_REPORTS(t, "Oops: stack overflow in thread 'overflow'",
+			     (int)nr_cpus - 1);
+	for (unsigned int n = 1; n < nr_cpus; n++) {
+		struct thread *th =
+			kthread_create_on_cpu(overflow_fn, NULL, n, "overflow");
+		int tid;
+
+		ASSERT_TRUE(t, th != NULL);
+		tid = th->tid;
+		wake_up_new_thread(th);
+		EXPECT_TRUE(t, KTEST_WAIT_FOR(!find_thread(tid)));
+	}
+	EXPECT_EQ(t, oops_count, oopses + nr_cpus - 1);
+}
+
 /* ksoftirqd/N for every CPU, bound to it. */
 static void ksoftirqd_per_cpu(struct ktest *t)
 {
@@ -425,6 +469,7 @@ KTEST_SUITE(smp, KTEST_CASE(listed_cpus_came_online),
 	    KTEST_CASE(kthread_bind_rules),
 	    KTEST_CASE(kthread_stop_across_cpus),
 	    KTEST_CASE(every_ap_ticks), KTEST_CASE(ksoftirqd_per_cpu),
+	    KTEST_CASE(stack_overflow_on_every_ap_is_an_oops),
 	    KTEST_CASE(trampoline_page_reserved),
 	    KTEST_CASE(silent_cpu_reported_not_hung),
 	    KTEST_CASE(spinlock_excludes_across_cpus));
