@@ -290,6 +290,76 @@ static void spinlock_excludes_across_cpus(struct ktest *t)
 		(unsigned long)((ktime_get_ns() - t0) / 1000000));
 }
 
+/* The irqsave variant, with the lock also taken in hard-IRQ context: a
+ * thread on every CPU increments under spin_lock_irqsave and keeps
+ * sending the next CPU a call whose function increments under the same
+ * lock. Without IRQs off a call could land on a CPU holding the lock and
+ * spin for ever; without the lock increments are lost. */
+#define IRQ_ROUNDS 20000
+
+static DEFINE_SPINLOCK(irq_torture_lock);
+static volatile unsigned long irq_torture_count, irq_torture_calls;
+static struct call_single_data irq_torture_csd[MAX_CPUS];
+
+static void irq_torture_increment(void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&irq_torture_lock);
+
+	(void)arg;
+	irq_torture_count++;
+	spin_unlock_irqrestore(&irq_torture_lock, flags);
+}
+
+static int irq_torture_thread(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	struct call_single_data *csd = &irq_torture_csd[cpu];
+	unsigned int next = (cpu + 1) % nr_cpus;
+
+	while (!torture_go)
+		cpu_relax();
+	for (int i = 0; i < IRQ_ROUNDS; i++) {
+		irq_torture_increment(NULL);
+		if (!csd_busy(csd) &&
+		    !smp_call_function_single_async(next, csd))
+			__atomic_add_fetch(&irq_torture_calls, 1,
+					   __ATOMIC_RELAXED);
+	}
+	while (csd_busy(csd))
+		cpu_relax();
+	complete(&torture_done[cpu]);
+	return 0;
+}
+
+static void spinlock_irqsave_excludes_irqs_across_cpus(struct ktest *t)
+{
+	if (nr_cpus == 1)
+		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
+	irq_torture_count = irq_torture_calls = 0;
+	torture_go = false;
+	for (unsigned int n = 0; n < nr_cpus; n++) {
+		struct thread *th;
+
+		irq_torture_csd[n].fn = irq_torture_increment;
+		init_completion(&torture_done[n]);
+		th = kthread_create_on_cpu(irq_torture_thread,
+					   (void *)(uintptr_t)n, n, "irqtorture");
+		ASSERT_TRUE(t, th != NULL);
+		wake_up_new_thread(th);
+	}
+	torture_go = true;
+	for (unsigned int n = 0; n < nr_cpus; n++)
+		EXPECT_GE(t, wait_for_completion_timeout(&torture_done[n],
+							 msecs_to_jiffies(20000)),
+			  1);
+	EXPECT_GT(t, irq_torture_calls, 0);
+	EXPECT_EQ(t, irq_torture_count,
+		  (unsigned long)nr_cpus * IRQ_ROUNDS + irq_torture_calls);
+	EXPECT_PTR_EQ(t, irq_torture_lock.owner, NULL);
+	pr_info("smp_test: %u CPUs: %lu locked increments, %lu of them in call IPIs\n",
+		nr_cpus, irq_torture_count, irq_torture_calls);
+}
+
 /* ---- threads on their CPUs ------------------------------------------- */
 
 struct where {
@@ -472,4 +542,5 @@ KTEST_SUITE(smp, KTEST_CASE(listed_cpus_came_online),
 	    KTEST_CASE(stack_overflow_on_every_ap_is_an_oops),
 	    KTEST_CASE(trampoline_page_reserved),
 	    KTEST_CASE(silent_cpu_reported_not_hung),
-	    KTEST_CASE(spinlock_excludes_across_cpus));
+	    KTEST_CASE(spinlock_excludes_across_cpus),
+	    KTEST_CASE(spinlock_irqsave_excludes_irqs_across_cpus));
