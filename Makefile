@@ -170,7 +170,7 @@ QEMU_RUN = $(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio \
 
 run: $(ISO)
 	@mkdir -p $(RUN_DIR)
-	@scripts/run-banner $(RUN_DIR) '$(ARGS)'
+	@scripts/run-banner $(RUN_DIR) '$(ARGS)' run $(SMP)
 	$(QEMU_RUN)
 
 # GDB on this terminal, the shell on a socket (scripts/term ttyS0 from a
@@ -185,7 +185,7 @@ QEMU_DEBUG = $(QEMU_BASE) -cdrom $(ISO) $(call RUN_PORT,ttyS0) \
 
 debug-here: $(ISO) $(USER_ELFS)
 	@mkdir -p $(RUN_DIR)
-	@scripts/run-banner $(RUN_DIR) '$(ARGS)' debug
+	@scripts/run-banner $(RUN_DIR) '$(ARGS)' debug $(SMP)
 	$(QEMU_DEBUG) & \
 	gdb -q -nx -x scripts/gdbinit -ex 'target remote :1234' \
 		-ex 'break kmain' -ex continue $(ELF); \
