@@ -17,8 +17,13 @@ _Static_assert(offsetof(struct cpu, id) == PERCPU_ID_OFFSET,
  * in its APIC ID). */
 struct cpu cpus[MAX_CPUS] = {
 	[0] = { .self = &cpus[0], .id = 0, .state = CPU_BOOT },
-	CPU_SLOT(1), CPU_SLOT(2), CPU_SLOT(3),
-	CPU_SLOT(4), CPU_SLOT(5), CPU_SLOT(6), CPU_SLOT(7),
+	CPU_SLOT(1),
+	CPU_SLOT(2),
+	CPU_SLOT(3),
+	CPU_SLOT(4),
+	CPU_SLOT(5),
+	CPU_SLOT(6),
+	CPU_SLOT(7),
 };
 _Static_assert(MAX_CPUS == 8, "one CPU_SLOT per slot");
 

@@ -15,10 +15,10 @@
 #include "kernel/smp/ipi.h"
 #include "lib/errno.h"
 
-#define DIVIDE_BY_16	 0x3 /* 10.5.4: divide configuration value */
-#define LVT_TIMER_MASK	 (1u << 16)
+#define DIVIDE_BY_16	   0x3 /* 10.5.4: divide configuration value */
+#define LVT_TIMER_MASK	   (1u << 16)
 #define LVT_TIMER_PERIODIC (1u << 17) /* 10.5.4: mode bits 17-18 = 01 */
-#define CALIBRATE_MIN_US 5000 /* the window at the least (docs/boot.md) */
+#define CALIBRATE_MIN_US   5000 /* the window at the least (docs/boot.md) */
 
 static uint32_t counts_per_ms;
 static uint32_t calibration_ppm; /* the uncertainty it claimed */

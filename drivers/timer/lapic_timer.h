@@ -21,8 +21,8 @@
 
 #define LAPIC_TIMER_VECTOR 0xef
 
-int lapic_timer_init(void);	/* 0, or -ENODEV without a local APIC */
-int lapic_timer_start(void);	/* 0, or -ENODEV: hrtimers use the tick */
+int lapic_timer_init(void);  /* 0, or -ENODEV without a local APIC */
+int lapic_timer_start(void); /* 0, or -ENODEV: hrtimers use the tick */
 /* On an AP (kernel/smp): this CPU's LAPIC timer as a periodic tick at
  * hz on LOCAL_TICK_VECTOR, for its scheduler. 0, or -ENODEV (the boot
  * CPU found no usable LAPIC timer: the AP runs without a tick). IRQs

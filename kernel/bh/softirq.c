@@ -322,8 +322,8 @@ void ksoftirqd_start(void)
 		char name[THREAD_NAME_LEN];
 
 		snprintf(name, sizeof(name), "ksoftirqd/%u", cpu);
-		sc->ksoftirqd = kthread_create_on_cpu(ksoftirqd_thread, sc,
-						      cpu, name);
+		sc->ksoftirqd =
+			kthread_create_on_cpu(ksoftirqd_thread, sc, cpu, name);
 		if (!sc->ksoftirqd) {
 			pr_err("softirq: cannot start %s\n", name);
 			continue;

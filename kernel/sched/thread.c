@@ -71,8 +71,8 @@ const char *cpu_current_name(unsigned int cpu)
 	static char name[THREAD_NAME_LEN]; /* the shell's, one caller */
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
 
-	strlcpy(name, cpu < MAX_CPUS && current_on[cpu] ? current_on[cpu]->name
-							: "-",
+	strlcpy(name,
+		cpu < MAX_CPUS && current_on[cpu] ? current_on[cpu]->name : "-",
 		sizeof(name));
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return name;
@@ -385,7 +385,7 @@ struct thread *kthread_create(int (*fn)(void *arg), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->cpu = smp_processor_id(); /* where it was made, unless bound */
-	t->state = THREAD_SLEEPING; /* until wake_up_new_thread */
+	t->state = THREAD_SLEEPING;  /* until wake_up_new_thread */
 	t->policy = SCHED_NORMAL;
 	t->slice = timeslice_ticks();
 	build_first_frame(t);
@@ -557,7 +557,8 @@ void sched_init_cpu(unsigned int cpu, uint32_t stack_base, uint32_t stack_top)
 
 void sched_init(void)
 {
-	sched_init_cpu(0, (uint32_t)boot_stack_bottom, (uint32_t)boot_stack_top);
+	sched_init_cpu(0, (uint32_t)boot_stack_bottom,
+		       (uint32_t)boot_stack_top);
 	trap_set_exit_hook(preempt_on_trap_exit);
 	oops_recovery_init();
 }

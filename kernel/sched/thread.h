@@ -136,8 +136,7 @@ void sched_set_switch_hook(void (*hook)(struct thread *prev,
 
 void sched_init(void); /* the boot context becomes the idle thread */
 /* An AP's start-up context becomes its idle thread (kernel/smp). */
-void sched_init_cpu(unsigned int cpu, uint32_t stack_base,
-		    uint32_t stack_top);
+void sched_init_cpu(unsigned int cpu, uint32_t stack_base, uint32_t stack_top);
 void sched_start_idle(void) __attribute__((noreturn));
 
 struct thread *kthread_create(int (*fn)(void *arg), void *arg,

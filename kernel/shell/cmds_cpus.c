@@ -31,12 +31,13 @@ static void print_cpu(unsigned int n)
 
 	for (int i = 0; i < NR_CPUTIME; i++)
 		ticks += st->ticks[i];
-	console_printf("%4u %4u %-9s 0x%08lx %9lu %3lu%%    0x%02lx %5lu %5lu %5lu %s\n",
-		       n, c->apic_id, cpu_state_name(c->state),
-		       (unsigned long)gdt_percpu_base(n), ticks,
-		       ticks ? st->ticks[CPUTIME_IDLE] * 100 / ticks : 0,
-		       (unsigned long)c->softirq_pending, c->ipi_resched,
-		       c->ipi_call, c->ipi_irq_work, cur);
+	console_printf(
+		"%4u %4u %-9s 0x%08lx %9lu %3lu%%    0x%02lx %5lu %5lu %5lu %s\n",
+		n, c->apic_id, cpu_state_name(c->state),
+		(unsigned long)gdt_percpu_base(n), ticks,
+		ticks ? st->ticks[CPUTIME_IDLE] * 100 / ticks : 0,
+		(unsigned long)c->softirq_pending, c->ipi_resched, c->ipi_call,
+		c->ipi_irq_work, cur);
 }
 
 static int cmd_cpus(int argc, char **argv)

@@ -61,12 +61,12 @@ static int cmd_ps(int argc, char **argv)
 	for (int i = 0; i < snap.n; i++) {
 		const struct ps_row *r = &snap.rows[i];
 
-		console_printf("%5d %-20s %-9s %3u %-6s %4d %9lu  %u/%u\n",
-			       r->tid, r->name, thread_state_name(r->state), r->cpu,
-			       r->policy == SCHED_FIFO ? "FIFO" : "NORMAL",
-			       r->prio,
-			       (unsigned long)(tsc_to_ns(r->cycles) / 1000000),
-			       r->stack_used, r->stack_size);
+		console_printf(
+			"%5d %-20s %-9s %3u %-6s %4d %9lu  %u/%u\n", r->tid,
+			r->name, thread_state_name(r->state), r->cpu,
+			r->policy == SCHED_FIFO ? "FIFO" : "NORMAL", r->prio,
+			(unsigned long)(tsc_to_ns(r->cycles) / 1000000),
+			r->stack_used, r->stack_size);
 	}
 	if (proc_count()) {
 		console_printf("\n");
@@ -137,8 +137,8 @@ static int spawn_cpu(int argc, char **argv)
 	if (argc < 4)
 		return (int)smp_processor_id(); /* where unbound threads go */
 	if (kstrtoul(argv[3], 10, &cpu) || cpu >= nr_cpus) {
-		console_printf("spawn: no CPU '%s' online (CPUs 0-%u)\n", argv[3],
-			       nr_cpus - 1);
+		console_printf("spawn: no CPU '%s' online (CPUs 0-%u)\n",
+			       argv[3], nr_cpus - 1);
 		return -1;
 	}
 	return (int)cpu;

@@ -143,8 +143,8 @@ static bool take_back(struct call_single_data *csd, unsigned int cpu)
 	return queued || !csd_busy(csd);
 }
 
-int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg),
-			     void *arg, bool wait)
+int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg), void *arg,
+			     bool wait)
 {
 	struct call_single_data on_stack, *csd;
 	int err;

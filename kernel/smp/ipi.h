@@ -71,8 +71,8 @@ void smp_send_reschedule(unsigned int cpu);
  * ran (0), or -ETIMEDOUT after CALL_WAIT_MS (fn may still run later);
  * -EDEADLK (IRQs off or in an interrupt while waiting), -ENXIO (cpu not
  * online). */
-int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg),
-			     void *arg, bool wait);
+int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg), void *arg,
+			     bool wait);
 /* The same without waiting, with the caller's csd (fn, arg set): 0 once
  * queued, -EBUSY (csd still busy), -ENXIO. */
 int smp_call_function_single_async(unsigned int cpu,

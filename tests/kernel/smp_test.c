@@ -135,7 +135,8 @@ static void call_runs_on_target_cpu(struct ktest *t)
 		struct probe p = { NULL, ~0u, false, false };
 		unsigned long before = cpus[n].ipi_call;
 
-		ASSERT_EQ(t, smp_call_function_single(n, probe_fn, &p, true), 0);
+		ASSERT_EQ(t, smp_call_function_single(n, probe_fn, &p, true),
+			  0);
 		EXPECT_PTR_EQ(t, p.self, &cpus[n]);
 		EXPECT_EQ(t, p.id, n);
 		EXPECT_TRUE(t, p.irqs_off);
@@ -270,9 +271,8 @@ static void spinlock_excludes_across_cpus(struct ktest *t)
 	torture_go = false;
 	for (unsigned int n = 1; n < nr_cpus; n++) {
 		init_completion(&torture_done[n]);
-		th[n] = kthread_create_on_cpu(torture_thread,
-					      (void *)(uintptr_t)n, n,
-					      "torture");
+		th[n] = kthread_create_on_cpu(
+			torture_thread, (void *)(uintptr_t)n, n, "torture");
 		ASSERT_TRUE(t, th[n] != NULL);
 		wake_up_new_thread(th[n]);
 	}
@@ -280,8 +280,9 @@ static void spinlock_excludes_across_cpus(struct ktest *t)
 	torture_go = true;
 	torture_rounds();
 	for (unsigned int n = 1; n < nr_cpus; n++)
-		EXPECT_GE(t, wait_for_completion_timeout(&torture_done[n],
-							 msecs_to_jiffies(20000)),
+		EXPECT_GE(t,
+			  wait_for_completion_timeout(&torture_done[n],
+						      msecs_to_jiffies(20000)),
 			  1);
 	EXPECT_EQ(t, torture_count, (unsigned long)nr_cpus * LOCK_ROUNDS);
 	EXPECT_PTR_EQ(t, torture_lock.owner, NULL);
@@ -343,14 +344,16 @@ static void spinlock_irqsave_excludes_irqs_across_cpus(struct ktest *t)
 		irq_torture_csd[n].fn = irq_torture_increment;
 		init_completion(&torture_done[n]);
 		th = kthread_create_on_cpu(irq_torture_thread,
-					   (void *)(uintptr_t)n, n, "irqtorture");
+					   (void *)(uintptr_t)n, n,
+					   "irqtorture");
 		ASSERT_TRUE(t, th != NULL);
 		wake_up_new_thread(th);
 	}
 	torture_go = true;
 	for (unsigned int n = 0; n < nr_cpus; n++)
-		EXPECT_GE(t, wait_for_completion_timeout(&torture_done[n],
-							 msecs_to_jiffies(20000)),
+		EXPECT_GE(t,
+			  wait_for_completion_timeout(&torture_done[n],
+						      msecs_to_jiffies(20000)),
 			  1);
 	EXPECT_GT(t, irq_torture_calls, 0);
 	EXPECT_EQ(t, irq_torture_count,
@@ -537,8 +540,8 @@ KTEST_SUITE(smp, KTEST_CASE(listed_cpus_came_online),
 	    KTEST_CASE(call_misuse_refused),
 	    KTEST_CASE(bound_thread_runs_on_its_cpu),
 	    KTEST_CASE(kthread_bind_rules),
-	    KTEST_CASE(kthread_stop_across_cpus),
-	    KTEST_CASE(every_ap_ticks), KTEST_CASE(ksoftirqd_per_cpu),
+	    KTEST_CASE(kthread_stop_across_cpus), KTEST_CASE(every_ap_ticks),
+	    KTEST_CASE(ksoftirqd_per_cpu),
 	    KTEST_CASE(stack_overflow_on_every_ap_is_an_oops),
 	    KTEST_CASE(trampoline_page_reserved),
 	    KTEST_CASE(silent_cpu_reported_not_hung),
