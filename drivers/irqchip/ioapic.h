@@ -15,8 +15,10 @@
  *     irq = GSI, up to NR_IRQS - 1.
  *   - A GSI below 16 that no ISA IRQ uses (GSI 0 when IRQ0 is on GSI 2)
  *     stays masked with no irq.
- * The vector of irq N is IOAPIC_VECTOR_BASE + N; every entry goes to the
- * boot CPU's local APIC, fixed delivery, physical destination mode.
+ * The vector of irq N is IOAPIC_VECTOR_BASE + N, on every CPU; fixed
+ * delivery, physical destination mode: each entry names one local APIC.
+ * Every entry starts with the boot CPU's; irq_set_affinity() moves a
+ * line to another CPU (the chip's set_affinity rewrites the destination).
  *
  * End of interrupt is the local APIC's (lapic_eoi): for a level-triggered
  * line the local APIC broadcasts it to the IOAPIC, which clears the

@@ -155,6 +155,7 @@ static irqreturn_t pit_interrupt(int irq, void *dev_id)
 int pit_init(unsigned int rate)
 {
 	uint32_t divisor = (PIT_FREQ_HZ + rate / 2) / rate;
+	int err;
 
 	/*
 	 * Mode 2 (rate generator), as Linux uses: the output drops for one
@@ -170,8 +171,12 @@ int pit_init(unsigned int rate)
 	pr_info("pit: channel 0 at %u Hz (divisor %lu)\n", rate,
 		(unsigned long)divisor);
 	/* The tick stays in hard-IRQ context even with "threadirqs": it
-	 * drives the scheduler that would run the thread. */
-	return request_irq(PIT_IRQ, pit_interrupt,
-			   IRQF_TRIGGER_RISING | IRQF_NO_THREAD, "timer",
-			   &ticks);
+	 * drives the scheduler that would run the thread. And it stays on
+	 * CPU 0: it is CPU 0's scheduler tick and the kernel's clock. */
+	err = request_irq(PIT_IRQ, pit_interrupt,
+			  IRQF_TRIGGER_RISING | IRQF_NO_THREAD, "timer",
+			  &ticks);
+	if (!err)
+		irq_set_no_balancing(PIT_IRQ);
+	return err;
 }

@@ -92,6 +92,40 @@ void enable_irq(unsigned int irq);
 void synchronize_irq(unsigned int irq);	    /* primaries and threads */
 void synchronize_hardirq(unsigned int irq); /* primaries only */
 
+/*
+ * Interrupt affinity (kernel/irq/affinity.c, docs/irq.md "Affinity"):
+ * the CPU a line's interrupts are delivered to. One CPU per line, what
+ * Linux calls the effective affinity (the IOAPIC's physical destination
+ * mode names one local APIC). Every line starts on CPU 0.
+ *
+ * irq_set_affinity(irq, cpu) moves the line from its next interrupt on:
+ * the chip rewrites the line's destination under the line's lock. An
+ * interrupt the old CPU has already been sent is handled there; the
+ * vector is the same on every CPU, so nothing needs cleaning up, and the
+ * flows never run one line's handlers on two CPUs at once. The line's
+ * irq/N-name threads stay on the CPU they were created on (threads never
+ * migrate); a thread created later starts on the line's CPU.
+ *
+ * It returns 0, or refuses - the line stays where it was:
+ *   -EINVAL  no such line              -ENODEV  no controller serves it
+ *   -EIO     its controller cannot send to another CPU (the 8259, in
+ *            PIC mode: every interrupt goes to CPU 0)
+ *   -EPERM   the line must stay on its CPU (irq_set_no_balancing)
+ *   -ENXIO   cpu is not online
+ * Refusals are returned, not logged: the caller knows what it asked for
+ * (the shell's "irq N affinity CPU" says it in words).
+ *
+ * irq_set_no_balancing(irq): a driver's line that must not move - the
+ * PIT's, which is CPU 0's scheduler tick and the kernel's clock (Linux:
+ * the IRQ_NO_BALANCING status flag).
+ *
+ * Context: any; each takes the line's lock briefly, IRQs off.
+ */
+int irq_set_affinity(unsigned int irq, unsigned int cpu)
+	__attribute__((warn_unused_result));
+int irq_get_affinity(unsigned int irq); /* the line's CPU, or -EINVAL */
+void irq_set_no_balancing(unsigned int irq);
+
 /* Called by the interrupt controller drivers' vector handlers. */
 void irq_enter(void);
 void irq_exit(void);
@@ -125,6 +159,7 @@ struct irq_action_info {
 	bool thread_fifo;
 	int thread_prio;
 	const char *thread_state; /* "running", "ready", "sleeping" */
+	unsigned int thread_cpu;  /* the CPU it runs on (for life) */
 	unsigned long thread_wakeups, thread_runs;
 };
 
@@ -148,6 +183,9 @@ struct irq_line_info {
 	unsigned long held_by_oneshot; /* of the deferred: ONESHOT's */
 	unsigned long threads_oneshot; /* bits of woken ONESHOT threads */
 	unsigned int nr_actions;       /* handlers (all, not just copied) */
+	unsigned int affinity;	       /* the CPU its interrupts go to */
+	bool affinity_fixed;	       /* its chip cannot move it (8259) */
+	bool no_balancing;	       /* its driver keeps it on its CPU */
 };
 
 /* Fill *line and acts[0..max-1]; 0, or -EINVAL for no such line. */

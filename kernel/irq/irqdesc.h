@@ -39,6 +39,11 @@ struct irq_chip {
 	void (*eoi)(unsigned int irq);
 	/* Optional: switch the line to an IRQF_TRIGGER_* type; 0 or -EINVAL. */
 	int (*set_type)(unsigned int irq, unsigned long trigger);
+	/* Optional: deliver the line's interrupts to CPU cpu (online) from
+	 * the next one on; 0 or -EINVAL. Called by irq_set_affinity with
+	 * the desc lock held, IRQs off. A chip without it (the 8259) sends
+	 * every interrupt to CPU 0. Linux: irq_chip.irq_set_affinity. */
+	int (*set_affinity)(unsigned int irq, unsigned int cpu);
 	/* The flow of its level-triggered lines: handle_level_irq (mask and
 	 * ack first; the 8259) or handle_fasteoi_irq (one EOI at the end;
 	 * the IOAPIC, whose remote IRR holds the pin until then). NULL means
@@ -88,6 +93,7 @@ struct irqaction {
 #define IRQS_MASKED	       0x8  /* masked at the chip (the core's record) */
 #define IRQS_PENDING	       0x10 /* an edge came while it could not run */
 #define IRQS_DISABLED	       0x20 /* depth > 0 (kept with irq_depth_*) */
+#define IRQS_NO_BALANCING      0x40 /* stays on its CPU (irq_set_no_balancing) */
 
 struct irq_desc {
 	unsigned int irq;
@@ -100,6 +106,7 @@ struct irq_desc {
 	unsigned int depth;	       /* disable_irq nesting */
 	unsigned int status;	       /* IRQS_* */
 	unsigned long trigger;	       /* IRQF_TRIGGER_* of the line */
+	unsigned int affinity;	       /* the CPU its interrupts go to */
 	unsigned long count[MAX_CPUS]; /* interrupts delivered, per CPU */
 	unsigned long unhandled;       /* chain runs nobody claimed */
 	unsigned long deferred;	       /* came while it could not run */

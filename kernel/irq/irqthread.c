@@ -264,6 +264,24 @@ static void irq_thread_exit(struct thread *t, void *arg)
 	wake_up_all(&threads_done);
 }
 
+/*
+ * The thread starts on the line's CPU, so that the wakeup from the
+ * primary is a local one. It stays there for life (threads never
+ * migrate, kernel/sched/thread.h): if the line moves later, the thread
+ * does not follow, and each wakeup crosses CPUs with a reschedule IPI.
+ * Handing the action to a new thread on the new CPU would mean two
+ * threads serving one action while interrupts may wake it: not worth it
+ * (docs/threaded-irqs.md, "Which CPU").
+ */
+static void irq_thread_bind(struct thread *t, unsigned int irq)
+{
+	unsigned int cpu = (unsigned int)irq_get_affinity(irq);
+
+	if (kthread_bind(t, cpu))
+		pr_info("irq %u: thread %s stays on CPU %u (the line's CPU %u is not online)\n",
+			irq, t->name, t->cpu, cpu);
+}
+
 int irq_setup_thread(struct irqaction *a)
 {
 	struct irq_desc *desc = &irq_desc[a->irq];
@@ -276,6 +294,7 @@ int irq_setup_thread(struct irqaction *a)
 		       a->name);
 		return -ENOMEM;
 	}
+	irq_thread_bind(t, a->irq);
 	sched_setscheduler(t, SCHED_FIFO, IRQ_THREAD_PRIO);
 	kthread_set_exit_hook(t, irq_thread_exit, a);
 	/* the line may be live already (irq_start_threads) */

@@ -80,6 +80,7 @@ void irq_set_chip(unsigned int irq, struct irq_chip *chip,
 	desc->hwirq = irq;
 	desc->trigger = trigger;
 	desc->status |= IRQS_MASKED; /* chips hand over their lines masked */
+	desc->affinity = 0;	     /* ...and sending to the boot CPU */
 	irq_set_flow(desc);
 	if (!desc->lock.name)
 		spin_lock_init(&desc->lock, "irq_desc");

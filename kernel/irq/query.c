@@ -32,6 +32,7 @@ static void copy_thread(struct irq_action_info *ai, const struct irqaction *a)
 	ai->thread_fifo = t->policy == SCHED_FIFO;
 	ai->thread_prio = t->rt_priority;
 	ai->thread_state = thread_state_name(t->state);
+	ai->thread_cpu = t->cpu;
 }
 
 static void copy_action(struct irq_action_info *ai, const struct irqaction *a)
@@ -75,6 +76,9 @@ static void copy_line(struct irq_line_info *li, const struct irq_desc *desc)
 	li->replayed = desc->replayed;
 	li->held_by_oneshot = desc->oneshot_held;
 	li->threads_oneshot = desc->threads_oneshot;
+	li->affinity = desc->affinity;
+	li->affinity_fixed = !desc->chip->set_affinity;
+	li->no_balancing = desc->status & IRQS_NO_BALANCING;
 }
 
 int irq_get_line(unsigned int irq, struct irq_line_info *line,

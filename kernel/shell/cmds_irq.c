@@ -1,5 +1,7 @@
 /*
- * kernel/shell/cmds_irq.c - look at the interrupt lines: irqs, irq N.
+ * kernel/shell/cmds_irq.c - look at the interrupt lines: irqs, irq N;
+ * and move one to another CPU: irq N affinity CPU (as writing
+ * /proc/irq/N/smp_affinity_list does on Linux).
  *
  * "irqs" is shaped like Linux's /proc/interrupts: for every line with a
  * handler, its count per CPU, the controller, the controller's own pin
@@ -12,6 +14,7 @@
  */
 #include <stddef.h>
 
+#include "drivers/irqchip/irqchip.h"
 #include "kernel/console.h"
 #include "kernel/irq/irq.h"
 #include "kernel/percpu.h"
@@ -117,10 +120,11 @@ static void print_thread(const struct irq_action_info *a)
 		return;
 	}
 	console_printf(
-		"    thread %s (tid %d, %s %d, %s)%s%s, woken %lu, ran %lu\n",
+		"    thread %s (tid %d, %s %d, %s, CPU %u)%s%s, woken %lu, ran %lu\n",
 		a->thread_name, a->thread_tid,
 		a->thread_fifo ? "FIFO" : "NORMAL", a->thread_prio,
-		a->thread_state, a->flags & IRQF_ONESHOT ? ", oneshot" : "",
+		a->thread_state, a->thread_cpu,
+		a->flags & IRQF_ONESHOT ? ", oneshot" : "",
 		a->forced ? ", forced" : "", a->thread_wakeups, a->thread_runs);
 }
 
@@ -134,6 +138,18 @@ static const char *flow_summary(const char *flow)
 	if (!strcmp(flow, "fasteoi"))
 		return "handlers, then one EOI; masked if it must stay shut";
 	return "no flow";
+}
+
+/* Where its interrupts go, and why it cannot move if it cannot. */
+static void print_affinity(const char *prefix, const struct irq_line_info *li)
+{
+	console_printf("%saffinity CPU %u", prefix, li->affinity);
+	if (li->affinity_fixed)
+		console_printf(" (%s: every interrupt goes to CPU 0)",
+			       li->chip);
+	else if (li->no_balancing)
+		console_printf(" (kept there by its driver)");
+	console_printf("\n");
 }
 
 static void print_flow(const struct irq_line_info *li)
@@ -180,34 +196,116 @@ static void print_actions(const struct line_snapshot *s)
 			       s->line.nr_actions - MAX_SHOWN);
 }
 
-static int cmd_irq(int argc, char **argv)
+static void print_detail(unsigned long irq, const struct line_snapshot *s)
 {
-	unsigned long irq;
-	struct line_snapshot s;
-	const struct irq_line_info *li = &s.line;
+	const struct irq_line_info *li = &s->line;
 
-	(void)argc;
-	if (kstrtoul(argv[1], 0, &irq) || irq >= NR_IRQS) {
-		console_printf("irq: no interrupt line '%s' (0-%d)\n", argv[1],
-			       NR_IRQS - 1);
-		return -EINVAL;
-	}
-	irq_get_line(irq, &s.line, s.acts, MAX_SHOWN);
-	if (!li->connected) {
-		console_printf("irq %lu: not connected to any controller\n",
-			       irq);
-		return 0;
-	}
 	console_printf(
 		"irq %lu: chip %s, hwirq %u, %s, depth %u, count %lu, unhandled %lu%s\n",
 		irq, li->chip, li->hwirq, irq_trigger_name(li->trigger, false),
 		li->depth, li->total, li->unhandled,
 		li->spurious_disabled ? ", disabled (nobody cared)" : "");
 	console_printf("  trigger %s\n", irq_trigger_name(li->trigger, true));
+	print_affinity("  ", li);
 	print_flow(li);
 	print_unhandled(li);
-	print_actions(&s);
+	print_actions(s);
+}
+
+/* irq_set_affinity's refusal, in words. */
+static void print_refusal(unsigned long irq, unsigned long cpu, int err,
+			  const struct line_snapshot *s)
+{
+	switch (err) {
+	case -EIO:
+		console_printf(
+			"irq %lu: refused: %s cannot send interrupts to another CPU (%s mode: every interrupt goes to CPU 0)\n",
+			irq, s->line.chip, irqchip_mode());
+		break;
+	case -EPERM:
+		console_printf(
+			"irq %lu: refused: %s must stay on CPU %u (its driver asked for no balancing)\n",
+			irq, shown(s) ? s->acts[0].name : "the line",
+			s->line.affinity);
+		break;
+	case -ENXIO:
+		console_printf(
+			"irq %lu: refused: CPU %lu is not online (CPUs 0-%u are)\n",
+			irq, cpu, nr_cpus - 1);
+		break;
+	default:
+		console_printf("irq %lu: refused (error %d)\n", irq, err);
+	}
+}
+
+/* The line's threads stay where they are: say so, or it looks moved. */
+static void print_threads_stay(const struct line_snapshot *s, unsigned long cpu)
+{
+	for (unsigned int i = 0; i < shown(s); i++) {
+		const struct irq_action_info *a = &s->acts[i];
+
+		if (a->has_thread && a->thread_cpu != cpu)
+			console_printf(
+				"  thread %s stays on CPU %u (threads never change CPU)\n",
+				a->thread_name, a->thread_cpu);
+	}
+}
+
+/* irq N affinity [CPU]: show or move the line (/proc/irq/N/...). */
+static int irq_affinity(unsigned long irq, const char *arg,
+			const struct line_snapshot *s)
+{
+	unsigned long cpu;
+	int err;
+
+	if (!arg) {
+		console_printf("irq %lu: ", irq);
+		print_affinity("", &s->line);
+		return 0;
+	}
+	if (kstrtoul(arg, 0, &cpu)) {
+		console_printf("irq %lu affinity: '%s' is not a CPU number\n",
+			       irq, arg);
+		return -EINVAL;
+	}
+	err = irq_set_affinity(irq, cpu > MAX_CPUS ? MAX_CPUS : cpu);
+	if (err) {
+		print_refusal(irq, cpu, err, s);
+		return err;
+	}
+	console_printf(
+		"irq %lu: moved from CPU %u to CPU %lu: its next interrupts go there\n",
+		irq, s->line.affinity, cpu);
+	print_threads_stay(s, cpu);
 	return 0;
 }
-SHELL_COMMAND(irq, cmd_irq, 1, 1, "irq N",
-	      "one interrupt line in detail: chip, trigger, flow, handlers");
+
+static int cmd_irq(int argc, char **argv)
+{
+	unsigned long irq;
+	struct line_snapshot s;
+
+	if (kstrtoul(argv[1], 0, &irq) || irq >= NR_IRQS) {
+		console_printf("irq: no interrupt line '%s' (0-%d)\n", argv[1],
+			       NR_IRQS - 1);
+		return -EINVAL;
+	}
+	if (argc > 2 && strcmp(argv[2], "affinity")) {
+		console_printf("irq: '%s'? (irq N [affinity [CPU]])\n",
+			       argv[2]);
+		return -EINVAL;
+	}
+	irq_get_line(irq, &s.line, s.acts, MAX_SHOWN);
+	if (!s.line.connected) {
+		console_printf("irq %lu: not connected to any controller%s\n",
+			       irq, argc > 2 ? ": no CPU to send it to" : "");
+		return argc > 2 ? -ENODEV : 0;
+	}
+	if (argc > 2)
+		return irq_affinity(irq, argc > 3 ? argv[3] : NULL, &s);
+	print_detail(irq, &s);
+	return 0;
+}
+SHELL_COMMAND(irq, cmd_irq, 1, 3, "irq N [affinity [CPU]]",
+	      "one interrupt line in detail: chip, trigger, CPU, flow, "
+	      "handlers; 'affinity CPU' sends it to another CPU");
