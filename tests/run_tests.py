@@ -83,9 +83,10 @@ KTEST_BOOTS = [
     # vCPU per host thread so that races can surface. The suites whose
     # promises are per CPU (the rest behave as at -smp 1, where
     # ktest=all runs them).
-    ("ktest-smp2", "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched",
+    ("ktest-smp2", "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity",
      SMP_ARGS(2) + COM2_NULL),
-    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic", SMP_ARGS(4) + COM2_NULL),
+    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity",
+     SMP_ARGS(4) + COM2_NULL),
     # Two CPUs under -icount: single-threaded TCG runs them in turn, so
     # the interleaving - and every count - repeats exactly.
     ("ktest-smp2-icount", "ktest=smp,irq_work ktest_exact_clock",
