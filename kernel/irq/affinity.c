@@ -41,7 +41,7 @@ static int affinity_refusal(const struct irq_desc *desc, unsigned int cpu)
 		return -ENODEV;
 	if (!desc->chip->set_affinity)
 		return -EIO; /* as Linux's /proc/irq/N/smp_affinity says */
-	if (desc->status & IRQS_NO_BALANCING)
+	if (desc->no_balancing)
 		return -EPERM;
 	if (!cpu_online(cpu))
 		return -ENXIO;
@@ -83,6 +83,6 @@ void irq_set_no_balancing(unsigned int irq)
 		return;
 	desc = &irq_desc[irq];
 	flags = spin_lock_irqsave(&desc->lock);
-	desc->status |= IRQS_NO_BALANCING;
+	desc->no_balancing = true;
 	spin_unlock_irqrestore(&desc->lock, flags);
 }

@@ -93,7 +93,6 @@ struct irqaction {
 #define IRQS_MASKED	       0x8  /* masked at the chip (the core's record) */
 #define IRQS_PENDING	       0x10 /* an edge came while it could not run */
 #define IRQS_DISABLED	       0x20 /* depth > 0 (kept with irq_depth_*) */
-#define IRQS_NO_BALANCING      0x40 /* stays on its CPU (irq_set_no_balancing) */
 
 struct irq_desc {
 	unsigned int irq;
@@ -107,6 +106,7 @@ struct irq_desc {
 	unsigned int status;	       /* IRQS_* */
 	unsigned long trigger;	       /* IRQF_TRIGGER_* of the line */
 	unsigned int affinity;	       /* the CPU its interrupts go to */
+	bool no_balancing; /* must stay there (irq_set_no_balancing) */
 	unsigned long count[MAX_CPUS]; /* interrupts delivered, per CPU */
 	unsigned long unhandled;       /* chain runs nobody claimed */
 	unsigned long deferred;	       /* came while it could not run */

@@ -78,7 +78,7 @@ static void copy_line(struct irq_line_info *li, const struct irq_desc *desc)
 	li->threads_oneshot = desc->threads_oneshot;
 	li->affinity = desc->affinity;
 	li->affinity_fixed = !desc->chip->set_affinity;
-	li->no_balancing = desc->status & IRQS_NO_BALANCING;
+	li->no_balancing = desc->no_balancing;
 }
 
 int irq_get_line(unsigned int irq, struct irq_line_info *line,

@@ -178,6 +178,7 @@ right
 interlude> irq 0
 irq 0: chip IO-APIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
   trigger edge, rising
+  affinity CPU 0 (kept there by its driver)
   flow edge (ack first; one that cannot run now is held and replayed)
   state: open, deferred 0 (held by oneshot 0), replayed 0
   timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
@@ -187,6 +188,7 @@ irq 0: chip IO-APIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
 interlude> irq 0
 irq 0: chip XT-PIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
   trigger edge, rising
+  affinity CPU 0 (kept there by its driver)
   flow edge (ack first; one that cannot run now is held and replayed)
   state: open, deferred 0 (held by oneshot 0), replayed 0
   timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
@@ -196,6 +198,7 @@ irq 0: chip XT-PIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
 interlude> irq 0
 irq 0: chip IO-APIC, hwirq 2, edge, depth 0, count 2~, unhandled 0
   trigger edge, rising
+  affinity CPU 0 (kept there by its driver)
   state: open, deferred 0 (held by oneshot 0), replayed 0
   timer      dev_id 0x00169a68~  flags 0x00010001  count 2~
 ```
@@ -211,9 +214,9 @@ def transcript_detects_stale(elf, iso, log_dir=None):
         return failed(name, f"the three blocks should share one boot, got {len(boots)}")
     got = {r.name: r for r in transcripts.run_boot(boots[0], elf, iso, log_dir)}
     want = {"doc/stale.md/2": (PASS, None),
-            "doc/stale.md/13": (FAIL, "stale.md:15: 'irq 0': the doc and the kernel differ\n"
+            "doc/stale.md/14": (FAIL, "stale.md:16: 'irq 0': the doc and the kernel differ\n"
                                 "  doc    | irq 0: chip XT-PIC"),
-            "doc/stale.md/22": (FAIL, "stale.md:26: 'irq 0': the doc and the kernel differ\n"
+            "doc/stale.md/24": (FAIL, "stale.md:29: 'irq 0': the doc and the kernel differ\n"
                                 "  doc    |   state: open")}
     wrong = []
     for block, (status, text) in want.items():
