@@ -329,7 +329,7 @@ static void route_pci_gsis(unsigned int dest)
 
 int ioapic_init(const struct madt_info *mi)
 {
-	unsigned int dest = lapic_id(); /* the boot CPU takes every line */
+	unsigned int dest = lapic_id(); /* every line starts on the boot CPU */
 
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
 		irq_gsi[irq] = -1;
