@@ -147,7 +147,7 @@ def test_threads_visible(m):
         table.row(4).line
     assert not table.row(0).threads, f"the timer must not be threaded: {table.row(0).line!r}"
     detail = kstats.command(sh, "irq 4")
-    assert re.search(r"thread irq/4-ttyS0 \(tid \d+, FIFO 50, \w+\), oneshot, forced, "
+    assert re.search(r"thread irq/4-ttyS0 \(tid \d+, FIFO 50, \w+, CPU 0\), oneshot, forced, "
                      r"woken \d+, ran \d+", detail), detail
     ps = kstats.command(sh, "ps")
     for name in ("irq/1-i8042", "irq/4-ttyS0", "irq/3-ttyS1"):
