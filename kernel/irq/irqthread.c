@@ -278,8 +278,8 @@ static void irq_thread_bind(struct thread *t, unsigned int irq)
 	unsigned int cpu = (unsigned int)irq_get_affinity(irq);
 
 	if (kthread_bind(t, cpu))
-		pr_info("irq %u: thread %s stays on CPU %u (the line's CPU %u is not online)\n",
-			irq, t->name, t->cpu, cpu);
+		pr_info("irq %u: thread %s cannot start on the line's CPU %u: it stays on CPU %u\n",
+			irq, t->name, cpu, t->cpu);
 }
 
 int irq_setup_thread(struct irqaction *a)

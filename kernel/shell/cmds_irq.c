@@ -268,7 +268,7 @@ static int irq_affinity(unsigned long irq, const char *arg,
 			       irq, arg);
 		return -EINVAL;
 	}
-	err = irq_set_affinity(irq, cpu > MAX_CPUS ? MAX_CPUS : cpu);
+	err = irq_set_affinity(irq, cpu);
 	if (err) {
 		print_refusal(irq, cpu, err, s);
 		return err;
