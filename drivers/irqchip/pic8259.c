@@ -7,6 +7,7 @@
 #include "kernel/arch/io.h"
 #include "kernel/arch/trap.h"
 #include "kernel/irq/irq.h"
+#include "kernel/sched/spinlock.h"
 #include "lib/errno.h"
 
 #define PIC1_CMD      0x20 /* master command/status */
@@ -33,6 +34,10 @@
 
 struct pic_stats pic_stats;
 static uint16_t pic_mask = 0xffff; /* cached IMRs, all masked */
+/* The cache covers all 16 lines, and the core calls mask/unmask under
+ * each line's own lock: two lines' updates would race without this one
+ * (read-modify-write of pic_mask, then two port writes). */
+static DEFINE_SPINLOCK(pic_lock);
 static uint16_t (*isr_reader)(void) = pic_read_isr;
 
 static void pic_write_mask(void)
@@ -43,14 +48,20 @@ static void pic_write_mask(void)
 
 static void pic_mask_irq(unsigned int irq)
 {
+	unsigned long flags = spin_lock_irqsave(&pic_lock);
+
 	pic_mask |= 1u << irq;
 	pic_write_mask();
+	spin_unlock_irqrestore(&pic_lock, flags);
 }
 
 static void pic_unmask_irq(unsigned int irq)
 {
+	unsigned long flags = spin_lock_irqsave(&pic_lock);
+
 	pic_mask &= ~(1u << irq);
 	pic_write_mask();
+	spin_unlock_irqrestore(&pic_lock, flags);
 }
 
 /* The slave's line needs an EOI at both chips: the slave's own, and the
