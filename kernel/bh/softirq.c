@@ -5,9 +5,12 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/backtrace.h"
+#include "kernel/irq/irq_work.h"
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/smp/ipi.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -24,6 +27,11 @@ struct softirq_cpu {
 	struct softirq_stat stat[NR_SOFTIRQS];
 	struct softirq_loop_stat loop;
 	struct thread *ksoftirqd;
+	/* raise_softirq_on() from other CPUs: bits waiting to be raised here
+	 * (atomic: several CPUs may add at once), and the irq_work that
+	 * raises them on this CPU */
+	uint32_t remote_pending;
+	struct irq_work remote_raise;
 };
 
 static struct softirq_cpu softirq_cpus[MAX_CPUS];
@@ -74,11 +82,16 @@ struct thread *softirq_ksoftirqd(unsigned int cpu)
 	return cpu < MAX_CPUS ? softirq_cpus[cpu].ksoftirqd : NULL;
 }
 
-bool ksoftirqd_busy(void)
+bool ksoftirqd_busy_on(unsigned int cpu)
 {
-	struct thread *t = this_softirq_cpu()->ksoftirqd;
+	struct thread *t = softirq_ksoftirqd(cpu);
 
 	return t && t->state != THREAD_SLEEPING;
+}
+
+bool ksoftirqd_busy(void)
+{
+	return ksoftirqd_busy_on(smp_processor_id());
 }
 
 static void wakeup_ksoftirqd(void)
@@ -110,6 +123,59 @@ void raise_softirq(unsigned int nr)
 
 	raise_softirq_irqoff(nr);
 	local_irq_restore(flags);
+}
+
+/*
+ * A CPU's pending mask is written by that CPU only (with IRQs off, so no
+ * lock is needed), and only its own irq_exit would notice a new bit
+ * anyway. A raise for another CPU therefore goes in two steps:
+ *
+ *   CPU 0: raise_softirq_on(1, TASKLET)        CPU 1
+ *     remote_pending[1] |= bit   (atomic)
+ *     irq_work_queue_on(1)  ─── IPI ───────>  take_remote_raises(): hard IRQ
+ *                                               bits = xchg(remote_pending, 0)
+ *                                               raise_softirq_irqoff(each)
+ *                                             irq_exit: the loop runs them
+ *
+ * The bit is set before the irq_work is queued. If the item is already
+ * pending, queueing fails - and that pending run has not yet exchanged
+ * the mask (the irq_work core marks an item not pending only just
+ * before calling it), so it takes our bit along. Linux fixed exactly
+ * this for BH work queues in 2024: an item queued on a remote CPU must
+ * not raise the softirq on the local one.
+ */
+static void take_remote_raises(struct irq_work *w)
+{
+	struct softirq_cpu *sc = container_of(w, struct softirq_cpu,
+					      remote_raise);
+	uint32_t bits = __atomic_exchange_n(&sc->remote_pending, 0,
+					    __ATOMIC_ACQ_REL);
+
+	for (unsigned int nr = 0; bits; nr++, bits >>= 1)
+		if (bits & 1)
+			raise_softirq_irqoff(nr);
+}
+
+int raise_softirq_on(unsigned int cpu, unsigned int nr)
+{
+	struct softirq_cpu *sc;
+
+	if (nr >= NR_SOFTIRQS)
+		return -EINVAL;
+	/* A thread never changes CPU, so "here" stays here. */
+	if (cpu == smp_processor_id()) {
+		raise_softirq(nr);
+		return 0;
+	}
+	if (!cpu_online(cpu)) {
+		pr_err("softirq: cannot raise %s on CPU %u: not online\n",
+		       softirq_name(nr), cpu);
+		return -ENXIO;
+	}
+	sc = &softirq_cpus[cpu];
+	__atomic_fetch_or(&sc->remote_pending, 1u << nr, __ATOMIC_RELEASE);
+	irq_work_queue_on(&sc->remote_raise, cpu); /* false: already on its way */
+	return 0;
 }
 
 /* ---- the run loop --------------------------------------------------------- */
@@ -321,6 +387,7 @@ void ksoftirqd_start(void)
 		struct softirq_cpu *sc = &softirq_cpus[cpu];
 		char name[THREAD_NAME_LEN];
 
+		init_irq_work(&sc->remote_raise, take_remote_raises);
 		snprintf(name, sizeof(name), "ksoftirqd/%u", cpu);
 		sc->ksoftirqd =
 			kthread_create_on_cpu(ksoftirqd_thread, sc, cpu, name);

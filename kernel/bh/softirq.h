@@ -8,6 +8,14 @@
  * CPU reaches one of the places listed below, with interrupts enabled
  * but the CPU otherwise atomic (SOFTIRQ_OFFSET in the preempt count).
  *
+ * Per CPU: each CPU has its own pending mask, statistics and ksoftirqd,
+ * and runs only what was raised on it. Nothing serialises one slot
+ * across CPUs: the same softirq may run on two CPUs at the same moment,
+ * so an action's shared data needs a spinlock (tasklets add the RUN bit
+ * on top to run each tasklet on one CPU at a time). Only a CPU writes
+ * its own pending mask; raise_softirq_on() asks another CPU to raise
+ * (by irq_work: an IPI), for a queue that belongs to that CPU.
+ *
  *   bit  name      owner
  *    0   HI        high-priority tasklets (kernel/bh/tasklet.c)
  *    1   TIMER     kernel timers (kernel/sched/timer.c)
@@ -36,7 +44,8 @@
  * is recorded, not inferred.
  *
  * Context: open_softirq at boot; raise_softirq and raise_softirq_irqoff
- * from any context (the _irqoff one with IRQs off); local_bh_disable /
+ * from any context (the _irqoff one with IRQs off), raise_softirq_on
+ * from any context once ksoftirqd_start ran; local_bh_disable /
  * local_bh_enable from task or softirq context with IRQs on (see above for
  * IRQs off), never hard IRQ. Actions
  * run in softirq context: they must not sleep.
@@ -88,11 +97,16 @@ struct softirq_loop_stat {
 };
 
 struct thread;
-void ksoftirqd_start(void); /* with the first threads */
+/* With the first threads: ksoftirqd/N, and the remote raises' irq_work. */
+void ksoftirqd_start(void);
 
 void open_softirq(unsigned int nr, void (*action)(void));
 void raise_softirq(unsigned int nr);
 void raise_softirq_irqoff(unsigned int nr);
+/* Raise nr on cpu: here, as raise_softirq; on another online CPU, the bit
+ * is handed over and that CPU's irq_work raises it there (its irq_exit
+ * then runs it). -ENXIO (and a message) for a CPU that is not online. */
+int raise_softirq_on(unsigned int cpu, unsigned int nr);
 const char *softirq_name(unsigned int nr);
 int softirq_by_name(const char *name); /* -1 if unknown */
 
@@ -118,14 +132,17 @@ const char *softirq_place_name(unsigned int where);
 
 /* CPU cpu's ksoftirqd/N (NULL before ksoftirqd_start). Context: any. */
 struct thread *softirq_ksoftirqd(unsigned int cpu);
-/* ksoftirqd is awake: woken for left-over work and not yet asleep. */
+/* This CPU's ksoftirqd is awake: woken for left-over work and not yet
+ * asleep. ksoftirqd_busy_on(cpu): the same for any CPU's. */
 bool ksoftirqd_busy(void);
+bool ksoftirqd_busy_on(unsigned int cpu);
 
 const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr);
 const struct softirq_loop_stat *softirq_loop_stat(unsigned int cpu);
 
 /* Tests only: put fn in slot nr, returning what was there. The tests use
- * the demo slots, which nothing else raises while they run. */
+ * the demo slots, which nothing else raises while they run (one slot
+ * for every CPU: the vector is shared). */
 void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void);
 
 /* Tunables for tests and experiments (restored by the tests). */

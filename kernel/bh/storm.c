@@ -9,6 +9,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
+#include "kernel/smp/ipi.h"
 #include "lib/errno.h"
 
 #define STORM_MAX 100000000ul
@@ -71,14 +72,16 @@ static void print_report(const struct storm_report *r)
 {
 	pr_info("storm: %s done: %lu/%lu runs in %llu ms; loop: %lu passes, "
 		"%lu restarts, budget hit %lu (passes) %lu (time) %lu "
-		"(resched), ksoftirqd: %lu wakeups, %lu passes\n",
+		"(resched), ksoftirqd: %lu wakeups, %lu passes (CPU %u)\n",
 		r->kind == STORM_TASKLET ? "tasklet" : "softirq", r->runs,
 		r->target, r->ns / 1000000, r->passes, r->restarts,
 		r->budget_passes, r->budget_time, r->budget_resched, r->wakeups,
-		r->ksoftirqd_passes);
+		r->ksoftirqd_passes, r->cpu);
 }
 
-/* Waits for the last run, then reports (the shell is free meanwhile). */
+/* Waits for the last run, then reports (the shell is free meanwhile).
+ * Runs on the storm's CPU: the top half, the tasklet and the figures
+ * are all that CPU's. */
 static int storm_reporter(void *arg)
 {
 	struct storm_report before;
@@ -104,20 +107,27 @@ static int storm_reporter(void *arg)
 	return 0;
 }
 
-int storm_start(enum storm_kind kind, unsigned long n)
+int storm_start(enum storm_kind kind, unsigned long n, unsigned int cpu)
 {
-	if (n == 0 || n > STORM_MAX)
+	struct thread *reporter;
+
+	if (n == 0 || n > STORM_MAX ||
+	    (kind == STORM_SOFTIRQ && cpu != smp_processor_id()))
 		return -EINVAL;
+	if (!cpu_online(cpu))
+		return -ENXIO;
 	if (running)
 		return -EBUSY;
 	running = true;
-	now = (struct storm_report){ .kind = kind, .target = n };
+	now = (struct storm_report){ .kind = kind, .cpu = cpu, .target = n };
 	net_base = netdemo_stats()->delivered;
 	start_ns = ktime_get_ns();
-	if (!kthread_run(storm_reporter, NULL, "storm")) {
+	reporter = kthread_create_on_cpu(storm_reporter, NULL, cpu, "storm");
+	if (!reporter) {
 		running = false;
 		return -ENOMEM;
 	}
+	wake_up_new_thread(reporter);
 	return 0;
 }
 

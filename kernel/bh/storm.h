@@ -10,6 +10,13 @@
  * the storm prints its report: runs (exactly n), and the loop's restarts,
  * budget exhaustions, ksoftirqd wakeups and passes it caused.
  *
+ * On a chosen CPU: the storm is started by a `storm` thread bound to that
+ * CPU (its top half, irq_offload, interrupts that CPU), so the tasklet is
+ * queued there and reschedules itself there; the figures are that CPU's
+ * loop and ksoftirqd/N. A tasklet storm may go to any online CPU; the
+ * loopback demo of a softirq storm is not made for two CPUs at once, so
+ * that one runs on the caller's CPU only.
+ *
  * Context: storm_start from task context (it starts a reporting thread).
  */
 #ifndef KERNEL_BH_STORM_H
@@ -21,14 +28,17 @@ enum storm_kind { STORM_TASKLET, STORM_SOFTIRQ };
 
 struct storm_report {
 	enum storm_kind kind;
+	unsigned int cpu; /* where it ran */
 	unsigned long target, runs;
 	unsigned long passes, restarts, budget_passes, budget_time,
 		budget_resched, wakeups, ksoftirqd_passes;
 	unsigned long long ns;
 };
 
-/* 0, or -EBUSY (a storm is running) / -EINVAL (n is 0 or too big). */
-int storm_start(enum storm_kind kind, unsigned long n);
+/* n runs on cpu: 0, or -EBUSY (a storm is running), -EINVAL (n is 0 or
+ * too big, or a softirq storm on another CPU than the caller's), -ENXIO
+ * (cpu not online), -ENOMEM (no thread). */
+int storm_start(enum storm_kind kind, unsigned long n, unsigned int cpu);
 bool storm_running(void);
 /* The last finished storm's report (valid once one has finished). */
 const struct storm_report *storm_last(void);

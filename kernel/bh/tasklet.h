@@ -21,6 +21,20 @@
  *                    ^  \ count > 0: parked       |  schedule inside:
  *                    |   `-- tasklet_enable --'   `----> SCHED|RUN
  *
+ * Per CPU (kernel/bh/tasklet.c has the details):
+ *  - A tasklet runs on the CPU whose tasklet_schedule queued it: each CPU
+ *    has its own queues, and only its own softirq runs them.
+ *  - It never runs on two CPUs at once. Scheduled on CPU 1 while its
+ *    function still runs on CPU 0 (SCHED is clear by then), it is queued
+ *    on CPU 1, whose softirq finds RUN set, puts it back and raises
+ *    TASKLET again until CPU 0 is done: then it runs on CPU 1.
+ *  - disable, enable and kill work from any CPU: tasklet_disable waits
+ *    for a run on another CPU to end, tasklet_enable puts a parked
+ *    tasklet back on its own CPU's queue and raises the softirq there
+ *    (raise_softirq_on), tasklet_kill waits for its CPU to run it.
+ *  - The state bits change only by atomic read-modify-writes, so two
+ *    CPUs never both win SCHED or RUN.
+ *
  * Rules: a tasklet's function must not sleep (might_sleep reports it).
  * Before freeing a tasklet, call tasklet_kill(). A tasklet that never
  * went through tasklet_init/TASKLET_INIT/DECLARE_TASKLET, or that was
@@ -33,8 +47,9 @@
  *
  * Context: tasklet_schedule/tasklet_hi_schedule/tasklet_disable_nosync/
  * tasklet_enable from any context; tasklet_disable waits for a running
- * function (not from that tasklet itself); tasklet_kill sleeps: task
- * context only.
+ * function (not from that tasklet itself, nor from an interrupt on top
+ * of it); tasklet_kill sleeps: task context only, and it gives up
+ * (-ETIMEDOUT, with an error line) after tasklet_kill_timeout_ms.
  */
 #ifndef KERNEL_BH_TASKLET_H
 #define KERNEL_BH_TASKLET_H
@@ -59,7 +74,7 @@ struct tasklet {
 	void (*func)(struct tasklet *t);
 	const char *name;
 	unsigned int cpu;	   /* where it was last scheduled */
-	unsigned long schedules;   /* tasklet_schedule calls */
+	unsigned long schedules;   /* tasklet_schedule calls (atomic) */
 	unsigned long runs;	   /* times its function ran */
 	struct list_head all_node; /* on the list the `tasklets` command walks */
 };
@@ -78,12 +93,22 @@ void tasklet_init(struct tasklet *t, void (*func)(struct tasklet *t),
 /* Show a statically initialised tasklet in `tasklets` before its first
  * tasklet_schedule (which registers it anyway). */
 void tasklet_register(struct tasklet *t);
-void tasklet_schedule(struct tasklet *t);
-void tasklet_hi_schedule(struct tasklet *t);
+/* true if this call queued it; false if it was scheduled already (that
+ * pending run serves this call too) or refused. */
+bool tasklet_schedule(struct tasklet *t);
+bool tasklet_hi_schedule(struct tasklet *t);
 void tasklet_disable_nosync(struct tasklet *t);
 void tasklet_disable(struct tasklet *t);
 void tasklet_enable(struct tasklet *t);
-void tasklet_kill(struct tasklet *t);
+/* Wait until t is neither scheduled nor running, then unlist it: 0.
+ * While it waits, every tasklet_schedule of t returns false, so even a
+ * tasklet that reschedules itself comes to rest. -ETIMEDOUT after
+ * tasklet_kill_timeout_ms (t is still live: do not free it); -EINVAL if
+ * refused (atomic context, bad magic). */
+int tasklet_kill(struct tasklet *t);
+
+#define TASKLET_KILL_TIMEOUT_MS 5000
+extern unsigned int tasklet_kill_timeout_ms; /* tests shorten it */
 
 void tasklets_init(void); /* opens HI and TASKLET softirqs */
 

@@ -74,7 +74,7 @@ static void print_loop(unsigned int cpu)
 	console_printf("ksoftirqd/%u: %lu wakeups, %lu passes%s; pending now "
 		       "0x%02x\n",
 		       cpu, ls->wakeups, ls->ksoftirqd_passes,
-		       ksoftirqd_busy() ? " (awake now)" : "",
+		       ksoftirqd_busy_on(cpu) ? " (awake now)" : "",
 		       (unsigned int)cpus[cpu].softirq_pending);
 }
 
@@ -418,9 +418,39 @@ SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
 
 /* ---- storm ------------------------------------------------------------ */
 
+/* "cpu=C" (a tasklet storm only): the CPU to storm; else the shell's. */
+static int storm_cpu(int argc, char **argv, unsigned int *cpu)
+{
+	unsigned long c;
+
+	*cpu = smp_processor_id();
+	if (argc < 4)
+		return 0;
+	if (strncmp(argv[3], "cpu=", 4) || kstrtoul(argv[3] + 4, 10, &c))
+		return -EINVAL;
+	*cpu = (unsigned int)c; /* storm_start checks it is online */
+	return 0;
+}
+
+static void storm_refused(int err, const char *kind, unsigned int cpu)
+{
+	if (err == -EBUSY)
+		console_printf("storm: one is already running\n");
+	else if (err == -ENXIO)
+		console_printf("storm: CPU %u is not online (%u online)\n", cpu,
+			       nr_cpus);
+	else if (!strcmp(kind, "softirq") && cpu != smp_processor_id())
+		console_printf("storm: a softirq storm runs on this CPU only: "
+			       "the loopback demo is not made for two CPUs "
+			       "(cpu= is for tasklet storms)\n");
+	else
+		console_printf("storm: N must be 1..100000000\n");
+}
+
 static int cmd_storm(int argc, char **argv)
 {
 	enum storm_kind kind;
+	unsigned int cpu;
 	unsigned long n;
 	int err;
 
@@ -435,24 +465,24 @@ static int cmd_storm(int argc, char **argv)
 		kind = STORM_SOFTIRQ;
 	else
 		kind = -1;
-	if ((int)kind < 0 || argc != 3 || kstrtoul(argv[2], 10, &n)) {
+	if ((int)kind < 0 || argc < 3 || kstrtoul(argv[2], 10, &n) ||
+	    storm_cpu(argc, argv, &cpu)) {
 		console_printf("usage: %s\n", shell_find("storm")->usage);
 		return -EINVAL;
 	}
-	err = storm_start(kind, n);
-	if (err == -EBUSY)
-		console_printf("storm: one is already running\n");
-	else if (err)
-		console_printf("storm: N must be 1..100000000\n");
-	else
-		console_printf("storm: %lu %s runs started; the report "
-			       "follows when they are done\n",
-			       n, argv[1]);
-	return err;
+	err = storm_start(kind, n, cpu);
+	if (err) {
+		storm_refused(err, argv[1], cpu);
+		return err;
+	}
+	console_printf("storm: %lu %s runs started on CPU %u; the report "
+		       "follows when they are done\n",
+		       n, argv[1], cpu);
+	return 0;
 }
-SHELL_COMMAND(storm, cmd_storm, 0, 2, "storm [tasklet|softirq N]",
-	      "a bottom half that re-raises itself N times: watch the "
-	      "budget and ksoftirqd");
+SHELL_COMMAND(storm, cmd_storm, 0, 3, "storm [tasklet N [cpu=C]|softirq N]",
+	      "a bottom half that re-raises itself N times (a tasklet storm "
+	      "on CPU C if given): watch the budget and ksoftirqd");
 
 /* ---- sleep ------------------------------------------------------------ */
 
