@@ -83,9 +83,10 @@ KTEST_BOOTS = [
     # vCPU per host thread so that races can surface. The suites whose
     # promises are per CPU (the rest behave as at -smp 1, where
     # ktest=all runs them).
-    ("ktest-smp2", "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity",
+    ("ktest-smp2",
+     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,tasklet_smp,softirq_smp",
      SMP_ARGS(2) + COM2_NULL),
-    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity",
+    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity,tasklet_smp,softirq_smp",
      SMP_ARGS(4) + COM2_NULL),
     # Two CPUs under -icount: single-threaded TCG runs them in turn, so
     # the interleaving - and every count - repeats exactly.

@@ -101,10 +101,12 @@ void tasklet_disable_nosync(struct tasklet *t);
 void tasklet_disable(struct tasklet *t);
 void tasklet_enable(struct tasklet *t);
 /* Wait until t is neither scheduled nor running, then unlist it: 0.
- * While it waits, every tasklet_schedule of t returns false, so even a
- * tasklet that reschedules itself comes to rest. -ETIMEDOUT after
- * tasklet_kill_timeout_ms (t is still live: do not free it); -EINVAL if
- * refused (atomic context, bad magic). */
+ * Once it finds SCHED clear it holds SCHED itself, so every
+ * tasklet_schedule(t) from then on - its function's too - does nothing;
+ * but a tasklet that reschedules itself in every run may never show
+ * SCHED clear (on one CPU it cannot): stop the source first. -ETIMEDOUT
+ * after tasklet_kill_timeout_ms (t is still live: do not free it);
+ * -EINVAL if refused (atomic context, bad magic). */
 int tasklet_kill(struct tasklet *t);
 
 #define TASKLET_KILL_TIMEOUT_MS 5000
