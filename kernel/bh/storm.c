@@ -111,8 +111,7 @@ int storm_start(enum storm_kind kind, unsigned long n, unsigned int cpu)
 {
 	struct thread *reporter;
 
-	if (n == 0 || n > STORM_MAX ||
-	    (kind == STORM_SOFTIRQ && cpu != smp_processor_id()))
+	if (n == 0 || n > STORM_MAX)
 		return -EINVAL;
 	if (!cpu_online(cpu))
 		return -ENXIO;

@@ -12,10 +12,8 @@
  *
  * On a chosen CPU: the storm is started by a `storm` thread bound to that
  * CPU (its top half, irq_offload, interrupts that CPU), so the tasklet is
- * queued there and reschedules itself there; the figures are that CPU's
- * loop and ksoftirqd/N. A tasklet storm may go to any online CPU; the
- * loopback demo of a softirq storm is not made for two CPUs at once, so
- * that one runs on the caller's CPU only.
+ * queued there and reschedules itself there (NET_RX re-raises itself
+ * there); the figures are that CPU's loop and ksoftirqd/N.
  *
  * Context: storm_start from task context (it starts a reporting thread).
  */
@@ -36,8 +34,7 @@ struct storm_report {
 };
 
 /* n runs on cpu: 0, or -EBUSY (a storm is running), -EINVAL (n is 0 or
- * too big, or a softirq storm on another CPU than the caller's), -ENXIO
- * (cpu not online), -ENOMEM (no thread). */
+ * too big), -ENXIO (cpu not online), -ENOMEM (no thread). */
 int storm_start(enum storm_kind kind, unsigned long n, unsigned int cpu);
 bool storm_running(void);
 /* The last finished storm's report (valid once one has finished). */

@@ -418,7 +418,7 @@ SHELL_COMMAND(timers, cmd_timers, 0, 0, "timers",
 
 /* ---- storm ------------------------------------------------------------ */
 
-/* "cpu=C" (a tasklet storm only): the CPU to storm; else the shell's. */
+/* "cpu=C": the CPU to storm; else the shell's own. */
 static int storm_cpu(int argc, char **argv, unsigned int *cpu)
 {
 	unsigned long c;
@@ -432,17 +432,13 @@ static int storm_cpu(int argc, char **argv, unsigned int *cpu)
 	return 0;
 }
 
-static void storm_refused(int err, const char *kind, unsigned int cpu)
+static void storm_refused(int err, unsigned int cpu)
 {
 	if (err == -EBUSY)
 		console_printf("storm: one is already running\n");
 	else if (err == -ENXIO)
 		console_printf("storm: CPU %u is not online (%u online)\n", cpu,
 			       nr_cpus);
-	else if (!strcmp(kind, "softirq") && cpu != smp_processor_id())
-		console_printf("storm: a softirq storm runs on this CPU only: "
-			       "the loopback demo is not made for two CPUs "
-			       "(cpu= is for tasklet storms)\n");
 	else
 		console_printf("storm: N must be 1..100000000\n");
 }
@@ -472,7 +468,7 @@ static int cmd_storm(int argc, char **argv)
 	}
 	err = storm_start(kind, n, cpu);
 	if (err) {
-		storm_refused(err, argv[1], cpu);
+		storm_refused(err, cpu);
 		return err;
 	}
 	console_printf("storm: %lu %s runs started on CPU %u; the report "
@@ -480,9 +476,9 @@ static int cmd_storm(int argc, char **argv)
 		       n, argv[1], cpu);
 	return 0;
 }
-SHELL_COMMAND(storm, cmd_storm, 0, 3, "storm [tasklet N [cpu=C]|softirq N]",
-	      "a bottom half that re-raises itself N times (a tasklet storm "
-	      "on CPU C if given): watch the budget and ksoftirqd");
+SHELL_COMMAND(storm, cmd_storm, 0, 3, "storm [tasklet|softirq N [cpu=C]]",
+	      "a bottom half that re-raises itself N times, on CPU C if "
+	      "given: watch the budget and ksoftirqd");
 
 /* ---- sleep ------------------------------------------------------------ */
 
