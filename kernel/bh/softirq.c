@@ -146,10 +146,10 @@ void raise_softirq(unsigned int nr)
  */
 static void take_remote_raises(struct irq_work *w)
 {
-	struct softirq_cpu *sc = container_of(w, struct softirq_cpu,
-					      remote_raise);
-	uint32_t bits = __atomic_exchange_n(&sc->remote_pending, 0,
-					    __ATOMIC_ACQ_REL);
+	struct softirq_cpu *sc =
+		container_of(w, struct softirq_cpu, remote_raise);
+	uint32_t bits =
+		__atomic_exchange_n(&sc->remote_pending, 0, __ATOMIC_ACQ_REL);
 
 	for (unsigned int nr = 0; bits; nr++, bits >>= 1)
 		if (bits & 1)
@@ -174,7 +174,8 @@ int raise_softirq_on(unsigned int cpu, unsigned int nr)
 	}
 	sc = &softirq_cpus[cpu];
 	__atomic_fetch_or(&sc->remote_pending, 1u << nr, __ATOMIC_RELEASE);
-	irq_work_queue_on(&sc->remote_raise, cpu); /* false: already on its way */
+	irq_work_queue_on(&sc->remote_raise,
+			  cpu); /* false: already on its way */
 	return 0;
 }
 

@@ -23,8 +23,8 @@
 #include "lib/string.h"
 #include "tests/kernel/klog_search.h"
 
-#define SLOT	       BLOCK_SOFTIRQ
-#define MEET_MAX_MS    1000 /* how long an action waits for its twin */
+#define SLOT	    BLOCK_SOFTIRQ
+#define MEET_MAX_MS 1000 /* how long an action waits for its twin */
 
 #define SKIP_UNLESS_SMP(t)                                                 \
 	do {                                                               \
@@ -51,10 +51,9 @@ static void slot_action(void)
 
 	int max = __atomic_load_n(&seen.max_inside, __ATOMIC_SEQ_CST);
 
-	while (in > max && !__atomic_compare_exchange_n(&seen.max_inside, &max,
-							in, false,
-							__ATOMIC_SEQ_CST,
-							__ATOMIC_SEQ_CST))
+	while (in > max &&
+	       !__atomic_compare_exchange_n(&seen.max_inside, &max, in, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		;
 	seen.last_cpu = cpu;
 	seen.hardirq = in_hardirq();
@@ -137,7 +136,8 @@ static void raised_on_a_cpu_runs_and_counts_there(struct ktest *t)
 
 		if (k == here)
 			continue;
-		ASSERT_EQ(t, smp_call_function_single(k, raise_here, NULL, true),
+		ASSERT_EQ(t,
+			  smp_call_function_single(k, raise_here, NULL, true),
 			  0);
 		ASSERT_TRUE(t, KTEST_WAIT_FOR(runs_on(k) == 1));
 		EXPECT_EQ(t, seen.last_cpu, k);

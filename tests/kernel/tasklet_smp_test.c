@@ -42,7 +42,7 @@
  * function ran elsewhere, so a count too small to race fails, not
  * passes.
  */
-#define HAMMER_SCHEDULES 200000
+#define HAMMER_SCHEDULES  200000
 #define HAMMER_TIMEOUT_MS 30000
 #define HOLD_MAX_MS	  2000 /* a held function lets go after this, anyway */
 
@@ -54,13 +54,13 @@
 	} while (0)
 
 /* Busy-wait (IRQs on) until cond or ms have passed; whether cond held. */
-#define SPIN_UNTIL(cond, ms)                                               \
-	({                                                                 \
-		uint64_t __end = rdtsc() + ns_to_tsc((uint64_t)(ms) * 1000000); \
-		bool __ok;                                                 \
-		while (!(__ok = (cond)) && rdtsc() < __end)                \
-			cpu_relax();                                       \
-		__ok;                                                      \
+#define SPIN_UNTIL(cond, ms)                                                  \
+	({                                                                    \
+		uint64_t __end = rdtsc() + ns_to_tsc((uint64_t)(ms)*1000000); \
+		bool __ok;                                                    \
+		while (!(__ok = (cond)) && rdtsc() < __end)                   \
+			cpu_relax();                                          \
+		__ok;                                                         \
 	})
 
 /* What the probe tasklet saw. Written from several CPUs: atomics. */
@@ -69,11 +69,11 @@ static struct {
 	unsigned long runs;	/* returned from the function */
 	unsigned long runs_on[MAX_CPUS];
 	unsigned int last_cpu;
-	bool serving; /* in softirq context */
-	volatile bool hold;	/* the function spins while set */
-	volatile int again;	/* it reschedules itself this many times */
-	unsigned int spin;	/* cpu_relax() rounds per run */
-	unsigned int spin_ms;	/* or this long per run, by the TSC */
+	bool serving;	      /* in softirq context */
+	volatile bool hold;   /* the function spins while set */
+	volatile int again;   /* it reschedules itself this many times */
+	unsigned int spin;    /* cpu_relax() rounds per run */
+	unsigned int spin_ms; /* or this long per run, by the TSC */
 } seen;
 
 static void reset(void)
@@ -86,10 +86,9 @@ static void note_max_inside(int now)
 {
 	int max = __atomic_load_n(&seen.max_inside, __ATOMIC_RELAXED);
 
-	while (now > max && !__atomic_compare_exchange_n(&seen.max_inside, &max,
-							 now, false,
-							 __ATOMIC_RELAXED,
-							 __ATOMIC_RELAXED))
+	while (now > max &&
+	       !__atomic_compare_exchange_n(&seen.max_inside, &max, now, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 }
 
@@ -169,9 +168,9 @@ static void runs_on_the_cpu_that_scheduled_it(struct ktest *t)
 
 struct hammer {
 	struct tasklet *tl;
-	unsigned long calls;	 /* tasklet_schedule calls to make */
-	unsigned long queued;	 /* ... that returned true */
-	unsigned long overlaps;	 /* ... while the function ran elsewhere */
+	unsigned long calls;	/* tasklet_schedule calls to make */
+	unsigned long queued;	/* ... that returned true */
+	unsigned long overlaps; /* ... while the function ran elsewhere */
 	struct completion done;
 };
 
