@@ -174,8 +174,8 @@ int raise_softirq_on(unsigned int cpu, unsigned int nr)
 	}
 	sc = &softirq_cpus[cpu];
 	__atomic_fetch_or(&sc->remote_pending, 1u << nr, __ATOMIC_RELEASE);
-	irq_work_queue_on(&sc->remote_raise,
-			  cpu); /* false: already on its way */
+	/* false if already on its way: that run takes our bit too */
+	irq_work_queue_on(&sc->remote_raise, cpu);
 	return 0;
 }
 
