@@ -16,6 +16,10 @@ shared VM it was 0.5-2.0x on an idle host and up to 5x when other QEMUs
 ran, none of that the kernel's. (It was asserted at 1.5x once, and then
 failed a fresh-clone CI run at 1.98x: a timed test, not a promise.) The
 scenario still runs ALONE so that the figure means something.
+
+The storm runs on the shell's own CPU 0 (`storm tasklet N` with no
+cpu=); scenario storm_smp runs one on CPU 1 and checks that the shell on
+CPU 0 is left alone.
 """
 
 import re
