@@ -60,6 +60,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/percpu.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 
@@ -190,6 +191,14 @@ void ktest_expect_report(struct ktest *t, const char *file, int line,
 	do {                           \
 		ktest_skip(t, reason); \
 		return;                \
+	} while (0)
+
+/* Skip a case that needs a second CPU to prove anything. */
+#define KTEST_SKIP_UNLESS_SMP(t)                                          \
+	do {                                                              \
+		if (nr_cpus < 2)                                          \
+			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or " \
+				      "PIC mode)");                       \
 	} while (0)
 
 struct ktest_totals {

@@ -43,13 +43,6 @@
 				"PIC mode: see pic_mode_refuses_every_line"); \
 	} while (0)
 
-#define SKIP_UNLESS_TWO_CPUS(t)                                               \
-	do {                                                                  \
-		if (nr_cpus < 2)                                              \
-			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or " \
-				      "PIC mode)");                           \
-	} while (0)
-
 static struct irq_desc saved_desc;
 
 static int affinity_init(void)
@@ -273,7 +266,7 @@ static void interrupt_arrives_on_new_cpu(struct ktest *t)
 	struct uart_port *port = uart_find("ttyS1");
 
 	SKIP_UNLESS_APIC(t);
-	SKIP_UNLESS_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	if (!port || !port->irq_mode)
 		KTEST_SKIP(t, "no interrupt-driven ttyS1 (COM2)");
 	uart_set_loopback(port, true);
@@ -323,7 +316,7 @@ static void irq_thread_starts_on_line_cpu(struct ktest *t)
 	unsigned int k = nr_cpus - 1;
 	int cookie;
 
-	SKIP_UNLESS_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	fresh_rec_line();
 	ASSERT_EQ(t, irq_set_affinity(TEST_IRQ, k), 0);
 	ASSERT_EQ(t,

@@ -265,8 +265,7 @@ static void spinlock_excludes_across_cpus(struct ktest *t)
 	struct thread *th[MAX_CPUS];
 	uint64_t t0;
 
-	if (nr_cpus == 1)
-		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
+	KTEST_SKIP_UNLESS_SMP(t);
 	torture_count = 0;
 	torture_go = false;
 	for (unsigned int n = 1; n < nr_cpus; n++) {
@@ -334,8 +333,7 @@ static int irq_torture_thread(void *arg)
 
 static void spinlock_irqsave_excludes_irqs_across_cpus(struct ktest *t)
 {
-	if (nr_cpus == 1)
-		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
+	KTEST_SKIP_UNLESS_SMP(t);
 	irq_torture_count = irq_torture_calls = 0;
 	torture_go = false;
 	for (unsigned int n = 0; n < nr_cpus; n++) {
@@ -446,8 +444,7 @@ static void kthread_bind_rules(struct ktest *t)
  * free a stack its CPU still runs on (it waits for off_cpu). */
 static void kthread_stop_across_cpus(struct ktest *t)
 {
-	if (nr_cpus == 1)
-		KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or PIC mode)");
+	KTEST_SKIP_UNLESS_SMP(t);
 	for (int i = 0; i < 200; i++) {
 		struct thread *th = kthread_create_on_cpu(
 			idle_fn, NULL, 1 + i % (nr_cpus - 1), "stopme");

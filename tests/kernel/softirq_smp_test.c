@@ -26,13 +26,6 @@
 #define SLOT	    BLOCK_SOFTIRQ
 #define MEET_MAX_MS 1000 /* how long an action waits for its twin */
 
-#define SKIP_UNLESS_SMP(t)                                                 \
-	do {                                                               \
-		if (nr_cpus < 2)                                           \
-			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp " \
-				      "or PIC mode)");                     \
-	} while (0)
-
 static void (*saved)(void);
 
 static struct {
@@ -105,7 +98,7 @@ static void same_softirq_runs_on_two_cpus_at_once(struct ktest *t)
 	static struct call_single_data csd = { .fn = raise_here };
 	unsigned int there;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	there = other_cpu();
 	memset(&seen, 0, sizeof(seen));
 	seen.meet = true;
@@ -127,7 +120,7 @@ static void raised_on_a_cpu_runs_and_counts_there(struct ktest *t)
 {
 	unsigned int here = smp_processor_id();
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	memset(&seen, 0, sizeof(seen));
 	for (unsigned int k = 0; k < nr_cpus; k++) {
 		unsigned long col_here = softirq_stat(here, SLOT)->runs;

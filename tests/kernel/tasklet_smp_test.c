@@ -46,13 +46,6 @@
 #define HAMMER_TIMEOUT_MS 30000
 #define HOLD_MAX_MS	  2000 /* a held function lets go after this, anyway */
 
-#define SKIP_UNLESS_SMP(t)                                                 \
-	do {                                                               \
-		if (nr_cpus < 2)                                           \
-			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp " \
-				      "or PIC mode)");                     \
-	} while (0)
-
 /* Busy-wait (IRQs on) until cond or ms have passed; whether cond held. */
 #define SPIN_UNTIL(cond, ms)                                                  \
 	({                                                                    \
@@ -146,7 +139,7 @@ static void runs_on_the_cpu_that_scheduled_it(struct ktest *t)
 {
 	static struct tasklet tl;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	reset();
 	tasklet_init(&tl, probe_fn, "where");
 	for (unsigned int k = 0; k < nr_cpus; k++) {
@@ -241,7 +234,7 @@ static void never_on_two_cpus_at_once_runs_once_per_schedule(struct ktest *t)
 	static struct tasklet tl;
 	uint64_t t0;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	reset();
 	seen.spin = 50;
 	tasklet_init(&tl, probe_fn, "hammered");
@@ -287,7 +280,7 @@ static void disabled_here_waits_there_until_enable(struct ktest *t)
 	unsigned long iwi, tick;
 	static struct tasklet tl;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	there = other_cpu();
 	reset();
 	tasklet_init(&tl, probe_fn, "disabled");
@@ -315,7 +308,7 @@ static void disable_waits_for_a_run_on_another_cpu(struct ktest *t)
 {
 	static struct tasklet tl;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	reset();
 	seen.spin_ms = 30; /* a run long enough to be caught in */
 	tasklet_init(&tl, probe_fn, "longrun");
@@ -337,7 +330,7 @@ static void kill_takes_back_a_tasklet_parked_elsewhere(struct ktest *t)
 	unsigned int there;
 	static struct tasklet tl;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	there = other_cpu();
 	reset();
 	tasklet_init(&tl, probe_fn, "parked");
@@ -369,7 +362,7 @@ static void kill_waits_for_a_run_on_another_cpu(struct ktest *t)
 	unsigned long runs, tick;
 	static struct tasklet tl;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	there = other_cpu();
 	reset();
 	seen.again = 1;
@@ -401,7 +394,7 @@ static void kill_gives_up_on_a_run_that_does_not_end(struct ktest *t)
 	static struct tasklet tl;
 	uint64_t t0;
 
-	SKIP_UNLESS_SMP(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	reset();
 	seen.hold = true;
 	tasklet_init(&tl, probe_fn, "stuck");
