@@ -194,11 +194,11 @@ void ktest_expect_report(struct ktest *t, const char *file, int line,
 	} while (0)
 
 /* Skip a case that needs a second CPU to prove anything. */
-#define KTEST_SKIP_UNLESS_SMP(t)                                          \
-	do {                                                              \
-		if (nr_cpus < 2)                                          \
+#define KTEST_SKIP_UNLESS_SMP(t)                                              \
+	do {                                                                  \
+		if (nr_cpus < 2)                                              \
 			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or " \
-				      "PIC mode)");                       \
+				      "PIC mode)");                           \
 	} while (0)
 
 struct ktest_totals {
