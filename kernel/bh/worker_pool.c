@@ -17,6 +17,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
+#include "kernel/smp/ipi.h"
 #include "lib/string.h"
 
 struct worker_pool cpu_pools[MAX_CPUS][NR_STD_POOLS];
@@ -34,8 +35,7 @@ static void finish_work(struct worker_pool *pool, struct worker *w)
 	pwq->nr_in_flight[w->current_color]--;
 	pwq->nr_active--;
 	pwq_activate_next(pwq);
-	wq->nr_executed++;
-	wq->nr_executing--;
+	wq_count_finished(wq);
 	pool->nr_busy--;
 	list_del(&w->busy_node);
 	w->current_work = NULL;
@@ -94,8 +94,7 @@ __attribute__((regparm(3))) void process_one_work(struct worker_pool *pool,
 	work_clear_bits(work, WORK_PENDING); /* may be queued again now */
 	bind_flushers(pool, work, w);
 	wq = w->current_pwq->wq;
-	if (++wq->nr_executing > wq->max_executing)
-		wq->max_executing = wq->nr_executing;
+	wq_count_started(wq);
 	if (++pool->nr_busy > pool->max_busy)
 		pool->max_busy = pool->nr_busy;
 
@@ -186,20 +185,28 @@ static void release_worker(struct worker *w)
 	w->pool->nr_exited++;
 }
 
-/* Start one more (idle) worker. Task context: kthread_create sleeps. */
+/* Start one more (idle) worker, bound to the pool's CPU: whichever CPU
+ * creates it (CPU 0 at boot, the pool's own worker later), it runs
+ * there for its whole life. Task context: kthread_create sleeps. */
 static bool create_worker(struct worker_pool *pool)
 {
-	unsigned long flags = spin_lock_irqsave(&pool->lock);
-	struct worker *w = reserve_worker(pool);
+	unsigned long flags;
+	struct worker *w;
 	struct thread *t;
 
+	if (!cpu_online(pool->cpu))
+		return false; /* its workers start when it is */
+	flags = spin_lock_irqsave(&pool->lock);
+	w = reserve_worker(pool);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (!w)
 		return false;
 	t = kthread_create(worker_thread, w, "kworker/%u:%d%s", pool->cpu,
 			   w->id, pool->highpri ? "H" : "");
-	if (t)
-		kthread_bind(t, pool->cpu); /* a new thread, an online CPU */
+	/* a new thread (never woken), an online CPU: cannot fail */
+	if (t && kthread_bind(t, pool->cpu))
+		pr_err("workqueue: %s not bound to CPU %u: it runs on CPU %u\n",
+		       t->name, pool->cpu, t->cpu);
 	flags = spin_lock_irqsave(&pool->lock);
 	if (!t) {
 		release_worker(w);
@@ -272,8 +279,11 @@ static int worker_thread(void *arg)
 	return 0;
 }
 
-/* Timer (softirq context): idle workers beyond WQ_MAX_IDLE that have
- * been idle for wq_idle_timeout_ms exit, the longest idle first. */
+/* Timer (softirq context, on CPU 0, where every timer runs - for the
+ * pools of every CPU): idle workers beyond WQ_MAX_IDLE that have been
+ * idle for wq_idle_timeout_ms exit, the longest idle first. The pool's
+ * lock excludes its CPU's workers; each one is woken where it is bound
+ * (a reschedule IPI if that is another CPU) and exits there. */
 static void idle_timer_fn(struct timer_list *t)
 {
 	struct worker_pool *pool =
@@ -407,8 +417,12 @@ void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi)
  * they pick up whatever was queued since workqueue_init_early. */
 void workqueue_init(void)
 {
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		for (int p = 0; p < NR_STD_POOLS; p++)
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		for (int p = 0; p < NR_STD_POOLS; p++) {
 			for (int i = 0; i < WQ_MAX_IDLE; i++)
 				create_worker(&cpu_pools[cpu][p]);
+			if (cpu) /* the APs are online now: list their BH pools */
+				bh_pool_list(&bh_pools[cpu][p]);
+		}
+	}
 }

@@ -5,19 +5,26 @@
  * are in worker_pool.c, the BH pools in workqueue_bh.c; what they share
  * in workqueue_internal.h. See workqueue.h and docs/workqueues.md.
  *
- *   queue_work(wq, w) ──> pool_workqueue (wq x CPU: max_active, colors)
+ *   queue_work(wq, w)         this CPU ──┐
+ *   queue_work_on(cpu, wq, w) that CPU ──┤
+ *                                        v
+ *            pool_workqueue wq->pwqs[cpu] (max_active, flush colors)
  *                               │ active                │ over max_active
  *                               v                       v
  *                        pool->worklist            pwq->inactive
  *                               │  (taken in order by the pool's workers)
  *                               v
- *          kworker/0:0   kworker/0:1   ...   (one pool per CPU and priority)
+ *        kworker/N:0   kworker/N:1   ...   (one pool per CPU and priority,
+ *                                           its workers bound to CPU N)
  *
  * Locking: each pool's lock (IRQs off) covers its lists, its workers'
  * state, the pwqs that feed it and the flushers waiting on it. Lock
  * order: pool lock -> wait queue lock -> scheduler lock. A work_struct's
  * PENDING bit is taken with an atomic test-and-set (whoever sets it owns
- * the queueing), as in Linux.
+ * the queueing), as in Linux. Between taking PENDING and putting the
+ * item on a list (or arming its timer) IRQs stay off: another CPU that
+ * wants the item (grab_pending) waits for that moment, and nothing on
+ * this CPU can come in between and wait for it forever.
  */
 #include "kernel/bh/workqueue.h"
 
@@ -34,6 +41,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
+#include "kernel/smp/ipi.h"
 #include "lib/string.h"
 
 static LIST_HEAD(all_workqueues);
@@ -114,12 +122,14 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work)
 {
 	work->pwq = pwq;
 	work->pool = pwq->pool;
+	/* ...before the item is on a list: queued_on() relies on it */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (pwq->work_color)
 		work_set_bits(work, WORK_COLOR);
 	else
 		work_clear_bits(work, WORK_COLOR);
 	pwq->nr_in_flight[pwq->work_color]++;
-	pwq->wq->nr_queued++;
+	wq_count_queued(pwq->wq);
 	if (pwq->nr_active < (unsigned int)pwq->wq->max_active) {
 		pwq->nr_active++;
 		list_add_tail(&work->entry, &pwq->pool->worklist);
@@ -130,35 +140,63 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work)
 	}
 }
 
-/* The caller owns work's PENDING bit. */
-static void __queue_work(struct workqueue_struct *wq, struct work_struct *work)
+/*
+ * Put work, whose PENDING bit the caller owns, on cpu's pool. IRQs are
+ * off since the caller took PENDING; flags is what the caller saved, and
+ * this restores it when the item is queued (a worker woken here may run
+ * at once: the last unlock is a preemption point).
+ */
+static void __queue_work(unsigned int cpu, struct workqueue_struct *wq,
+			 struct work_struct *work, unsigned long flags)
 {
-	struct pool_workqueue *pwq = &wq->pwqs[smp_processor_id()];
-	unsigned long flags;
+	struct pool_workqueue *pwq = &wq->pwqs[cpu];
+	struct worker_pool *last = work->pool;
 
 	/* Still running on another pool (another CPU's)? Queue it there, so
-	 * that it never runs twice at once. (On its own pool,
-	 * process_one_work hands it to the worker running it.) */
-	if (work->pool && work->pool != pwq->pool) {
-		struct worker_pool *last = work->pool;
+	 * that it never runs twice at once - whatever CPU was asked for.
+	 * (On its own pool, process_one_work hands it to the worker running
+	 * it.) */
+	if (last && last != pwq->pool) {
 		struct worker *w;
 
-		flags = spin_lock_irqsave(&last->lock);
+		spin_lock(&last->lock);
 		w = find_worker_executing(last, work);
 		if (w && w->current_pwq->wq == wq)
 			pwq = w->current_pwq;
-		spin_unlock_irqrestore(&last->lock, flags);
+		spin_unlock(&last->lock);
 	}
-	flags = spin_lock_irqsave(&pwq->pool->lock);
+	spin_lock(&pwq->pool->lock);
 	if (wq->dying) {
+		work_clear_bits(work, WORK_PENDING); /* before IRQs are back */
 		spin_unlock_irqrestore(&pwq->pool->lock, flags);
-		work_clear_bits(work, WORK_PENDING);
 		pr_err("workqueue %s: queue_work(%s) while it is being destroyed: refused\n",
 		       wq->name, func_name(work->func));
 		return;
 	}
 	insert_work(pwq, work);
 	spin_unlock_irqrestore(&pwq->pool->lock, flags);
+}
+
+/* Take PENDING and queue on cpu (this CPU if cpu is WORK_THIS_CPU,
+ * read with IRQs off: an interrupt handler queues on the CPU it
+ * interrupted). */
+#define WORK_THIS_CPU (~0u)
+
+static inline bool queue_pending(unsigned int cpu, struct workqueue_struct *wq,
+				 struct work_struct *work)
+{
+	unsigned long flags;
+
+	if (work->flags & WORK_CANCELING)
+		return false;
+	flags = local_irq_save();
+	if (work_set_bits(work, WORK_PENDING) & WORK_PENDING) {
+		local_irq_restore(flags);
+		return false; /* already queued: it will run once */
+	}
+	__queue_work(cpu == WORK_THIS_CPU ? smp_processor_id() : cpu, wq, work,
+		     flags);
+	return true;
 }
 
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
@@ -171,71 +209,144 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		pr_err("queue_work: NULL workqueue: refused\n");
 		return false;
 	}
-	if (work->flags & WORK_CANCELING)
-		return false;
-	if (work_set_bits(work, WORK_PENDING) & WORK_PENDING)
-		return false; /* already queued: it will run once */
-	__queue_work(wq, work);
-	return true;
+	return queue_pending(WORK_THIS_CPU, wq, work);
 }
 
+/* A CPU to queue on: online, or refused with a message naming api. */
+static bool cpu_ok(unsigned int cpu, const char *api, work_func_t fn)
+{
+	if (cpu < MAX_CPUS && cpu_online(cpu))
+		return true;
+	pr_err("%s(%s): CPU %u is not online (%u online): refused\n", api,
+	       func_name(fn), cpu, nr_cpus);
+	return false;
+}
+
+bool queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
+		   struct work_struct *work)
+{
+	if (work_bad(work))
+		return work_refused(work, "queue_work_on");
+	if (!wq) {
+		pr_err("queue_work_on: NULL workqueue: refused\n");
+		return false;
+	}
+	if (!cpu_ok(cpu, "queue_work_on", work->func))
+		return false;
+	return queue_pending(cpu, wq, work);
+}
+
+/* Timer (softirq, CPU 0): the delay is over; queue the item on the CPU
+ * chosen when it was armed - unless mod_delayed_work or a cancel took
+ * it back after the timer expired and before this line (then they own
+ * PENDING, see grab_pending). */
 void delayed_work_timer_fn(struct timer_list *t)
 {
 	struct delayed_work *dwork =
 		container_of(t, struct delayed_work, timer);
+	unsigned long flags = local_irq_save();
 
+	if (!__atomic_exchange_n(&dwork->timer_owns, false, __ATOMIC_ACQ_REL)) {
+		local_irq_restore(flags);
+		return;
+	}
 	__atomic_sub_fetch(&dwork->wq->nr_delayed, 1, __ATOMIC_RELAXED);
-	__queue_work(dwork->wq, &dwork->work); /* PENDING is still ours */
+	__queue_work(dwork->cpu, dwork->wq, &dwork->work, flags);
 }
 
-/* The delay timer of dwork was taken off before it fired. */
-static void delayed_disarmed(struct delayed_work *dwork)
-{
-	__atomic_sub_fetch(&dwork->wq->nr_delayed, 1, __ATOMIC_RELAXED);
-}
-
-/* The caller owns PENDING; IRQs are off. */
-static void __queue_delayed_work(struct workqueue_struct *wq,
+/*
+ * The caller owns PENDING; IRQs are off since it took it (flags: as
+ * saved, restored here). The timer gets PENDING (timer_owns) before it
+ * is armed: if an earlier run of the timer function is only now getting
+ * to its first line, it takes this arming instead - the item runs early,
+ * once, and the timer finds nothing to do when it fires (no double
+ * queueing: one owner of PENDING at a time).
+ */
+static void __queue_delayed_work(unsigned int cpu, struct workqueue_struct *wq,
 				 struct delayed_work *dwork,
-				 unsigned long delay)
+				 unsigned long delay, unsigned long flags)
 {
 	if (!delay) {
-		__queue_work(wq, &dwork->work);
+		__queue_work(cpu, wq, &dwork->work, flags);
 		return;
 	}
 	dwork->wq = wq;
+	dwork->cpu = cpu;
 	__atomic_add_fetch(&wq->nr_delayed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&dwork->timer_owns, true, __ATOMIC_RELEASE);
 	mod_timer(&dwork->timer, jiffies + delay);
+	local_irq_restore(flags);
+}
+
+static bool queue_delayed(unsigned int cpu, struct workqueue_struct *wq,
+			  struct delayed_work *dwork, unsigned long delay,
+			  const char *api)
+{
+	unsigned long flags;
+
+	if (!wq || !dwork || !dwork->work.func) {
+		pr_err("%s: NULL workqueue, work or function: refused\n", api);
+		return false;
+	}
+	if (!work_ok(&dwork->work, api))
+		return false;
+	if (cpu != WORK_THIS_CPU && !cpu_ok(cpu, api, dwork->work.func))
+		return false;
+	if (dwork->work.flags & WORK_CANCELING)
+		return false;
+	flags = local_irq_save();
+	if (work_set_bits(&dwork->work, WORK_PENDING) & WORK_PENDING) {
+		local_irq_restore(flags);
+		return false; /* keeps its existing deadline */
+	}
+	__queue_delayed_work(cpu == WORK_THIS_CPU ? smp_processor_id() : cpu,
+			     wq, dwork, delay, flags);
+	return true;
 }
 
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 			unsigned long delay)
 {
-	unsigned long flags;
-
-	if (!wq || !dwork || !dwork->work.func) {
-		pr_err("queue_delayed_work: NULL workqueue, work or function: refused\n");
-		return false;
-	}
-	if (!work_ok(&dwork->work, "queue_delayed_work"))
-		return false;
-	if (dwork->work.flags & WORK_CANCELING)
-		return false;
-	if (work_set_bits(&dwork->work, WORK_PENDING) & WORK_PENDING)
-		return false; /* keeps its existing deadline */
-	flags = local_irq_save();
-	__queue_delayed_work(wq, dwork, delay);
-	local_irq_restore(flags);
-	return true;
+	return queue_delayed(WORK_THIS_CPU, wq, dwork, delay,
+			     "queue_delayed_work");
 }
 
-/* Locked (work->pwq->pool): take a pending item off its list, keeping
- * its PENDING bit for the caller. False if it is not on a list. */
-static bool steal_queued_work(struct work_struct *work)
+bool queue_delayed_work_on(unsigned int cpu, struct workqueue_struct *wq,
+			   struct delayed_work *dwork, unsigned long delay)
+{
+	return queue_delayed(cpu, wq, dwork, delay, "queue_delayed_work_on");
+}
+
+/*
+ * Locked (pool): is work on one of pool's lists (its worklist, a
+ * worker's scheduled list, a pwq's inactive list)? Holding pool's lock
+ * keeps it there if it is; but the item may be on another CPU's pool,
+ * or being put there right now, under that pool's lock. So the entry is
+ * read first, then work->pwq: insert_work stores pwq before it links
+ * the entry (a fence between), and x86 keeps loads in order, so a linked
+ * entry seen here comes with the pwq of the list it is on. (The other
+ * order could pair a stale pwq, left by a steal, with another pool's
+ * list.)
+ */
+static bool queued_on(const struct work_struct *work,
+		      const struct worker_pool *pool)
+{
+	const struct pool_workqueue *pwq;
+
+	if (__atomic_load_n(&work->entry.next, __ATOMIC_ACQUIRE) == &work->entry)
+		return false; /* on no list */
+	pwq = __atomic_load_n(&work->pwq, __ATOMIC_ACQUIRE);
+	return pwq && pwq->pool == pool;
+}
+
+/* Locked (pool): take a pending item off pool's lists, keeping its
+ * PENDING bit for the caller. False if it is not on one of them. */
+static bool steal_queued_work(struct work_struct *work,
+			      struct worker_pool *pool)
 {
 	struct pool_workqueue *pwq = work->pwq;
 
-	if (!pwq || list_empty(&work->entry))
+	if (!queued_on(work, pool))
 		return false;
 	list_del(&work->entry);
 	if (work->flags & WORK_INACTIVE) {
@@ -249,29 +360,56 @@ static bool steal_queued_work(struct work_struct *work)
 	return true;
 }
 
-/*
- * Take ownership of work's PENDING bit, wherever it is: on the delay
- * timer, on a worklist, or not pending at all (then we set it). True if
- * it was pending. IRQs off (one CPU: the timer cannot run meanwhile).
- */
-static bool grab_pending(struct work_struct *work, struct timer_list *timer)
+/* The delay timer's hold on PENDING, taken back: true if it had it (it
+ * was armed, or expired and its function has not got that far). */
+static bool take_from_timer(struct delayed_work *dwork)
 {
-	struct worker_pool *pool = work->pool;
-	bool stolen;
-
-	if (timer && del_timer(timer)) {
-		delayed_disarmed(
-			container_of(timer, struct delayed_work, timer));
-		return true;
-	}
-	if (!(work_set_bits(work, WORK_PENDING) & WORK_PENDING))
+	del_timer(&dwork->timer); /* if it is still on the list */
+	if (!__atomic_exchange_n(&dwork->timer_owns, false, __ATOMIC_ACQ_REL))
 		return false;
+	__atomic_sub_fetch(&dwork->wq->nr_delayed, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+enum { GRABBED_IDLE = 0, GRABBED_PENDING = 1, GRAB_AGAIN = -1 };
+
+/*
+ * Take ownership of work's PENDING bit, wherever it is: held by the delay
+ * timer, on a worklist, or not pending at all (then we set it). IRQs off.
+ * GRABBED_PENDING if it was pending, GRABBED_IDLE if not; GRAB_AGAIN if
+ * another CPU owns PENDING and is between taking it and queueing the
+ * item (queue_work, the timer function, a cancel): a moment with IRQs
+ * off there, so the caller just tries again.
+ */
+static int grab_pending(struct work_struct *work, struct delayed_work *dwork)
+{
+	struct worker_pool *pool;
+	int ret = GRAB_AGAIN;
+
+	if (dwork && take_from_timer(dwork))
+		return GRABBED_PENDING;
+	if (!(work_set_bits(work, WORK_PENDING) & WORK_PENDING))
+		return GRABBED_IDLE;
+	pool = __atomic_load_n(&work->pool, __ATOMIC_ACQUIRE);
 	if (!pool)
-		return true; /* pending, never reached a pool: a timer race */
+		return GRAB_AGAIN; /* its first queueing is under way */
 	spin_lock(&pool->lock);
-	stolen = steal_queued_work(work);
+	/* on this pool's lists - or already on its way to another pool */
+	if (steal_queued_work(work, pool))
+		ret = GRABBED_PENDING;
 	spin_unlock(&pool->lock);
-	return stolen;
+	return ret;
+}
+
+/* grab_pending until it works. IRQs off. */
+static bool grab_pending_wait(struct work_struct *work,
+			      struct delayed_work *dwork)
+{
+	int ret;
+
+	while ((ret = grab_pending(work, dwork)) == GRAB_AGAIN)
+		cpu_relax();
+	return ret == GRABBED_PENDING;
 }
 
 bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
@@ -289,9 +427,14 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 	if (dwork->work.flags & WORK_CANCELING)
 		return false;
 	flags = local_irq_save();
-	was_pending = grab_pending(&dwork->work, &dwork->timer);
-	__queue_delayed_work(wq, dwork, delay);
-	local_irq_restore(flags);
+	was_pending = grab_pending_wait(&dwork->work, dwork);
+	if (dwork->work.flags & WORK_CANCELING) {
+		/* a cancel (on another CPU) started meanwhile: it wins */
+		work_clear_bits(&dwork->work, WORK_PENDING);
+		local_irq_restore(flags);
+		return false;
+	}
+	__queue_delayed_work(smp_processor_id(), wq, dwork, delay, flags);
 	return was_pending;
 }
 
@@ -305,16 +448,25 @@ bool flush_work(struct work_struct *work)
 
 	if (might_sleep() || !work_ok(work, "flush_work"))
 		return false;
-	pool = work->pool; /* static: valid even if its queue is gone */
-	if (!pool)
-		return false; /* never queued */
-	flags = spin_lock_irqsave(&pool->lock);
-	if (!(work->flags & WORK_PENDING) || list_empty(&work->entry)) {
-		f.worker = find_worker_executing(pool, work);
-		if (!f.worker) {
+	for (;;) {
+		/* static: valid even if its queue is gone */
+		pool = __atomic_load_n(&work->pool, __ATOMIC_ACQUIRE);
+		if (!pool)
+			return false; /* never queued */
+		flags = spin_lock_irqsave(&pool->lock);
+		if (queued_on(work, pool))
+			break; /* pending here: wait for its start */
+		/* Queued on another CPU's pool meanwhile? That pool's lock
+		 * covers it, not this one: look there. */
+		if (__atomic_load_n(&work->pool, __ATOMIC_ACQUIRE) != pool) {
 			spin_unlock_irqrestore(&pool->lock, flags);
-			return false; /* idle (or only on its delay timer) */
+			continue;
 		}
+		f.worker = find_worker_executing(pool, work);
+		if (f.worker)
+			break; /* running here: wait for its end */
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return false; /* idle (or only on its delay timer) */
 	}
 	list_add_tail(&f.node, &pool->flushers);
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -323,7 +475,7 @@ bool flush_work(struct work_struct *work)
 }
 
 static bool __cancel_work_sync(struct work_struct *work,
-			       struct timer_list *timer, const char *api)
+			       struct delayed_work *dwork, const char *api)
 {
 	unsigned long flags;
 	bool was_pending;
@@ -331,17 +483,16 @@ static bool __cancel_work_sync(struct work_struct *work,
 	if (might_sleep() || !work_ok(work, api))
 		return false;
 	work_set_bits(work, WORK_CANCELING); /* queue_work refuses now */
-	/* a delay timer whose function runs on another CPU is waited for */
-	was_pending = timer && del_timer_sync(timer);
-	if (was_pending)
-		delayed_disarmed(
-			container_of(timer, struct delayed_work, timer));
+	/* A delay timer whose function runs (on CPU 0) is waited for: once
+	 * it returns, the item is on a worklist, or the timer never got
+	 * PENDING. Either way grab_pending takes it below. */
+	if (dwork)
+		del_timer_sync(&dwork->timer);
 	flags = local_irq_save();
-	if (!was_pending)
-		was_pending = grab_pending(work, NULL);
+	was_pending = grab_pending_wait(work, dwork);
 	work_clear_bits(work, WORK_PENDING);
 	local_irq_restore(flags);
-	flush_work(work); /* if it is running, wait for it */
+	flush_work(work); /* if it is running (on any CPU), wait for it */
 	work_clear_bits(work, WORK_CANCELING);
 	return was_pending;
 }
@@ -353,7 +504,7 @@ bool cancel_work_sync(struct work_struct *work)
 
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
-	return __cancel_work_sync(&dwork->work, &dwork->timer,
+	return __cancel_work_sync(&dwork->work, dwork,
 				  "cancel_delayed_work_sync");
 }
 
@@ -459,9 +610,10 @@ void workqueue_init_early(void)
 		for (int p = 0; p < NR_STD_POOLS; p++) {
 			pool_init(&cpu_pools[cpu][p], cpu, p == POOL_HIGHPRI);
 			pool_init(&bh_pools[cpu][p], cpu, p == POOL_HIGHPRI);
-			if (cpu <
-			    nr_cpus) /* its tasklet is listed: only real CPUs */
-				bh_pool_init(&bh_pools[cpu][p]);
+			/* the APs are not up yet: every slot gets BH pools,
+			 * `tasklets` lists those of CPU 0 (workqueue_init
+			 * lists the others once they are online) */
+			bh_pool_init(&bh_pools[cpu][p], cpu < nr_cpus);
 		}
 	}
 	system_wq = alloc_workqueue("events", 0, 0);

@@ -4,11 +4,12 @@
  * A work item (struct work_struct) is a function to call later. Queued on
  * a work queue, it is run by a worker thread, kworker/N:M, taken from a
  * per-CPU pool: in task context, so it may sleep, take mutexes, allocate.
- * Each CPU has two pools of threads: normal (SCHED_NORMAL workers,
- * kworker/0:M) and high priority (SCHED_FIFO priority 1, kworker/0:MH),
- * and two BH pools without threads (below). A work
- * queue is a name, flags and a limit (max_active); its items go to the
- * pool of the CPU that queues them.
+ * Each CPU N has two pools of threads, bound to it: normal (SCHED_NORMAL
+ * workers, kworker/N:M) and high priority (SCHED_FIFO priority 1,
+ * kworker/N:MH), and two BH pools without threads (below). A work queue
+ * is a name, flags and a limit (max_active, per CPU); queue_work puts an
+ * item on the pool of the CPU that queues it, queue_work_on on the pool
+ * of the CPU it names, and the item runs there.
  *
  * Concurrency management: a pool keeps one worker running while it has
  * work. When that worker sleeps inside a work function (the scheduler
@@ -20,8 +21,14 @@
  * Guarantees:
  *  - queue_work() on a pending item does nothing and returns false: an
  *    item queued twice before it runs, runs once;
- *  - an item queued while it runs is run again after (never twice at
- *    once on the same pool);
+ *  - an item queued while it runs is run again after, never twice at
+ *    once: if it still runs on another CPU's pool (of the same queue),
+ *    it is queued there, behind itself, whatever CPU was asked for (as
+ *    Linux does);
+ *  - queue_work_on(cpu, ...) runs the item on that CPU: a worker of its
+ *    pool, or (WQ_BH) its softirq - queued from another CPU, the item
+ *    reaches that CPU's BH pool and an IPI (irq_work) schedules the
+ *    pool's tasklet there; a CPU that is not online is refused;
  *  - flush_work() returns when the last queueing of the item has run;
  *    cancel_work_sync() returns with the item neither pending nor running;
  *  - flush_workqueue() waits for every item queued before the call;
@@ -43,13 +50,20 @@
  *  - a work function that faults is an oops: its worker dies, the pool
  *    goes on with the others (flushers of that item are released).
  *
- * BH work queues (WQ_BH): items run in softirq context on the queueing
- * CPU, in queueing order, one after the other: each BH pool's list is
- * drained by a tasklet (TASKLET_SOFTIRQ; HI_SOFTIRQ with WQ_HIGHPRI).
- * Flush and cancel work as for the other queues (docs/workqueues.md).
+ * BH work queues (WQ_BH): items run in softirq context on the CPU they
+ * were queued for (queue_work: the queueing CPU), in queueing order, one
+ * after the other: each BH pool's list is drained by a tasklet
+ * (TASKLET_SOFTIRQ; HI_SOFTIRQ with WQ_HIGHPRI) that only its own CPU
+ * schedules. Flush and cancel work as for the other queues
+ * (docs/workqueues.md).
  *
- * Context: queue_work, queue_delayed_work, mod_delayed_work,
- * schedule_work from any context; flush_*, cancel_*_sync,
+ * Delayed items: timers run on CPU 0 only; the timer queues the item on
+ * the CPU recorded when it was armed (queue_delayed_work: the arming
+ * CPU; queue_delayed_work_on: the one named).
+ *
+ * Context: queue_work, queue_work_on, queue_delayed_work,
+ * queue_delayed_work_on, mod_delayed_work, schedule_work from any
+ * context; flush_*, cancel_*_sync,
  * alloc_workqueue and destroy_workqueue sleep (task context only).
  * Work functions run in task context (WQ_BH: softirq context) with IRQs
  * on and the preempt count at 0; they must return with it at 0.
@@ -90,7 +104,13 @@ struct work_struct {
 struct delayed_work {
 	struct work_struct work;
 	struct timer_list timer;
-	struct workqueue_struct *wq; /* the queue it goes to when due */
+	struct workqueue_struct *wq; /* the queue it goes to when due, */
+	unsigned int cpu;	     /* ...on this CPU's pool */
+	/* Its armed timer holds the PENDING bit. Whoever clears this (the
+	 * timer function, or mod/cancel taking the item back) owns PENDING:
+	 * a timer that expired but whose function has not run yet is taken
+	 * back as surely as one still on the timer list. */
+	bool timer_owns;
 };
 
 /* A static initializer, and a definition with it (as Linux's). */
@@ -121,6 +141,8 @@ static inline void INIT_DELAYED_WORK(struct delayed_work *dwork,
 	INIT_WORK(&dwork->work, func);
 	timer_setup(&dwork->timer, delayed_work_timer_fn);
 	dwork->wq = 0;
+	dwork->cpu = 0;
+	dwork->timer_owns = false;
 }
 
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)
@@ -163,8 +185,13 @@ struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 void destroy_workqueue(struct workqueue_struct *wq);
 
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
+/* On CPU cpu's pool (false, with a message, if cpu is not online). */
+bool queue_work_on(unsigned int cpu, struct workqueue_struct *wq,
+		   struct work_struct *work);
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 			unsigned long delay);
+bool queue_delayed_work_on(unsigned int cpu, struct workqueue_struct *wq,
+			   struct delayed_work *dwork, unsigned long delay);
 bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 		      unsigned long delay);
 bool flush_work(struct work_struct *work);

@@ -22,6 +22,7 @@
 
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
+#include "kernel/irq/irq_work.h"
 #include "kernel/percpu.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/spinlock.h"
@@ -60,10 +61,13 @@ struct worker {
 
 struct worker_pool {
 	struct spinlock lock;
-	unsigned int cpu;
+	unsigned int cpu; /* its workers are bound here; BH: runs here */
 	bool highpri;
 	bool bh; /* runs its items from a tasklet, in softirq context */
 	struct tasklet bh_tasklet;
+	/* BH: another CPU queued an item; this IPI has the pool's own CPU
+	 * schedule the tasklet (a tasklet runs where it is scheduled) */
+	struct irq_work bh_kick;
 	char bh_name[20];
 	struct list_head worklist;  /* active items, in queueing order */
 	struct list_head idle_list; /* most recently idle first */
@@ -95,6 +99,8 @@ struct workqueue_struct {
 	bool dying;
 	struct list_head node; /* on all_workqueues */
 	struct mutex flush_mutex;
+	/* statistics: the pools of every CPU update them, each under its
+	 * own lock, so they change atomically (wq_count_*) */
 	unsigned long nr_queued, nr_executed;
 	unsigned int nr_executing, max_executing;
 	unsigned int nr_delayed; /* delayed items armed for this queue */
@@ -151,6 +157,31 @@ static inline unsigned int work_color(const struct work_struct *work)
 	return (work->flags & WORK_COLOR) ? 1 : 0;
 }
 
+/* The queue-wide statistics (see struct workqueue_struct). */
+static inline void wq_count_queued(struct workqueue_struct *wq)
+{
+	__atomic_add_fetch(&wq->nr_queued, 1, __ATOMIC_RELAXED);
+}
+
+static inline void wq_count_started(struct workqueue_struct *wq)
+{
+	unsigned int now =
+		__atomic_add_fetch(&wq->nr_executing, 1, __ATOMIC_RELAXED);
+	unsigned int max = __atomic_load_n(&wq->max_executing, __ATOMIC_RELAXED);
+
+	while (now > max && !__atomic_compare_exchange_n(&wq->max_executing,
+							 &max, now, false,
+							 __ATOMIC_RELAXED,
+							 __ATOMIC_RELAXED))
+		; /* max was reloaded: another CPU raised it meanwhile */
+}
+
+static inline void wq_count_finished(struct workqueue_struct *wq)
+{
+	__atomic_add_fetch(&wq->nr_executed, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&wq->nr_executing, 1, __ATOMIC_RELAXED);
+}
+
 static inline bool worker_counted(const struct worker *w)
 {
 	return !(w->flags & WORKER_NOT_RUNNING);
@@ -185,11 +216,18 @@ static inline struct worker *find_worker_executing(struct worker_pool *pool,
 }
 
 /* Locked: a BH pool's tasklet drains its list: HI_SOFTIRQ for the high
- * priority pool, TASKLET_SOFTIRQ for the normal one. */
+ * priority pool, TASKLET_SOFTIRQ for the normal one. Only the pool's own
+ * CPU schedules it: a tasklet runs on the CPU that scheduled it, so from
+ * another CPU the pool's irq_work asks its CPU to (workqueue_bh.c; the
+ * bug Linux fixed in 2024, docs/workqueues.md). */
 static inline void kick_bh_pool(struct worker_pool *pool)
 {
 	if (list_empty(&pool->worklist))
 		return;
+	if (__builtin_expect(pool->cpu != smp_processor_id(), 0)) {
+		irq_work_queue_on(&pool->bh_kick, pool->cpu);
+		return; /* false if already on its way: it kicks for both */
+	}
 	if (pool->highpri)
 		tasklet_hi_schedule(&pool->bh_tasklet);
 	else
@@ -249,7 +287,9 @@ static inline void process_first(struct worker_pool *pool, struct worker *w,
 
 void pool_init(struct worker_pool *pool, unsigned int cpu, bool hi);
 
-/* workqueue_bh.c */
-void bh_pool_init(struct worker_pool *pool);
+/* workqueue_bh.c: listed says whether `tasklets` shows its tasklet
+ * now (its CPU is online) or only from bh_pool_list on */
+void bh_pool_init(struct worker_pool *pool, bool listed);
+void bh_pool_list(struct worker_pool *pool);
 
 #endif
