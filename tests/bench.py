@@ -25,7 +25,12 @@ sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 from harness import benchdocs, reports  # noqa: E402
 from harness.qemu import initrd_args  # noqa: E402
 
+# Two CPUs, for the SMP rows (tests/kernel/smp_bench.c). QEMU's TCG runs
+# them in turn on one host thread (no -accel thread=multi), which keeps
+# -icount deterministic; the other rows run on CPU 0 while CPU 1 idles
+# in hlt, and count what they counted at -smp 1.
 QEMU = ["qemu-system-i386", "-icount", "shift=0,align=off,sleep=off",
+        "-smp", "2",
         "-display", "none", "-nodefaults", "-no-reboot", "-m", "128M",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-serial", "stdio", "-rtc", "clock=vm"]

@@ -40,10 +40,16 @@ int bench_thread(void *arg)
 	console_printf("# bench: TSC %lu kHz (under -icount: instructions)\n",
 		       (unsigned long)tsc_khz);
 	for (const struct bench *b = __benches_start; b < __benches_end; b++) {
+		uint64_t value;
+
 		if (!selected(b->name))
 			continue;
-		console_printf("BENCH %s %llu %s\n", b->name,
-			       (unsigned long long)b->run(), b->what);
+		value = b->run();
+		if (value == BENCH_SKIPPED)
+			console_printf("# bench: %s skipped\n", b->name);
+		else
+			console_printf("BENCH %s %llu %s\n", b->name,
+				       (unsigned long long)value, b->what);
 	}
 	console_printf("# bench: done\n");
 	qemu_exit(QEMU_EXIT_SUCCESS);

@@ -9,9 +9,13 @@
  * A benchmark registers itself like a test:
  *	static uint64_t bench_foo(void) { ...; return cycles; }
  *	BENCH(foo, bench_foo, "what one unit of foo is");
- * It returns the cost of ONE operation (typically the median of many).
+ * It returns the cost of ONE operation (typically the median of many),
+ * or BENCH_SKIPPED when the machine cannot run it (no second CPU, say:
+ * it prints why on a "# bench:" line and gets no BENCH line).
  * Booting with bench=all (or bench=NAME,NAME) runs them in a thread,
  * prints "BENCH name value what" lines and a table, and exits QEMU.
+ * `make bench` boots two CPUs (tests/bench.py): the benchmarks of one
+ * CPU run on CPU 0 while CPU 1 idles, and figure as at -smp 1.
  *
  * Context: benchmarks run in task context and may sleep.
  */
@@ -32,7 +36,8 @@ struct bench {
 		__attribute__((used, section(".benches"), \
 			       aligned(4))) = { #bname, fn, what_str }
 
-#define BENCH_RUNS 51 /* odd: the median is one of the samples */
+#define BENCH_RUNS    51 /* odd: the median is one of the samples */
+#define BENCH_SKIPPED UINT64_MAX
 
 /* The median of n samples (sorts them). */
 uint64_t bench_median(uint64_t *samples, int n);
