@@ -303,65 +303,77 @@ static void queue_work_on_refuses_a_cpu_not_online(struct ktest *t)
 
 /* ---- BH work on another CPU ------------------------------------------ */
 
+/* One BH item for each CPU and each BH pool (normal, high priority). */
 struct remote_bh {
-	struct where *w;
-	unsigned int cpu;
-	struct workqueue_struct *wq;
+	struct where w[MAX_CPUS][2];
 	bool queued;
 };
 
-static void queue_remote_bh(void *arg)
+static struct remote_bh remote_bh; /* large-ish: not on the stack */
+
+static void queue_bh_everywhere(void *arg)
 {
 	struct remote_bh *r = arg;
 
-	r->queued = queue_work_on(r->cpu, r->wq, &r->w->work);
+	r->queued = true;
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		for (int hi = 0; hi < 2; hi++)
+			r->queued &= queue_work_on(
+				cpu, hi ? system_bh_highpri_wq : system_bh_wq,
+				&r->w[cpu][hi].work);
 }
 
-/* One BH item queued for cpu by fn (in a thread, or in a hard IRQ): it
- * must run in cpu's softirq, and reach it by an irq_work IPI if cpu is
- * not the queueing CPU. */
-static void expect_bh_runs_on(struct ktest *t, unsigned int from,
-			      unsigned int cpu, bool hi, bool hardirq)
+/* BH items queued from CPU from (by a thread, or in a hard IRQ) for
+ * every CPU: each must run in its CPU's softirq, and reach another CPU
+ * by an irq_work IPI. */
+static void expect_bh_runs_everywhere(struct ktest *t, unsigned int from,
+				      bool hardirq)
 {
-	struct where w;
-	struct remote_bh r = { &w, cpu, hi ? system_bh_highpri_wq : system_bh_wq,
-			       false };
-	unsigned long ipis = cpus[cpu].ipi_irq_work;
+	struct remote_bh *r = &remote_bh;
+	unsigned long ipis[MAX_CPUS];
 
-	where_init(&w, false);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		ipis[cpu] = cpus[cpu].ipi_irq_work;
+		where_init(&r->w[cpu][0], false);
+		where_init(&r->w[cpu][1], false);
+	}
 	if (hardirq)
-		irq_offload(queue_remote_bh, &r); /* on this CPU (from) */
+		irq_offload(queue_bh_everywhere, r); /* on this CPU (from) */
 	else
-		ASSERT_TRUE(t, run_on_cpu(from, queue_remote_bh, &r));
-	ASSERT_TRUE(t, r.queued);
-	EXPECT_TRUE(t, where_ran(&w));
-	flush_work(&w.work);
-	EXPECT_EQ(t, w.cpu, cpu);
-	EXPECT_TRUE(t, w.softirq);
-	if (cpu != from)
-		EXPECT_GT(t, cpus[cpu].ipi_irq_work, ipis);
+		ASSERT_TRUE(t, run_on_cpu(from, queue_bh_everywhere, r));
+	ASSERT_TRUE(t, r->queued);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		for (int hi = 0; hi < 2; hi++) {
+			struct where *w = &r->w[cpu][hi];
+
+			EXPECT_TRUE(t, where_ran(w));
+			flush_work(&w->work);
+			EXPECT_EQ(t, w->cpu, cpu);
+			EXPECT_TRUE(t, w->softirq);
+		}
+		if (cpu != from)
+			EXPECT_GT(t, cpus[cpu].ipi_irq_work, ipis[cpu]);
+	}
 }
 
 /*
- * The regression test for the bug Linux fixed in 2024 (commit "workqueue:
- * Fix queue_work_on() with BH workqueues"): queue_work_on(another CPU, a
- * BH queue) put the item on that CPU's BH pool but raised the softirq on
- * the queueing CPU, which drained its own pool - the item waited on the
- * other CPU until something else happened to raise its softirq there.
- * Here a tasklet runs where it is scheduled, so the same mistake runs
- * the item on the wrong CPU: either way this case fails. Every pair of
- * CPUs, both BH pools, from a thread and from a hard IRQ.
+ * The regression test for the bug Linux fixed in February 2024 (commit
+ * 2f34d7337d98, "workqueue: Fix queue_work_on() with BH workqueues"):
+ * queue_work_on(another CPU, a BH queue) put the item on that CPU's BH
+ * pool but raised the softirq on the queueing CPU, which drained only
+ * its own pools - the item stalled on the other CPU until something
+ * else raised a softirq there. Here a tasklet runs where it is
+ * scheduled, so the same mistake runs the item on the wrong CPU: either
+ * way this case fails. From every CPU to every CPU, both BH pools, from
+ * a thread and from a hard IRQ.
  */
 static void bh_work_on_remote_cpu_runs_there(struct ktest *t)
 {
 	NEED_TWO_CPUS(t);
 	for (unsigned int from = 0; from < nr_cpus; from++)
-		for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-			for (int hi = 0; hi < 2; hi++)
-				expect_bh_runs_on(t, from, cpu, hi, false);
-	/* from a top half on CPU 0 (this thread's CPU) */
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		expect_bh_runs_on(t, smp_processor_id(), cpu, false, true);
+		expect_bh_runs_everywhere(t, from, false);
+	/* from a top half on this thread's CPU */
+	expect_bh_runs_everywhere(t, smp_processor_id(), true);
 }
 
 /* ---- delayed items: the timer runs on CPU 0 -------------------------- */
