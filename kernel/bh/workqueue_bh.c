@@ -17,9 +17,7 @@
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue_internal.h"
 #include "kernel/irq/irq_work.h"
-#include "kernel/sched/preempt.h"
 #include "kernel/sched/spinlock.h"
-#include "kernel/smp/ipi.h"
 #include "lib/printf.h"
 
 struct worker_pool bh_pools[MAX_CPUS][NR_STD_POOLS];
@@ -88,23 +86,12 @@ void bh_pool_list(struct worker_pool *pool)
 	tasklet_register(&pool->bh_tasklet);
 }
 
-static void enable_here(void *tasklet)
-{
-	tasklet_enable(tasklet);
-}
-
-/* tasklet_enable puts a parked tasklet back on its CPU's list but raises
- * the softirq on the CPU that calls it: another CPU's pool is let go
- * from that CPU, by a call IPI (task context), so that it runs now. */
 void wq_test_hold_bh(unsigned int cpu, bool highpri, bool hold)
 {
 	struct worker_pool *pool = &bh_pools[cpu][highpri];
 
 	if (hold)
 		tasklet_disable(&pool->bh_tasklet);
-	else if (cpu == smp_processor_id() || !in_task() || irqs_disabled())
+	else /* from any CPU: it is raised on the pool's */
 		tasklet_enable(&pool->bh_tasklet);
-	else /* on a timeout it still runs there, later */
-		smp_call_function_single(cpu, enable_here, &pool->bh_tasklet,
-					 true);
 }

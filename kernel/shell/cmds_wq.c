@@ -1,12 +1,15 @@
 /*
- * kernel/shell/cmds_wq.c - the wq command: work queues, worker pools and
- * the items they hold right now; "wq demo" queues a few sleeping items
- * to watch concurrency management at work.
+ * kernel/shell/cmds_wq.c - the wq command: work queues, then the worker
+ * pools of every online CPU (pool N, NH, N BH, NH BH) and the items they
+ * hold right now; "wq demo [CPU]" queues a few sleeping items (on the
+ * shell's CPU, or on CPU's pool with queue_work_on) to watch concurrency
+ * management at work.
  */
 #include <stdarg.h>
 
 #include "kernel/bh/workqueue.h"
 #include "kernel/console.h"
+#include "kernel/percpu.h"
 #include "kernel/sched/wait.h"
 #include "kernel/shell/shell.h"
 #include "lib/printf.h"
@@ -14,8 +17,9 @@
 
 #define WQ_DEMO_ITEMS	 3
 #define WQ_DEMO_SLEEP_MS 2000
+#define WQ_TEXT_SIZE	 8192 /* eight CPUs' pools fit, busy or not */
 
-static char wq_text[4096]; /* only the shell thread uses these */
+static char wq_text[WQ_TEXT_SIZE]; /* only the shell thread uses these */
 static struct wq_snapshot wq_snap;
 
 /* ---- the report: printed from a snapshot ---------------------------------- */
@@ -135,34 +139,65 @@ static void wq_demo_sleep(struct work_struct *work)
 
 static struct work_struct demo_items[WQ_DEMO_ITEMS];
 
-static int wq_demo(void)
+/* On the shell's CPU (schedule_work), or on cpu's pool (cpu >= 0). */
+static int wq_demo(int cpu)
 {
 	int queued = 0;
 
 	for (int i = 0; i < WQ_DEMO_ITEMS; i++) {
 		if (!demo_items[i].func)
 			INIT_WORK(&demo_items[i], wq_demo_sleep);
-		queued += schedule_work(&demo_items[i]);
+		queued += cpu < 0 ? schedule_work(&demo_items[i])
+				  : queue_work_on((unsigned int)cpu, system_wq,
+						  &demo_items[i]);
 	}
-	console_printf("queued %d of %d items on events (each sleeps %d ms)\n",
-		       queued, WQ_DEMO_ITEMS, WQ_DEMO_SLEEP_MS);
+	if (cpu < 0)
+		console_printf("queued %d of %d items on events (each sleeps %d ms)\n",
+			       queued, WQ_DEMO_ITEMS, WQ_DEMO_SLEEP_MS);
+	else
+		console_printf("queued %d of %d items on events for CPU %d (each sleeps %d ms)\n",
+			       queued, WQ_DEMO_ITEMS, cpu, WQ_DEMO_SLEEP_MS);
 	return 0;
+}
+
+/* "wq demo CPU": which CPU, or -1 with a message if it is not online. */
+static int demo_cpu(const char *arg)
+{
+	unsigned long cpu;
+
+	if (kstrtoul(arg, 10, &cpu) || cpu >= nr_cpus) {
+		console_printf("wq demo: no CPU '%s' online (CPUs 0-%u)\n", arg,
+			       nr_cpus - 1);
+		return -1;
+	}
+	return (int)cpu;
 }
 
 /* The snapshot is taken under the pool locks, then formatted and
  * printed: the serial line is slow, the locks keep IRQs off. */
 static int cmd_wq(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "demo"))
-		return wq_demo();
+	unsigned int len;
+
+	if (argc >= 2 && !strcmp(argv[1], "demo")) {
+		int cpu = argc == 3 ? demo_cpu(argv[2]) : -1;
+
+		if (argc == 3 && cpu < 0)
+			return -1;
+		return wq_demo(cpu);
+	}
 	if (argc != 1) {
-		console_printf("usage: wq [demo]\n");
+		console_printf("usage: wq [demo [CPU]]\n");
 		return -1;
 	}
 	wq_snapshot(&wq_snap);
-	console_write(wq_text, wq_format(&wq_snap, wq_text, sizeof(wq_text)));
+	len = wq_format(&wq_snap, wq_text, sizeof(wq_text));
+	console_write(wq_text, len);
+	if (len == sizeof(wq_text) - 1) /* sb_printf stopped there */
+		console_printf("... (the rest does not fit in %u bytes)\n",
+			       (unsigned int)sizeof(wq_text));
 	return 0;
 }
 SHELL_COMMAND(
-	wq, cmd_wq, 0, 1, "wq [demo]",
-	"work queues, worker pools and their items; demo: queue 3 sleeping items");
+	wq, cmd_wq, 0, 2, "wq [demo [CPU]]",
+	"work queues, every CPU's worker pools and their items; demo: queue 3 sleeping items (on CPU)");

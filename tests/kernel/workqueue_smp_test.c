@@ -35,13 +35,6 @@
 #define GROW_ITEMS   4	      /* idle_timer_trims_another_cpus_pool */
 #define FLUSH_SLEEP  30	      /* ms: items still run when flush starts */
 
-#define NEED_TWO_CPUS(t)                                                     \
-	do {                                                                 \
-		if (nr_cpus < 2)                                             \
-			KTEST_SKIP(t, "needs a second CPU (-smp 1, nosmp or " \
-				      "PIC mode)");                          \
-	} while (0)
-
 static unsigned int saved_idle_timeout;
 
 /* Workers started by a case must be gone before the suite's leak check:
@@ -369,7 +362,7 @@ static void expect_bh_runs_everywhere(struct ktest *t, unsigned int from,
  */
 static void bh_work_on_remote_cpu_runs_there(struct ktest *t)
 {
-	NEED_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	for (unsigned int from = 0; from < nr_cpus; from++)
 		expect_bh_runs_everywhere(t, from, false);
 	/* from a top half on this thread's CPU */
@@ -433,7 +426,7 @@ static void sleeping_item_does_not_hold_up_its_cpu(struct ktest *t, bool hi)
 	struct wq_pool_info there, cpu0;
 	struct where a, b;
 
-	NEED_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	where_init(&a, true);
 	where_init(&b, false);
 	ASSERT_TRUE(t, queue_work_on(cpu, wq, &a.work));
@@ -516,7 +509,7 @@ static void flush_and_cancel_reach_another_cpu(struct ktest *t)
 	struct timer_list tl;
 	struct where a, x;
 
-	NEED_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	wq = alloc_workqueue("wqsmp_cancel", 0, 1);
 	ASSERT_TRUE(t, wq != NULL);
 	timer_setup(&tl, release_later);
@@ -606,7 +599,7 @@ static void pending_changes_hands_across_cpus(struct ktest *t)
 	struct thread *th;
 	unsigned long runs;
 
-	NEED_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	INIT_WORK(&race_work, race_fn);
 	INIT_DELAYED_WORK(&race_dwork, race_fn);
 	race_runs = 0;
@@ -666,7 +659,7 @@ static void idle_timer_trims_another_cpus_pool(struct ktest *t)
 	unsigned long exited;
 	struct wq_pool_info i;
 
-	NEED_TWO_CPUS(t);
+	KTEST_SKIP_UNLESS_SMP(t);
 	wq_snapshot(&snap);
 	exited = snap.pools[cpu * 4].nr_exited;
 	for (int n = 0; n < GROW_ITEMS; n++) {

@@ -61,8 +61,9 @@ def _wq(sh):
 
 def test_wq_lists_system_queues_and_pools(m):
     """wq: the four system queues with their flags and nothing in flight;
-    a NORMAL and a FIFO 1 pool with two idle workers each; the two BH
-    pools on TASKLET_SOFTIRQ and HI_SOFTIRQ."""
+    for every CPU (two here: SCENARIO_SMP), a NORMAL and a FIFO 1 pool
+    with two idle workers each and two BH pools, on TASKLET_SOFTIRQ and
+    HI_SOFTIRQ."""
     queues, pools, text = _wq(_shell(m))
     for name, flags in SYSTEM_QUEUES.items():
         assert name in queues, f"'wq' does not list {name}:\n{text}"
@@ -75,9 +76,14 @@ def test_wq_lists_system_queues_and_pools(m):
     for p in pools.values():
         assert p["workers"] == "2" and p["idle"] == "2", \
             f"pool {p['pool']} should start with 2 idle workers:\n{text}"
+    cpus = sorted({p["pool"].rstrip("H") for p in pools.values()})
+    assert len(cpus) >= 2, f"'wq' should show the pools of both CPUs:\n{text}"
     bh = {b["pool"]: b["softirq"] for b in _BH_POOL.finditer(text)}
-    assert bh == {"0": "TASKLET_SOFTIRQ", "0H": "HI_SOFTIRQ"}, \
-        f"BH pools should run on TASKLET_SOFTIRQ and HI_SOFTIRQ:\n{text}"
+    want = {}
+    for cpu in cpus:
+        want[cpu], want[cpu + "H"] = "TASKLET_SOFTIRQ", "HI_SOFTIRQ"
+    assert bh == want, \
+        f"each CPU's BH pools should run on TASKLET_SOFTIRQ and HI_SOFTIRQ:\n{text}"
 
 
 def test_ps_shows_kworkers_with_class_and_priority(m):
