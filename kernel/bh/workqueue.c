@@ -333,7 +333,8 @@ static bool queued_on(const struct work_struct *work,
 {
 	const struct pool_workqueue *pwq;
 
-	if (__atomic_load_n(&work->entry.next, __ATOMIC_ACQUIRE) == &work->entry)
+	if (__atomic_load_n(&work->entry.next, __ATOMIC_ACQUIRE) ==
+	    &work->entry)
 		return false; /* on no list */
 	pwq = __atomic_load_n(&work->pwq, __ATOMIC_ACQUIRE);
 	return pwq && pwq->pool == pool;

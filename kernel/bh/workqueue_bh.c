@@ -50,7 +50,8 @@ static void bh_pool_run(struct tasklet *t)
  * this very interrupt's irq_exit). */
 static void bh_pool_kick_here(struct irq_work *iw)
 {
-	struct worker_pool *pool = container_of(iw, struct worker_pool, bh_kick);
+	struct worker_pool *pool =
+		container_of(iw, struct worker_pool, bh_kick);
 
 	spin_lock(&pool->lock); /* hard IRQ: IRQs are off */
 	kick_bh_pool(pool);

@@ -167,12 +167,12 @@ static inline void wq_count_started(struct workqueue_struct *wq)
 {
 	unsigned int now =
 		__atomic_add_fetch(&wq->nr_executing, 1, __ATOMIC_RELAXED);
-	unsigned int max = __atomic_load_n(&wq->max_executing, __ATOMIC_RELAXED);
+	unsigned int max =
+		__atomic_load_n(&wq->max_executing, __ATOMIC_RELAXED);
 
-	while (now > max && !__atomic_compare_exchange_n(&wq->max_executing,
-							 &max, now, false,
-							 __ATOMIC_RELAXED,
-							 __ATOMIC_RELAXED))
+	while (now > max && !__atomic_compare_exchange_n(
+				    &wq->max_executing, &max, now, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		; /* max was reloaded: another CPU raised it meanwhile */
 }
 

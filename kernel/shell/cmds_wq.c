@@ -152,11 +152,13 @@ static int wq_demo(int cpu)
 						  &demo_items[i]);
 	}
 	if (cpu < 0)
-		console_printf("queued %d of %d items on events (each sleeps %d ms)\n",
-			       queued, WQ_DEMO_ITEMS, WQ_DEMO_SLEEP_MS);
+		console_printf(
+			"queued %d of %d items on events (each sleeps %d ms)\n",
+			queued, WQ_DEMO_ITEMS, WQ_DEMO_SLEEP_MS);
 	else
-		console_printf("queued %d of %d items on events for CPU %d (each sleeps %d ms)\n",
-			       queued, WQ_DEMO_ITEMS, cpu, WQ_DEMO_SLEEP_MS);
+		console_printf(
+			"queued %d of %d items on events for CPU %d (each sleeps %d ms)\n",
+			queued, WQ_DEMO_ITEMS, cpu, WQ_DEMO_SLEEP_MS);
 	return 0;
 }
 

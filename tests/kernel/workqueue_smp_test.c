@@ -30,10 +30,10 @@
 #include "lib/string.h"
 #include "tests/kernel/klog_search.h"
 
-#define TIMEOUT	     (2 * hz) /* jiffies: generous under a loaded host */
-#define RACE_ROUNDS  400      /* pending_changes_hands_across_cpus */
-#define GROW_ITEMS   4	      /* idle_timer_trims_another_cpus_pool */
-#define FLUSH_SLEEP  30	      /* ms: items still run when flush starts */
+#define TIMEOUT	    (2 * hz) /* jiffies: generous under a loaded host */
+#define RACE_ROUNDS 400	     /* pending_changes_hands_across_cpus */
+#define GROW_ITEMS  4	     /* idle_timer_trims_another_cpus_pool */
+#define FLUSH_SLEEP 30	     /* ms: items still run when flush starts */
 
 static unsigned int saved_idle_timeout;
 
@@ -287,10 +287,11 @@ static void queue_work_on_refuses_a_cpu_not_online(struct ktest *t)
 	EXPECT_FALSE(t, work_pending(&w.work));
 	EXPECT_FALSE(t, queue_delayed_work_on(nr_cpus, system_wq, &w.dwork, 1));
 	EXPECT_FALSE(t, work_pending(&w.dwork.work));
-	snprintf(line, sizeof(line), "queue_work_on(where_fn): CPU %u is not online",
-		 nr_cpus);
+	snprintf(line, sizeof(line),
+		 "queue_work_on(where_fn): CPU %u is not online", nr_cpus);
 	EXPECT_TRUE(t, klog_contains(line));
-	EXPECT_TRUE(t, klog_contains("queue_delayed_work_on(where_delayed_fn): CPU"));
+	EXPECT_TRUE(t, klog_contains(
+			       "queue_delayed_work_on(where_delayed_fn): CPU"));
 	EXPECT_EQ(t, w.runs, 0);
 }
 
@@ -389,9 +390,10 @@ static void delayed_work_runs_on_its_cpu(struct ktest *t)
 		where_init(&w, false);
 		where_init(&b, false);
 		where_init(&h, false);
-		ASSERT_TRUE(t, queue_delayed_work_on(cpu, system_wq, &w.dwork, 2));
-		ASSERT_TRUE(t, queue_delayed_work_on(cpu, system_bh_wq, &b.dwork,
-						     1));
+		ASSERT_TRUE(t,
+			    queue_delayed_work_on(cpu, system_wq, &w.dwork, 2));
+		ASSERT_TRUE(t, queue_delayed_work_on(cpu, system_bh_wq,
+						     &b.dwork, 1));
 		ASSERT_TRUE(t, run_on_cpu(cpu, arm_here, &h));
 		EXPECT_TRUE(t, where_ran(&w));
 		EXPECT_TRUE(t, where_ran(&b));
@@ -649,6 +651,14 @@ static void pending_changes_hands_across_cpus(struct ktest *t)
 
 /* ---- the idle timer, on CPU 0, for another CPU's pool ----------------- */
 
+static bool pool_back_to_minimum(unsigned int cpu)
+{
+	struct wq_pool_info i;
+
+	wq_get_pool_info(cpu, false, &i);
+	return i.nr_workers <= WQ_MAX_IDLE;
+}
+
 /* GROW_ITEMS sleeping items on CPU N's pool make it start workers there
  * (bound to CPU N: each item records its CPU); when they are done, the
  * idle timer - a timer, so on CPU 0 - has the surplus exit, on CPU N. */
@@ -675,10 +685,7 @@ static void idle_timer_trims_another_cpus_pool(struct ktest *t)
 		EXPECT_EQ(t, w[n].cpu, cpu);
 		EXPECT_TRUE(t, worker_of(w[n].thread, cpu, false));
 	}
-	EXPECT_TRUE(t, KTEST_WAIT_FOR(({
-		wq_get_pool_info(cpu, false, &i);
-		i.nr_workers <= WQ_MAX_IDLE;
-	})));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(pool_back_to_minimum(cpu)));
 	wq_snapshot(&snap);
 	EXPECT_GT(t, snap.pools[cpu * 4].nr_exited, exited);
 }
