@@ -81,6 +81,7 @@ static void handle_irq_event(struct irq_desc *desc)
 	irqreturn_t ret;
 
 	desc->status &= ~IRQS_PENDING;
+	desc->running_cpu = smp_processor_id();
 	desc->status |= IRQS_INPROGRESS;
 	spin_unlock(&desc->lock);
 	ret = handle_irq_chain(desc);

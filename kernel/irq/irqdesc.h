@@ -104,6 +104,7 @@ struct irq_desc {
 					* when the chain walk is over */
 	unsigned int depth;	       /* disable_irq nesting */
 	unsigned int status;	       /* IRQS_* */
+	unsigned int running_cpu;      /* walking the chain (IRQS_INPROGRESS) */
 	unsigned long trigger;	       /* IRQF_TRIGGER_* of the line */
 	unsigned int affinity;	       /* the CPU its interrupts go to */
 	bool no_balancing; /* must stay there (irq_set_no_balancing) */

@@ -406,6 +406,13 @@ void disable_irq_nosync(unsigned int irq)
 	spin_unlock_irqrestore(&desc->lock, flags);
 }
 
+/* Is this CPU, in an interrupt, nested inside the line's own chain? */
+static bool running_below_us(const struct irq_desc *desc)
+{
+	return in_hardirq() && (desc->status & IRQS_INPROGRESS) &&
+	       desc->running_cpu == smp_processor_id();
+}
+
 /* Wait until no primary handler of this line is running (on another CPU,
  * or in an interrupt that this CPU is nested inside - which would never
  * end, so that case is a bug and warns). */
@@ -413,7 +420,9 @@ void synchronize_hardirq(unsigned int irq)
 {
 	if (irq >= NR_IRQS)
 		return;
-	if (WARN_ON(in_hardirq() && (irq_desc[irq].status & IRQS_INPROGRESS)))
+	/* Waiting for a chain this CPU is walking below us never ends; one
+	 * walked on another CPU ends by itself. */
+	if (WARN_ON(running_below_us(&irq_desc[irq])))
 		return;
 	while (__atomic_load_n(&irq_desc[irq].status, __ATOMIC_ACQUIRE) &
 	       IRQS_INPROGRESS)
