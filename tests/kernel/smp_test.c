@@ -378,6 +378,10 @@ static int where_thread(void *arg)
 	complete(&w->ran);
 	wait_event(w->wq, w->go);
 	w->cpu = smp_processor_id(); /* still there after the wakeup */
+	complete(&w->ran);
+	/* not returning on our own: kthread_stop must find us alive */
+	while (!kthread_should_stop())
+		msleep(1);
 	return 0;
 }
 
@@ -407,8 +411,9 @@ static void bound_thread_runs_on_its_cpu(struct ktest *t)
 		w.cpu = ~0u;
 		w.go = true;
 		wake_up(&w.wq);
-		EXPECT_EQ(t, kthread_stop(th), 0);
+		EXPECT_GE(t, wait_for_completion_timeout(&w.ran, hz * 5), 1);
 		EXPECT_EQ(t, w.cpu, n);
+		EXPECT_EQ(t, kthread_stop(th), 0);
 		if (n != smp_processor_id())
 			EXPECT_GT(t, cpus[n].ipi_resched, ipis);
 	}
