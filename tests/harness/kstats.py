@@ -16,6 +16,7 @@ sync() re-aligns the test with the shell after output it did not ask for.
 
 import itertools
 import re
+import statistics
 import time
 from dataclasses import dataclass, field
 
@@ -321,6 +322,21 @@ def poll(check, timeout, interval=0.2, describe=None):
             raise AssertionError(describe() if describe else
                                  f"condition not reached within {timeout:g} s")
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+
+
+def median_echo_round_trip(sh, tag, rounds):
+    """Type `echo TAG0` .. `echo TAG{rounds-1}` one after another, each as
+    soon as the last one's answer came back, and return the median time
+    (s) from typing to the answer; then wait for the prompt. A figure to
+    report (a storm's slowdown), not to assert on: the host's load moves it."""
+    trips = []
+    for i in range(rounds):
+        start = time.monotonic()
+        sh.type(f"echo {tag}{i}\r")
+        sh.expect(rf"(?m)^{tag}{i}\r?$", timeout=30)
+        trips.append(time.monotonic() - start)
+    sh.wait_prompt(timeout=30)
+    return statistics.median(trips)
 
 
 _sync_numbers = itertools.count(1)

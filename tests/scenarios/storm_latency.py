@@ -23,8 +23,6 @@ CPU 0 is left alone.
 """
 
 import re
-import statistics
-import time
 
 from harness import kstats
 from harness.shell import Shell
@@ -41,19 +39,6 @@ _REPORT = re.compile(r"storm: tasklet done: (?P<runs>\d+)/(?P<target>\d+) runs.*
                      r"ksoftirqd: (?P<wakeups>\d+) wakeups, (?P<passes>\d+) passes")
 
 
-def _round_trip(sh, i):
-    start = time.monotonic()
-    sh.type(f"echo rt{i}\r")
-    sh.expect(rf"(?m)^rt{i}\r?$", timeout=30)
-    return time.monotonic() - start
-
-
-def _median_trip(sh, tag):
-    trips = [_round_trip(sh, f"{tag}{i}") for i in range(ROUNDS)]
-    sh.wait_prompt(timeout=30)
-    return statistics.median(trips)
-
-
 def test_echo_round_trip_during_storm(m):
     """Idle, then during a 10,000,000-run tasklet storm: the storm is
     still running when the last echo came back, ksoftirqd ran most of
@@ -61,11 +46,11 @@ def test_echo_round_trip_during_storm(m):
     reported."""
     sh = Shell(m)
     sh.wait_prompt(timeout=PROMPT_TIMEOUT)
-    idle = _median_trip(sh, "idle")
+    idle = kstats.median_echo_round_trip(sh, "rtidle", ROUNDS)
     out = kstats.command(sh, f"storm tasklet {STORM}")
     assert f"storm: {STORM} tasklet runs started" in out, out
     start = sh.port.cursor
-    busy = _median_trip(sh, "busy")
+    busy = kstats.median_echo_round_trip(sh, "rtbusy", ROUNDS)
     assert not _REPORT.search(sh.port.output_since(start)), \
         "the storm ended before the echoes did: it measured nothing"
     report = sh.expect(_REPORT, timeout=STORM_TIMEOUT)

@@ -29,8 +29,6 @@ ALONE: the figure is timed against the host clock.
 """
 
 import re
-import statistics
-import time
 
 from harness import kstats
 from harness.shell import Shell
@@ -70,19 +68,6 @@ def _softirqs(sh):
     return rows, cpus, out
 
 
-def _round_trip(sh, tag):
-    start = time.monotonic()
-    sh.type(f"echo rt{tag}\r")
-    sh.expect(rf"(?m)^rt{tag}\r?$", timeout=30)
-    return time.monotonic() - start
-
-
-def _median_trip(sh, tag):
-    trips = [_round_trip(sh, f"{tag}{i}") for i in range(ROUNDS)]
-    sh.wait_prompt(timeout=30)
-    return statistics.median(trips)
-
-
 def test_storm_on_cpu1_handed_to_ksoftirqd1_shell_answers(m):
     """1,000,000 tasklet runs on CPU 1: ksoftirqd/1 takes over, CPU 1's
     column shows them, CPU 0's does not, every echo typed meanwhile comes
@@ -90,12 +75,12 @@ def test_storm_on_cpu1_handed_to_ksoftirqd1_shell_answers(m):
     sh = Shell(m)
     sh.wait_prompt(timeout=PROMPT_TIMEOUT)
     rows0, cpus0, _ = _softirqs(sh)
-    idle = _median_trip(sh, "idle")
+    idle = kstats.median_echo_round_trip(sh, "rtidle", ROUNDS)
 
     out = kstats.command(sh, f"storm tasklet {STORM} cpu=1")
     assert f"storm: {STORM} tasklet runs started on CPU 1" in out, out
     start = sh.port.cursor
-    busy = _median_trip(sh, "busy")
+    busy = kstats.median_echo_round_trip(sh, "rtbusy", ROUNDS)
     assert not _REPORT.search(sh.port.output_since(start)), \
         "the storm ended before the echoes did: it measured nothing"
     report = sh.expect(_REPORT, timeout=STORM_TIMEOUT)
