@@ -42,6 +42,7 @@ import os
 import re
 import sys
 import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -195,15 +196,29 @@ def matches(name, pattern):
             or fnmatch.fnmatchcase(name, literal))
 
 
-def run_job(job):
-    """Run one job; a bug in the harness itself becomes a failed result."""
+def run_job(job, timings):
+    """Run one job; a bug in the harness itself becomes a failed result.
+    Its wall time (waiting for the gate excluded) goes into timings."""
     GATE.enter(job.alone)
+    start = time.monotonic()
     try:
         return job.run()
     except Exception:
         return [failed(f"{job.name}/(harness error)", traceback.format_exc())]
     finally:
+        timings[job.name] = time.monotonic() - start
         GATE.leave(job.alone)
+
+
+def write_timings(log_dir, timings, total):
+    """LOG_DIR/timings.txt: every job's seconds, slowest first (where
+    `make test`'s time goes)."""
+    os.makedirs(log_dir, exist_ok=True)
+    with open(os.path.join(log_dir, "timings.txt"), "w") as f:
+        f.write(f"{total:7.1f} s  wall time of the whole run\n")
+        f.write(f"{sum(timings.values()):7.1f} s  all jobs added up\n")
+        for name, secs in sorted(timings.items(), key=lambda kv: -kv[1]):
+            f.write(f"{secs:7.2f} s  {name}\n")
 
 
 def main():
@@ -233,8 +248,9 @@ def main():
         all_results.append(failed(f"(no test matches {args.only!r})",
                                   "see the job names in tests/run_tests.py"))
         print(format_result(all_results[0]))
+    timings, started = {}, time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [(job, pool.submit(run_job, job)) for job in jobs]
+        futures = [(job, pool.submit(run_job, job, timings)) for job in jobs]
         for job, future in futures:          # print in run order
             for result in future.result():
                 if args.only and not matches(job.name, args.only) \
@@ -243,6 +259,7 @@ def main():
                 all_results.append(result)
                 print(format_result(result), flush=True)
 
+    write_timings(args.log_dir, timings, time.monotonic() - started)
     print(summary(all_results), flush=True)
     return 1 if any(r.status == "fail" for r in all_results) else 0
 

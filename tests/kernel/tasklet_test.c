@@ -118,7 +118,7 @@ static void never_runs_concurrently_with_itself(struct ktest *t)
 	local_bh_disable();
 	tasklet_schedule(&reentry_tl);
 	local_bh_enable();
-	EXPECT_EQ(t, seen.n, 2);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(seen.n == 2)); /* ksoftirqd may finish */
 	EXPECT_EQ(t, seen.max_depth, 1);
 	tasklet_kill(&reentry_tl);
 }
@@ -134,7 +134,10 @@ static void reschedule_from_itself_runs_again(struct ktest *t)
 	local_bh_disable();
 	tasklet_schedule(&tl);
 	local_bh_enable();
-	EXPECT_EQ(t, seen.n, 4);
+	/* usually all four before local_bh_enable returns; but a loaded
+	 * host can spend the loop's 2 ms budget and hand the rest to
+	 * ksoftirqd (failed once: 2 of 4 at this point) */
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(seen.n == 4));
 	EXPECT_EQ(t, tl.runs, 4);
 	tasklet_kill(&tl);
 }
