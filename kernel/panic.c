@@ -9,6 +9,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "kernel/trace/trace.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -31,6 +32,8 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
 	dump_stack();
+	trace_disable();
+	trace_flight_dump(); /* what led here, per CPU (if tracing ran) */
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n",
 	       msg);
 

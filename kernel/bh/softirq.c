@@ -9,6 +9,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
+#include "kernel/trace/trace.h"
 #include "kernel/smp/ipi.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -110,6 +111,7 @@ void raise_softirq_irqoff(unsigned int nr)
 		return;
 	this_cpu()->softirq_pending |= 1u << nr;
 	this_softirq_cpu()->stat[nr].raises++;
+	trace_event(TRACE_SOFTIRQ_RAISE, nr, 0, 0);
 	/* From task context nobody will pass irq_exit soon: let the
 	 * thread run it. Inside an interrupt or a BH-disabled section, the
 	 * exit from that section runs it. */
@@ -189,8 +191,10 @@ static void run_action(struct softirq_cpu *sc, unsigned int nr,
 
 	st->runs++;
 	st->runs_at[where]++;
+	trace_event(TRACE_SOFTIRQ_ENTRY, nr, 0, 0);
 	if (softirq_vec[nr])
 		softirq_vec[nr]();
+	trace_event(TRACE_SOFTIRQ_EXIT, nr, 0, 0);
 	dt = rdtsc() - t0;
 	st->cycles += dt;
 	if (dt > st->max_cycles)

@@ -31,6 +31,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 
 unsigned int tasklet_kill_timeout_ms = TASKLET_KILL_TIMEOUT_MS;
@@ -171,6 +172,13 @@ static void enqueue_here(struct tasklet *t, bool hi)
 	spin_unlock_irqrestore(&tc->lock, flags);
 }
 
+/* A tasklet tracepoint: which tasklet, its name, its function. */
+static inline void trace_tasklet(enum trace_event_id ev, struct tasklet *t)
+{
+	trace_event(ev, (uint32_t)(uintptr_t)t, (uint32_t)(uintptr_t)t->name,
+		    (uint32_t)(uintptr_t)t->func);
+}
+
 static bool schedule_common(struct tasklet *t, bool hi)
 {
 	if (tasklet_bad(t)) {
@@ -184,6 +192,7 @@ static bool schedule_common(struct tasklet *t, bool hi)
 	__atomic_fetch_add(&t->schedules, 1, __ATOMIC_RELAXED);
 	if (test_and_set_state(t, TASKLET_STATE_SCHED))
 		return false; /* already queued: it will run once */
+	trace_tasklet(TRACE_TASKLET_SCHEDULE, t);
 	enqueue_here(t, hi);
 	return true;
 }
@@ -300,7 +309,9 @@ static bool try_run(struct tasklet_cpu *tc, struct tasklet *t)
 		break;
 	}
 	t->runs++; /* RUN is ours: no other CPU counts now */
+	trace_tasklet(TRACE_TASKLET_ENTRY, t);
 	t->func(t);
+	trace_tasklet(TRACE_TASKLET_EXIT, t);
 	release_run(tc, t);
 	return true;
 }

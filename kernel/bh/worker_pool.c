@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "kernel/bh/workqueue_internal.h"
+#include "kernel/trace/trace.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/spinlock.h"
@@ -100,7 +101,12 @@ __attribute__((regparm(3))) void process_one_work(struct worker_pool *pool,
 
 	spin_unlock_irqrestore(&pool->lock, *flags);
 	count = preempt_count();
+	trace_event(TRACE_WQ_EXECUTE_START, (uint32_t)(uintptr_t)work,
+		    (uint32_t)(uintptr_t)w->current_func, 0);
 	w->current_func(work);
+	/* work may be freed by now: only its address is recorded */
+	trace_event(TRACE_WQ_EXECUTE_END, (uint32_t)(uintptr_t)work,
+		    (uint32_t)(uintptr_t)w->current_func, 0);
 	check_leaked_atomic(w, count);
 	*flags = spin_lock_irqsave(&pool->lock);
 

@@ -42,6 +42,7 @@
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
 #include "kernel/smp/ipi.h"
+#include "kernel/trace/trace.h"
 #include "lib/string.h"
 
 static LIST_HEAD(all_workqueues);
@@ -130,6 +131,8 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work)
 		work_clear_bits(work, WORK_COLOR);
 	pwq->nr_in_flight[pwq->work_color]++;
 	wq_count_queued(pwq->wq);
+	trace_event(TRACE_WQ_QUEUE_WORK, (uint32_t)(uintptr_t)work,
+		    (uint32_t)(uintptr_t)work->func, pwq->pool->cpu);
 	if (pwq->nr_active < (unsigned int)pwq->wq->max_active) {
 		pwq->nr_active++;
 		list_add_tail(&work->entry, &pwq->pool->worklist);

@@ -34,6 +34,7 @@
 
 #include "kernel/backtrace.h"
 #include "kernel/irq/irqdesc.h"
+#include "kernel/trace/trace.h"
 #include "kernel/irq/offload.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -63,7 +64,11 @@ static irqreturn_t handle_irq_chain(struct irq_desc *desc)
 			report_bad_action(desc, a);
 			break;
 		}
+		trace_event(TRACE_IRQ_HANDLER_ENTRY, desc->irq,
+			    (uint32_t)(uintptr_t)a->name, 0);
 		r = a->handler((int)desc->irq, a->dev_id);
+		trace_event(TRACE_IRQ_HANDLER_EXIT, desc->irq, r != IRQ_NONE,
+			    0);
 		if (r & IRQ_WAKE_THREAD)
 			irq_wake_thread(desc, a);
 		if (r != IRQ_NONE)

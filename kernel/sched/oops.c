@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
 #include "kernel/sched/thread.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 
 unsigned long oops_count;
@@ -38,6 +39,7 @@ static void oops_kill_thread(struct trap_frame *f)
 		printk(KERN_ERR
 		       "Oops: it held preempt count 0x%x (locks?); reset\n",
 		       preempt_count());
+	trace_flight_dump(); /* what led here, per CPU (if tracing ran) */
 	kthread_exit(-EFAULT);
 }
 

@@ -27,6 +27,7 @@
 #include "kernel/sched/thread_mem.h"
 #include "kernel/sched/time.h"
 #include "kernel/smp/ipi.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -229,6 +230,9 @@ static void __schedule(bool preempt)
 	if (prev->state == THREAD_DEAD)
 		rq->dead = prev; /* finish_switch, off its stack, ends it */
 	if (next != prev) {
+		/* recorded as prev's last act on this CPU, as Linux does */
+		trace_event(TRACE_SCHED_SWITCH, (uint32_t)prev->tid,
+			    prev->state, (uint32_t)next->tid);
 		account(prev, next);
 		rq->switches++;
 		current_on[smp_processor_id()] = next;
@@ -312,6 +316,7 @@ static bool wake_locked(struct thread *t)
 	if (t->state != THREAD_SLEEPING)
 		return false;
 	t->state = THREAD_READY;
+	trace_event(TRACE_SCHED_WAKEUP, (uint32_t)t->tid, t->cpu, 0);
 	if (t != cur_there) {
 		enqueue(rq_of(t), t, false);
 		if (more_important(t, cur_there))

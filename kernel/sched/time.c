@@ -61,9 +61,16 @@ uint64_t ns_to_tsc(uint64_t ns)
 
 uint64_t ktime_get_ns(void)
 {
+	return ktime_at_tsc(rdtsc());
+}
+
+uint64_t ktime_at_tsc(uint64_t tsc)
+{
 	if (!tsc_khz)
 		return 0;
-	return ns_at_base + tsc_to_ns(rdtsc() - tsc_at_base);
+	if (tsc < tsc_at_base) /* read before the last rebase */
+		return ns_at_base - tsc_to_ns(tsc_at_base - tsc);
+	return ns_at_base + tsc_to_ns(tsc - tsc_at_base);
 }
 
 static int hz_param(const char *val)

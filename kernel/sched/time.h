@@ -35,5 +35,8 @@ void jiffies_tick(void); /* called by the tick interrupt */
 uint64_t tsc_to_ns(uint64_t cycles);
 uint64_t ns_to_tsc(uint64_t ns);
 uint64_t ktime_get_ns(void); /* since boot; 0 before calibration */
+/* The ktime (ns since boot) at which the TSC read tsc (a trace record's
+ * time stamp: a TSC read is cheaper than ktime_get_ns). */
+uint64_t ktime_at_tsc(uint64_t tsc);
 
 #endif
