@@ -49,8 +49,9 @@ static uint32_t parse_events(char *list)
 			*comma = '\0';
 		m = events_named(word);
 		if (!m) {
-			console_printf("trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, or an event name)\n",
-				       word);
+			console_printf(
+				"trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, or an event name)\n",
+				word);
 			return 0;
 		}
 		mask |= m;
@@ -87,16 +88,17 @@ static void totals(unsigned long *held, unsigned long *lost)
 
 static int cmd_stats(void)
 {
-	console_printf("tracing %s, mode %s; events: ", trace_mask ? "on" : "off",
-		       trace_get_mode() == TRACE_STOP ? "stop" : "overwrite");
+	console_printf(
+		"tracing %s, mode %s; events: ", trace_mask ? "on" : "off",
+		trace_get_mode() == TRACE_STOP ? "stop" : "overwrite");
 	print_events(trace_mask);
 	for (unsigned int c = 0; c < nr_cpus; c++) {
 		struct trace_cpu_stats st;
 
 		trace_cpu_stats(c, &st);
-		console_printf("CPU%u: %lu written, %u held (ring of %u), %lu lost\n",
-			       c, st.written, st.held, TRACE_RING_RECORDS,
-			       st.lost);
+		console_printf(
+			"CPU%u: %lu written, %u held (ring of %u), %lu lost\n",
+			c, st.written, st.held, TRACE_RING_RECORDS, st.lost);
 	}
 	return 0;
 }
@@ -134,7 +136,8 @@ static int cmd_show(unsigned long last)
 		s.skip = held - last;
 	console_printf("# tracer: %lu records held on %u CPU(s), %lu lost\n",
 		       held, nr_cpus, lost);
-	console_printf("#            TASK-PID   CPU# FLAGS  TIMESTAMP  EVENT\n");
+	console_printf(
+		"#            TASK-PID   CPU# FLAGS  TIMESTAMP  EVENT\n");
 	trace_for_each(show_one, &s);
 	trace_enable(was);
 	return 0;
@@ -163,7 +166,8 @@ static int cmd_trace(int argc, char **argv)
 	}
 	if (!strcmp(sub, "show")) {
 		if (argc > 2 && (kstrtoul(argv[2], 10, &n) || !n)) {
-			console_printf("trace: show N: N is a count of records, 1 or more\n");
+			console_printf(
+				"trace: show N: N is a count of records, 1 or more\n");
 			return -EINVAL;
 		}
 		return cmd_show(n);
@@ -184,10 +188,11 @@ static int cmd_trace(int argc, char **argv)
 		}
 		trace_set_mode(strcmp(argv[2], "stop") ? TRACE_OVERWRITE
 						       : TRACE_STOP);
-		console_printf("trace: a full ring now %s\n",
-			       trace_get_mode() == TRACE_STOP
-				       ? "refuses new records (counted as lost)"
-				       : "overwrites its oldest records (counted as lost)");
+		console_printf(
+			"trace: a full ring now %s\n",
+			trace_get_mode() == TRACE_STOP
+				? "refuses new records (counted as lost)"
+				: "overwrites its oldest records (counted as lost)");
 		return 0;
 	}
 	if (!strcmp(sub, "stats"))
@@ -195,6 +200,7 @@ static int cmd_trace(int argc, char **argv)
 	console_printf("usage: %s\n", shell_find("trace")->usage);
 	return -EINVAL;
 }
-SHELL_COMMAND(trace, cmd_trace, 0, 2,
-	      "trace [on [EVENTS]|off|show [N]|clear|stats|mode overwrite|stop]",
-	      "the kernel tracer: record irq/softirq/tasklet/sched/workqueue events, show them as ftrace does");
+SHELL_COMMAND(
+	trace, cmd_trace, 0, 2,
+	"trace [on [EVENTS]|off|show [N]|clear|stats|mode overwrite|stop]",
+	"the kernel tracer: record irq/softirq/tasklet/sched/workqueue events, show them as ftrace does");

@@ -138,9 +138,8 @@ void trace_cpu_stats(unsigned int cpu, struct trace_cpu_stats *out)
 /* The index of the oldest record a ring holds. */
 static unsigned long oldest(const struct trace_ring *ring)
 {
-	return ring->head > TRACE_RING_RECORDS
-		       ? ring->head - TRACE_RING_RECORDS
-		       : 0;
+	return ring->head > TRACE_RING_RECORDS ? ring->head - TRACE_RING_RECORDS
+					       : 0;
 }
 
 void trace_for_each(bool (*fn)(const struct trace_record *r, void *arg),
@@ -253,12 +252,13 @@ static void format_args(const struct trace_record *r, char *buf,
 			 (long)a[0], (unsigned long)a[1]);
 		break;
 	case TRACE_SCHED_SWITCH:
-		snprintf(buf, size,
-			 "prev_comm=%s prev_pid=%ld prev_state=%c ==> next_comm=%s next_pid=%ld",
-			 thread_name_of((int)a[0], names, n1, sizeof(n1)),
-			 (long)a[0], state_letter(a[1]),
-			 thread_name_of((int)a[2], names, n2, sizeof(n2)),
-			 (long)a[2]);
+		snprintf(
+			buf, size,
+			"prev_comm=%s prev_pid=%ld prev_state=%c ==> next_comm=%s next_pid=%ld",
+			thread_name_of((int)a[0], names, n1, sizeof(n1)),
+			(long)a[0], state_letter(a[1]),
+			thread_name_of((int)a[2], names, n2, sizeof(n2)),
+			(long)a[2]);
 		break;
 	case TRACE_WQ_QUEUE_WORK:
 		snprintf(buf, size, "work struct=0x%08lx function=%s cpu=%lu",
@@ -279,14 +279,14 @@ int trace_format(const struct trace_record *r, char *buf, unsigned int size,
 	char task[THREAD_NAME_LEN], args[160];
 
 	format_args(r, args, sizeof(args), names);
-	return snprintf(buf, size, "%16s-%-5ld [%03u] %c%c%c%x %5lu.%06lu: %s: %s",
-			thread_name_of(r->tid, names, task, sizeof(task)),
-			(long)r->tid, r->cpu,
-			r->flags & TRACE_REC_IRQS_OFF ? 'd' : '.',
-			r->flags & TRACE_REC_RESCHED ? 'N' : '.', r->ctx,
-			r->preempt & 0xf, (unsigned long)(us / 1000000),
-			(unsigned long)(us % 1000000),
-			trace_event_name(r->event), args);
+	return snprintf(
+		buf, size, "%16s-%-5ld [%03u] %c%c%c%x %5lu.%06lu: %s: %s",
+		thread_name_of(r->tid, names, task, sizeof(task)), (long)r->tid,
+		r->cpu, r->flags & TRACE_REC_IRQS_OFF ? 'd' : '.',
+		r->flags & TRACE_REC_RESCHED ? 'N' : '.', r->ctx,
+		r->preempt & 0xf, (unsigned long)(us / 1000000),
+		(unsigned long)(us % 1000000), trace_event_name(r->event),
+		args);
 }
 
 /* ---- the flight recorder ------------------------------------------------ */

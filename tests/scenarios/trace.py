@@ -1,0 +1,82 @@
+"""The tracer from the shell: `trace on`, one keystroke's story, `trace show`.
+
+A typed line reaches the shell through IRQ 4 (COM1's top half), the
+UART's RX tasklet (TASKLET_SOFTIRQ) and a wakeup of the shell thread.
+With tracing on, `trace show` prints those events in ftrace's trace_pipe
+format (TASK-PID [CPU] FLAGS SECONDS.USEC: event: args), in this order
+on CPU 0: irq_handler_entry irq=4 name=ttyS0 -> tasklet_schedule
+name=ttyS0-rx -> irq_handler_exit -> softirq_entry vec=5 -> tasklet_entry
+-> sched_wakeup comm=shell -> tasklet_exit -> softirq_exit (docs/tracing.md).
+Bad input gets a clear message; `trace stats` counts per CPU.
+"""
+
+import re
+
+from harness import kstats
+from harness.shell import Shell
+
+APPEND = ""
+PROMPT_TIMEOUT = 30
+
+LINE = re.compile(r"^\s*(?P<task>\S+)-(?P<pid>\d+)\s+\[(?P<cpu>\d{3})\] (?P<flags>[d.][N.][hs.][0-9a-f])"
+                  r"\s+(?P<secs>\d+\.\d{6}): (?P<event>\w+): (?P<args>.*)$", re.MULTILINE)
+STORY = [("irq_handler_entry", r"irq=4 name=ttyS0"),
+         ("tasklet_schedule", r"name=ttyS0-rx function=uart_rx_deliver"),
+         ("irq_handler_exit", r"irq=4 ret=handled"),
+         ("softirq_entry", r"vec=5 \[action=TASKLET\]"),
+         ("tasklet_entry", r"name=ttyS0-rx"),
+         ("sched_wakeup", r"comm=shell "),
+         ("tasklet_exit", r"name=ttyS0-rx"),
+         ("softirq_exit", r"vec=5 \[action=TASKLET\]")]
+
+
+def _shell(m):
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    return sh
+
+
+def test_a_keystroke_traced_from_irq_to_the_shell(m):
+    sh = _shell(m)
+    out = kstats.command(sh, "trace on")
+    assert out.startswith("trace: on: irq_handler_entry"), out
+    kstats.command(sh, "echo traced")
+    kstats.command(sh, "trace off")
+    text = kstats.command(sh, "trace show", timeout=30)
+    assert re.search(r"^# tracer: \d+ records held on \d CPU\(s\), 0 lost$", text, re.M), text
+    lines = [mo for mo in LINE.finditer(text) if mo["cpu"] == "000"]
+    assert lines, f"no trace_pipe lines for CPU 0:\n{text}"
+    stamps = [float(mo["secs"]) for mo in LINE.finditer(text)]
+    assert stamps == sorted(stamps), "trace show is not in time order"
+    k = 0
+    for mo in lines:
+        if k < len(STORY) and mo["event"] == STORY[k][0] and re.search(STORY[k][1], mo["args"]):
+            k += 1
+    assert k == len(STORY), (f"the keystroke's story stops after {STORY[k - 1][0] if k else 'nothing'}"
+                             f" (expected {STORY[k][0]} next):\n{text[-3000:]}")
+    ctx = {mo["event"]: mo["flags"][2] for mo in lines}
+    assert ctx["irq_handler_entry"] == "h" and ctx["tasklet_entry"] == "s", ctx
+
+
+def test_refusals_and_stats(m):
+    sh = _shell(m)
+    out = sh.run("trace on nonsense")
+    assert "trace: no event or group 'nonsense'" in out, out
+    out = sh.run("trace show 0")
+    assert "trace: show N: N is a count of records, 1 or more" in out, out
+    out = sh.run("trace mode sideways")
+    assert "trace: mode is overwrite or stop" in out, out
+    out = sh.run("trace frobnicate")
+    assert out.startswith("usage: trace "), out
+    out = kstats.command(sh, "trace on sched,softirq_raise")
+    assert out.strip() == "trace: on: softirq_raise sched_wakeup sched_switch", out
+    kstats.command(sh, "sleep 20")
+    kstats.command(sh, "trace off")
+    stats = kstats.command(sh, "trace stats")
+    rows = re.findall(r"^CPU(\d): (\d+) written, (\d+) held \(ring of 2048\), (\d+) lost$", stats, re.M)
+    assert [r[0] for r in rows] == ["0", "1"], stats
+    assert int(rows[0][1]) > 0 and rows[0][3] == "0", stats
+    assert "tracing off, mode overwrite; events: (none)" in stats, stats
+    kstats.command(sh, "trace clear")
+    stats = kstats.command(sh, "trace stats")
+    assert "CPU0: 0 written, 0 held" in stats, stats
