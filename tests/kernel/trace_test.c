@@ -140,8 +140,10 @@ static void tasklet_chain_in_order(struct ktest *t)
 	memset(&fchip, 0, sizeof(fchip));
 	tasklet_init(&chain_tl, chain_fn, "chain");
 	chain_runs = 0;
+	/* NO_THREAD: the chain is about the top half, threadirqs or not */
 	ASSERT_EQ(t,
-		  request_irq(TEST_IRQ, schedules_tasklet, 0, "tracee", NULL),
+		  request_irq(TEST_IRQ, schedules_tasklet, IRQF_NO_THREAD,
+			      "tracee", NULL),
 		  0);
 	trace_clear();
 	trace_enable(ALL);
