@@ -5,6 +5,7 @@
 #   make run ARGS="hz=250"   ... with a kernel command line
 #   make debug      QEMU paused + GDB attached, stopped at kmain
 #   make test       every test: host unit tests, in-kernel KTAP, QEMU runs
+#   make trace CMD="defer tasklet"   trace one shell command: build/trace.*
 #   make bench      deterministic benchmarks under -icount; regenerates
 #                   the bench figures in the docs
 #   make check      formatting and warnings
@@ -62,7 +63,7 @@ ELF := $(B)/interlude.elf
 ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
-.PHONY: all run debug debug-here test bench check format clean host-tests FORCE
+.PHONY: all run debug debug-here test bench trace check format clean host-tests FORCE
 all: $(ELF) $(ISO) $(USER_ELFS) $(B)/compile_commands.json
 
 # Keep the user objects (make would delete them as intermediates, and its
@@ -203,6 +204,16 @@ C_FILES = $(shell find boot kernel drivers lib tests/kernel tests/host user \
 # Warnings are errors in every build, so "all" checks the compiler's part.
 # ... and regenerates the bench figures in README.md and docs/*.md from
 # the run (tests/harness/benchdocs.py; `make test` checks them).
+# make trace CMD="defer tasklet" [EVENTS=all] [SMP=2]: boot, trace that
+# shell command line, write build/trace.bin (and, with the converters,
+# build/trace.json for ui.perfetto.dev and build/trace.svg): docs/tracing.md.
+CMD ?= defer tasklet
+EVENTS ?= all
+trace: $(ELF) $(USER_ELFS)
+	$(PYTHON) scripts/trace-run.py --elf $(ELF) --cmd '$(CMD)' \
+		--events '$(EVENTS)' --smp $(if $(filter command line,$(origin SMP)),$(SMP),2) \
+		--out $(B)/trace.bin
+
 bench: $(ELF) $(USER_ELFS)
 	$(PYTHON) tests/bench.py --elf $(ELF) --update-docs
 

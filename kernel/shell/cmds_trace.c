@@ -11,6 +11,8 @@
  *   trace clear           forget every record and count
  *   trace stats           per CPU: written, held, lost; mode; events on
  *   trace mode overwrite|stop   what a full ring does
+ *   trace dump            everything, in binary, to QEMU's debugcon port
+ *                         (make trace reads it: docs/tracing.md)
  */
 #include "kernel/console.h"
 #include "kernel/shell/shell.h"
@@ -197,10 +199,22 @@ static int cmd_trace(int argc, char **argv)
 	}
 	if (!strcmp(sub, "stats"))
 		return cmd_stats();
+	if (!strcmp(sub, "dump")) {
+		unsigned long records;
+		long bytes = trace_dump(&records);
+
+		console_printf(
+			"trace: dumped %lu records (%ld bytes) to the debug console, port 0xe9%s\n",
+			records, bytes,
+			trace_dump_names_cut()
+				? "; some names left out (too many)"
+				: "");
+		return 0;
+	}
 	console_printf("usage: %s\n", shell_find("trace")->usage);
 	return -EINVAL;
 }
 SHELL_COMMAND(
 	trace, cmd_trace, 0, 2,
-	"trace [on [EVENTS]|off|show [N]|clear|stats|mode overwrite|stop]",
+	"trace [on [EVENTS]|off|show [N]|clear|stats|dump|mode overwrite|stop]",
 	"the kernel tracer: record irq/softirq/tasklet/sched/workqueue events, show them as ftrace does");

@@ -22,6 +22,9 @@ struct trace_ring {
 	unsigned long refused; /* TRACE_STOP: not written, ring full */
 };
 
+_Static_assert(sizeof(struct trace_record) == 32,
+	       "the dump format (docs/tracing.md) says 32 bytes");
+
 static struct trace_ring rings[MAX_CPUS];
 volatile uint32_t trace_mask;
 static enum trace_mode mode = TRACE_OVERWRITE;

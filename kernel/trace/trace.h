@@ -120,6 +120,14 @@ void trace_for_each(bool (*fn)(const struct trace_record *r, void *arg),
 int trace_format(const struct trace_record *r, char *buf, unsigned int size,
 		 bool names);
 
+/* `trace dump` (dump.c): every record held and the names they refer to,
+ * in binary to QEMU's isa-debugcon port 0xe9 (docs/tracing.md, "The
+ * dump"). Returns the bytes written; *records the records. Task context,
+ * tracing paused meanwhile. trace_dump_names_cut: the last dump had more
+ * distinct names of a kind than it could list (the host shows addresses). */
+long trace_dump(unsigned long *records);
+bool trace_dump_names_cut(void);
+
 /* The flight recorder: the last records of each CPU, to the console. */
 void trace_flight_dump(void);
 

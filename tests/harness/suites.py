@@ -277,6 +277,7 @@ def load_scenarios(directory):
             for func_name, func in tests:       # in definition order
                 merged = dict(options, **getattr(func, "boot_options", {}))
                 merged["append"] = _with_words(merged["append"], words)
+                merged["qemu_args"] = with_default_smp(merged["qemu_args"])
                 scenarios.append(Scenario(f"{base}/{func_name}", func,
                                           variant=suffix, **merged))
     return scenarios

@@ -10,10 +10,13 @@ name=ttyS0-rx -> irq_handler_exit -> softirq_entry vec=5 -> tasklet_entry
 Bad input gets a clear message; `trace stats` counts per CPU.
 """
 
+import os
 import re
+import struct
 
 from harness import kstats
 from harness.shell import Shell
+from harness.suites import boot_options
 
 APPEND = ""
 PROMPT_TIMEOUT = 30
@@ -80,3 +83,64 @@ def test_refusals_and_stats(m):
     kstats.command(sh, "trace clear")
     stats = kstats.command(sh, "trace stats")
     assert "CPU0: 0 written, 0 held" in stats, stats
+
+
+DUMP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    "build", "test-logs", "scenario-trace-dump.bin")
+os.makedirs(os.path.dirname(DUMP), exist_ok=True)
+
+
+def _parse_dump(data):
+    """The dump, read by the format in docs/tracing.md ("The dump")."""
+    assert data[:8] == b"ILTRACE1", f"no ILTRACE1 magic: {data[:16]!r}"
+    version, size, nrec, ncpus = struct.unpack_from("<4I", data, 8)
+    lost = struct.unpack_from("<8I", data, 24)
+    assert (version, size) == (1, 32), (version, size)
+    pos = 56
+    records = [struct.unpack_from("<QHBcBBHi3I", data, pos + 32 * i) for i in range(nrec)]
+    pos += 32 * nrec
+    assert data[pos:pos + 8] == b"ILNAMES1", f"no ILNAMES1 after {nrec} records"
+    pos += 8
+    names = {}
+    while data[pos] != 0:
+        kind, key, length = struct.unpack_from("<BIB", data, pos)
+        names[(kind, key)] = data[pos + 6:pos + 6 + length].decode()
+        pos += 6 + length
+    assert data[pos + 1:pos + 9] == b"ILTREND1", "no ILTREND1 trailer"
+    return ncpus, lost, records, names
+
+
+@boot_options(qemu_args=["-chardev", f"file,id=tracedump,path={DUMP}",
+                         "-device", "isa-debugcon,iobase=0xe9,chardev=tracedump"])
+def test_dump_goes_to_the_debug_console_in_its_format(m):
+    """trace dump writes the binary dump to port 0xe9 (QEMU's debugcon,
+    here a file): as many records as the kernel says, in time order, each
+    event id known, every name it refers to in the names section; the
+    shell's serial line carries only the one-line confirmation."""
+    sh = _shell(m)
+    kstats.command(sh, "trace on")
+    kstats.command(sh, "echo dumped")
+    kstats.command(sh, "trace off")
+    start = sh.port.cursor
+    out = kstats.command(sh, "trace dump", timeout=60)
+    mo = re.search(r"^trace: dumped (\d+) records \((\d+) bytes\) to the debug console, port 0xe9$",
+                   out, re.M)
+    assert mo, out
+    assert len(sh.port.output_since(start)) < 300, "the dump went to the shell's port"
+    kstats.sync(sh)
+    with open(DUMP, "rb") as f:
+        data = f.read()
+    assert len(data) == int(mo.group(2)), (len(data), mo.group(0))
+    ncpus, lost, records, names = _parse_dump(data)
+    assert len(records) == int(mo.group(1)) > 0 and ncpus == 2, (len(records), ncpus)
+    assert lost == (0,) * 8, lost
+    stamps = [r[0] for r in records]
+    assert stamps == sorted(stamps), "the dump's records are not in time order"
+    assert all(r[1] < 13 for r in records), "an unknown event id"
+    for r in records:
+        arg = r[8:11]
+        if r[1] == 0:           # irq_handler_entry: its handler's name
+            assert (1, arg[1]) in names, f"no name for string 0x{arg[1]:x}"
+        if r[1] in (5, 6, 7):   # tasklets: name and function
+            assert (1, arg[1]) in names and (2, arg[2]) in names, r
+    assert names.get((3, 0)) == "idle" and "shell" in names.values(), names
