@@ -9,6 +9,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/trace/trace.h"
 
 static trap_handler_t trap_handlers[256];
 static void (*trap_exit_hook)(struct trap_frame *f);
@@ -166,10 +167,14 @@ void trap_exception_default(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
 	trap_handler_t h = trap_handlers[f->vector];
+	bool exception = f->vector < NR_EXCEPTIONS;
 
+	if (exception)
+		trace_event(TRACE_EXCEPTION_ENTRY, f->vector, f->eip,
+			    f->err_code);
 	if (h) {
 		h(f);
-	} else if (f->vector < NR_EXCEPTIONS) {
+	} else if (exception) {
 		trap_exception_default(f);
 	} else {
 		this_cpu()->unexpected_traps++;
@@ -181,10 +186,11 @@ void trap_dispatch(struct trap_frame *f)
 	/* Exceptions and system calls do not pass irq_exit(): run what they
 	 * raised here. (Hardware IRQs ran the loop in irq_exit, with its
 	 * budget; a second loop here would double it.) */
-	if (f->vector < NR_EXCEPTIONS)
+	if (exception) {
+		trace_event(TRACE_EXCEPTION_EXIT, f->vector, 0, 0);
 		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0,
 				       SOFTIRQ_AT_EXCEPTION);
-	else if (f->vector == SYSCALL_VECTOR)
+	} else if (f->vector == SYSCALL_VECTOR)
 		softirq_on_trap_return((f->eflags & EFLAGS_IF) != 0,
 				       SOFTIRQ_AT_SYSCALL);
 	if (trap_exit_hook)

@@ -253,6 +253,11 @@ static void handle_softirqs(enum softirq_place where)
 		reason = stop_reason(sc, pass, deadline);
 		if (reason) {
 			(*reason)++;
+			trace_event(TRACE_KSOFTIRQD_TAKEOVER, pass,
+				    reason == &sc->loop.budget_passes ? 0
+				    : reason == &sc->loop.budget_time ? 1
+								      : 2,
+				    this_cpu()->softirq_pending);
 			wakeup_ksoftirqd();
 			break;
 		}

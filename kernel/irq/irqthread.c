@@ -39,6 +39,7 @@
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
 #include "kernel/sched/wait.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -129,8 +130,11 @@ void irq_wake_thread(struct irq_desc *desc, struct irqaction *a)
 	}
 	if (a->flags & IRQF_ONESHOT)
 		oneshot_mask(desc, a);
-	if (t)
+	if (t) {
+		trace_event(TRACE_IRQ_THREAD_WAKE, desc->irq,
+			    (uint32_t)(uintptr_t)a->name, (uint32_t)t->tid);
 		wake_up_thread(t);
+	}
 	spin_unlock(&desc->lock);
 }
 

@@ -26,6 +26,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/uaccess.h"
 #include "kernel/sched/wait.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 
 #define IO_CHUNK 128 /* bytes copied per step of write/read */
@@ -359,12 +360,14 @@ static void syscall_trap(struct trap_frame *f)
 	}
 	p->syscalls++;
 	local_irq_enable();
+	trace_event(TRACE_SYSCALL_ENTRY, nr, f->ebx, f->ecx);
 	if (nr < NR_SYSCALLS && syscall_table[nr]) {
 		p->in_syscall = (int)nr;
 		f->eax = (uint32_t)syscall_table[nr](p, f->ebx, f->ecx, f->edx);
 	} else {
 		f->eax = (uint32_t)-ENOSYS;
 	}
+	trace_event(TRACE_SYSCALL_EXIT, nr, f->eax, 0);
 	local_irq_disable();
 	p->in_syscall = -1;
 }

@@ -4,7 +4,7 @@
  *
  *   trace on [EVENTS]     record these events (all, or a comma list of
  *                         names or groups: irq, softirq, tasklet, sched,
- *                         workqueue)
+ *                         workqueue, ksoftirqd, syscall, exception, uio)
  *   trace off             stop recording; the records stay
  *   trace show [N]        the records (the last N), all CPUs merged in
  *                         time order, in ftrace's trace_pipe format
@@ -52,7 +52,7 @@ static uint32_t parse_events(char *list)
 		m = events_named(word);
 		if (!m) {
 			console_printf(
-				"trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, or an event name)\n",
+				"trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, ksoftirqd, syscall, exception, uio, or an event name)\n",
 				word);
 			return 0;
 		}

@@ -77,6 +77,13 @@ static bool note_names(const struct trace_record *r, void *arg)
 	case TRACE_SCHED_WAKEUP:
 		note(&threads, r->arg[0]);
 		break;
+	case TRACE_IRQ_THREAD_WAKE:
+		note(&strings, r->arg[1]);
+		note(&threads, r->arg[2]);
+		break;
+	case TRACE_EXCEPTION_ENTRY:
+		note(&symbols, r->arg[1]);
+		break;
 	case TRACE_SCHED_SWITCH:
 		note(&threads, r->arg[0]);
 		note(&threads, r->arg[2]);

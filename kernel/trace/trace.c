@@ -43,6 +43,14 @@ static const char *const event_names[NR_TRACE_EVENTS] = {
 	[TRACE_WQ_QUEUE_WORK] = "workqueue_queue_work",
 	[TRACE_WQ_EXECUTE_START] = "workqueue_execute_start",
 	[TRACE_WQ_EXECUTE_END] = "workqueue_execute_end",
+	[TRACE_IRQ_THREAD_WAKE] = "irq_thread_wake",
+	[TRACE_KSOFTIRQD_TAKEOVER] = "ksoftirqd_takeover",
+	[TRACE_SYSCALL_ENTRY] = "syscall_entry",
+	[TRACE_SYSCALL_EXIT] = "syscall_exit",
+	[TRACE_EXCEPTION_ENTRY] = "exception_entry",
+	[TRACE_EXCEPTION_EXIT] = "exception_exit",
+	[TRACE_UIO_WAIT] = "uio_wait",
+	[TRACE_UIO_ACK] = "uio_ack",
 };
 
 const char *trace_event_name(unsigned int ev)
@@ -268,9 +276,49 @@ static void format_args(const struct trace_record *r, char *buf,
 			 (unsigned long)a[0], sym(a[1], fn, sizeof(fn)),
 			 (unsigned long)a[2]);
 		break;
-	default: /* execute_start / execute_end */
+	case TRACE_WQ_EXECUTE_START:
+	case TRACE_WQ_EXECUTE_END:
 		snprintf(buf, size, "work struct 0x%08lx: function %s",
 			 (unsigned long)a[0], sym(a[1], fn, sizeof(fn)));
+		break;
+	case TRACE_IRQ_THREAD_WAKE:
+		snprintf(buf, size, "irq=%lu name=%s thread=%s pid=%ld",
+			 (unsigned long)a[0], (const char *)a[1],
+			 thread_name_of((int)a[2], names, n1, sizeof(n1)),
+			 (long)a[2]);
+		break;
+	case TRACE_KSOFTIRQD_TAKEOVER:
+		snprintf(buf, size, "passes=%lu budget=%s pending=0x%02lx",
+			 (unsigned long)a[0],
+			 a[1] == 0   ? "passes"
+			 : a[1] == 1 ? "time"
+				     : "resched",
+			 (unsigned long)a[2]);
+		break;
+	case TRACE_SYSCALL_ENTRY:
+		snprintf(buf, size, "NR %lu (0x%lx, 0x%lx)",
+			 (unsigned long)a[0], (unsigned long)a[1],
+			 (unsigned long)a[2]);
+		break;
+	case TRACE_SYSCALL_EXIT:
+		snprintf(buf, size, "NR %lu = %ld", (unsigned long)a[0],
+			 (long)(int32_t)a[1]);
+		break;
+	case TRACE_EXCEPTION_ENTRY:
+		snprintf(buf, size, "vector=%lu ip=%s error_code=0x%lx",
+			 (unsigned long)a[0], sym(a[1], fn, sizeof(fn)),
+			 (unsigned long)a[2]);
+		break;
+	case TRACE_EXCEPTION_EXIT:
+		snprintf(buf, size, "vector=%lu", (unsigned long)a[0]);
+		break;
+	case TRACE_UIO_WAIT:
+		snprintf(buf, size, "irq=%lu events=%lu", (unsigned long)a[0],
+			 (unsigned long)a[1]);
+		break;
+	default: /* uio_ack */
+		snprintf(buf, size, "irq=%lu unmasked=%lu", (unsigned long)a[0],
+			 (unsigned long)a[1]);
 		break;
 	}
 }

@@ -10,6 +10,10 @@
  *   tasklet_schedule/entry/exit                  (kernel/bh/tasklet.c)
  *   sched_wakeup, sched_switch                   (kernel/sched/thread.c)
  *   workqueue_queue_work/execute_start/execute_end (kernel/bh)
+ *   irq_thread_wake          a threaded handler's thread woken (irqthread.c)
+ *   ksoftirqd_takeover       the irq_exit loop's budget spent (softirq.c)
+ *   syscall_entry/exit, exception_entry/exit   (kernel/proc, kernel/arch)
+ *   uio_wait, uio_ack        a user-space driver (kernel/uio)
  *
  * Each CPU writes its own ring of fixed-size binary records (TSC time,
  * event, CPU, context, thread, three arguments) with IRQs off for the
@@ -42,19 +46,28 @@
 #include "kernel/percpu.h"
 
 enum trace_event_id {
-	TRACE_IRQ_HANDLER_ENTRY, /* irq, action name */
-	TRACE_IRQ_HANDLER_EXIT,	 /* irq, irqreturn_t */
-	TRACE_SOFTIRQ_RAISE,	 /* vec */
-	TRACE_SOFTIRQ_ENTRY,	 /* vec */
-	TRACE_SOFTIRQ_EXIT,	 /* vec */
-	TRACE_TASKLET_SCHEDULE,	 /* tasklet, its name, its function */
-	TRACE_TASKLET_ENTRY,	 /* tasklet, its name, its function */
-	TRACE_TASKLET_EXIT,	 /* tasklet, its name, its function */
-	TRACE_SCHED_WAKEUP,	 /* woken tid, its CPU */
-	TRACE_SCHED_SWITCH,	 /* prev tid, prev state, next tid */
-	TRACE_WQ_QUEUE_WORK,	 /* work, function, the CPU it goes to */
-	TRACE_WQ_EXECUTE_START,	 /* work, function */
-	TRACE_WQ_EXECUTE_END,	 /* work, function */
+	TRACE_IRQ_HANDLER_ENTRY,  /* irq, action name */
+	TRACE_IRQ_HANDLER_EXIT,	  /* irq, irqreturn_t */
+	TRACE_SOFTIRQ_RAISE,	  /* vec */
+	TRACE_SOFTIRQ_ENTRY,	  /* vec */
+	TRACE_SOFTIRQ_EXIT,	  /* vec */
+	TRACE_TASKLET_SCHEDULE,	  /* tasklet, its name, its function */
+	TRACE_TASKLET_ENTRY,	  /* tasklet, its name, its function */
+	TRACE_TASKLET_EXIT,	  /* tasklet, its name, its function */
+	TRACE_SCHED_WAKEUP,	  /* woken tid, its CPU */
+	TRACE_SCHED_SWITCH,	  /* prev tid, prev state, next tid */
+	TRACE_WQ_QUEUE_WORK,	  /* work, function, the CPU it goes to */
+	TRACE_WQ_EXECUTE_START,	  /* work, function */
+	TRACE_WQ_EXECUTE_END,	  /* work, function */
+	TRACE_IRQ_THREAD_WAKE,	  /* irq, action name, the thread's tid */
+	TRACE_KSOFTIRQD_TAKEOVER, /* passes run, why (0 passes, 1 time,
+				   * 2 resched), softirqs still pending */
+	TRACE_SYSCALL_ENTRY,	  /* number, ebx, ecx */
+	TRACE_SYSCALL_EXIT,	  /* number, return value */
+	TRACE_EXCEPTION_ENTRY,	  /* vector, eip, error code */
+	TRACE_EXCEPTION_EXIT,	  /* vector */
+	TRACE_UIO_WAIT,		  /* irq, events (when the wait returns) */
+	TRACE_UIO_ACK,		  /* irq, whether it unmasked the line */
 	NR_TRACE_EVENTS
 };
 

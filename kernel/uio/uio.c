@@ -7,6 +7,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
 #include "kernel/sched/mutex.h"
+#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -272,6 +273,7 @@ long uio_wait(struct uio_client *c, int handle, unsigned int flags)
 	now = l->events;
 	if (now == l->seen)
 		return -EINTR;
+	trace_event(TRACE_UIO_WAIT, l->irq, (uint32_t)now, 0);
 	l->seen = now;
 	return (long)(now & 0x7fffffff);
 }
@@ -289,6 +291,7 @@ int uio_ack(struct uio_client *c, int handle)
 	flags = local_irq_save();
 	unmask = l->masked;
 	l->masked = false;
+	trace_event(TRACE_UIO_ACK, l->irq, unmask, 0);
 	if (unmask) {
 		l->acks++;
 		enable_irq(l->irq);

@@ -294,10 +294,109 @@ static void cpus_merged_in_time_order(struct ktest *t)
 	EXPECT_GE(t, s.n, 50);
 }
 
+/* A tasklet that reschedules itself 100 times from one interrupt: the
+ * irq_exit loop stops after its budget and records why (ksoftirqd takes
+ * the rest). */
+static struct tasklet storm_tl;
+static volatile int storm_left;
+
+static void storm_fn(struct tasklet *tl)
+{
+	if (--storm_left > 0)
+		tasklet_schedule(tl);
+}
+
+static void schedule_storm(void *arg)
+{
+	(void)arg;
+	tasklet_schedule(&storm_tl);
+}
+
+static bool find_takeover(const struct trace_record *r, void *arg)
+{
+	const struct trace_record **found = arg;
+
+	if (r->event == TRACE_KSOFTIRQD_TAKEOVER && !*found)
+		*found = r;
+	return true;
+}
+
+static void ksoftirqd_takeover_recorded(struct ktest *t)
+{
+	const struct trace_record *r = NULL;
+
+	tasklet_init(&storm_tl, storm_fn, "tracestorm");
+	storm_left = 100;
+	trace_clear();
+	trace_enable(1u << TRACE_KSOFTIRQD_TAKEOVER);
+	irq_offload(schedule_storm, NULL);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(storm_left == 0));
+	trace_disable();
+	tasklet_kill(&storm_tl);
+	trace_for_each(find_takeover, &r);
+	ASSERT_TRUE(t, r != NULL);
+	EXPECT_LE(t, r->arg[0], 10); /* at most the pass budget */
+	EXPECT_LE(t, r->arg[1], 2);  /* passes, time or resched */
+	EXPECT_NE(t, r->arg[2] & (1u << TASKLET_SOFTIRQ), 0); /* left over */
+}
+
+/* A threaded handler: irq_handler_entry, then irq_thread_wake naming the
+ * thread, then a switch to that thread. */
+static volatile int thread_runs;
+
+static irqreturn_t wake_primary(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	return IRQ_WAKE_THREAD;
+}
+
+static irqreturn_t traced_thread_fn(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	thread_runs++;
+	return IRQ_HANDLED;
+}
+
+static void irq_thread_wake_recorded(struct ktest *t)
+{
+	static const int chain[] = { TRACE_IRQ_HANDLER_ENTRY,
+				     TRACE_IRQ_THREAD_WAKE,
+				     TRACE_IRQ_HANDLER_EXIT,
+				     TRACE_SCHED_SWITCH };
+	static struct seen s;
+	int woken = -1;
+
+	memset(&irq_desc[TEST_IRQ], 0, sizeof(irq_desc[TEST_IRQ]));
+	irq_set_chip(TEST_IRQ, &fake_chip, IRQF_TRIGGER_RISING);
+	memset(&fchip, 0, sizeof(fchip));
+	thread_runs = 0;
+	ASSERT_EQ(t,
+		  request_threaded_irq(TEST_IRQ, wake_primary, traced_thread_fn,
+				       IRQF_ONESHOT, "tracedthr", NULL),
+		  0);
+	msleep(20); /* its thread is started and asleep */
+	trace_clear();
+	trace_enable(ALL);
+	irq_offload(fire, NULL);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(thread_runs == 1));
+	trace_disable();
+	free_irq(TEST_IRQ, NULL);
+	gather(&s, smp_processor_id());
+	EXPECT_EQ(t, find_chain(&s, chain, 4), 4);
+	for (int i = 0; i < s.n; i++)
+		if (s.rec[i].event == TRACE_IRQ_THREAD_WAKE)
+			woken = (int)s.rec[i].arg[2];
+	EXPECT_GT(t, woken, 0);
+}
+
 KTEST_SUITE_FULL(trace, trace_test_init, trace_test_exit,
 		 KTEST_CASE(tracing_off_records_nothing),
 		 KTEST_CASE(tasklet_chain_in_order),
 		 KTEST_CASE(workqueue_chain_in_order),
 		 KTEST_CASE(overflow_counts_exactly),
 		 KTEST_CASE(format_is_ftrace_text),
-		 KTEST_CASE(cpus_merged_in_time_order));
+		 KTEST_CASE(cpus_merged_in_time_order),
+		 KTEST_CASE(ksoftirqd_takeover_recorded),
+		 KTEST_CASE(irq_thread_wake_recorded));
