@@ -82,13 +82,6 @@ static void work_job(struct work_struct *w)
 	job();
 }
 
-static irqreturn_t defer_primary(int irq, void *dev_id)
-{
-	(void)irq;
-	(void)dev_id;
-	return IRQ_WAKE_THREAD;
-}
-
 static irqreturn_t defer_thread_fn(int irq, void *dev_id)
 {
 	(void)irq;
@@ -97,11 +90,11 @@ static irqreturn_t defer_thread_fn(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* The top half of every mechanism: note the time, defer. */
-static void top_half(void *arg)
+/* The top half of every mechanism, a handler on DEFER_IRQ: defer. */
+static irqreturn_t defer_top_half(int irq, void *dev_id)
 {
-	(void)arg;
-	run.triggered_at = rdtsc();
+	(void)irq;
+	(void)dev_id;
 	switch (run.mech) {
 	case DEFER_SOFTIRQ:
 		blockdemo_submit_request(&defer_request);
@@ -116,11 +109,20 @@ static void top_half(void *arg)
 		queue_work(system_wq, &defer_work);
 		break;
 	case DEFER_THREADED:
-		generic_handle_irq(DEFER_IRQ); /* as if the line fired */
-		break;
+		return IRQ_WAKE_THREAD;
 	default:
 		break;
 	}
+	return IRQ_HANDLED;
+}
+
+/* The "device": note the time, and the line fires (irq_offload makes it
+ * a hard IRQ, as a real interrupt would be). */
+static void fire_line(void *arg)
+{
+	(void)arg;
+	run.triggered_at = rdtsc();
+	generic_handle_irq(DEFER_IRQ);
 }
 
 /* A line with nothing behind it: masking and EOI have nothing to do. */
@@ -136,18 +138,25 @@ static struct irq_chip soft_chip = {
 	.ack = soft_nop,
 };
 
-static int run_threaded(void)
+/* Borrow DEFER_IRQ with the soft chip, put this mechanism's top half on
+ * it (threaded: a primary and an irq/N-defer thread; the others never
+ * force-threaded, so that `threadirqs` does not change what they show),
+ * fire it once, wait for the job, give the line back. */
+static int run_on_line(enum defer_mech m)
 {
 	struct irq_desc saved = irq_desc[DEFER_IRQ];
+	bool threaded = m == DEFER_THREADED;
 	int err;
 
 	if (saved.action)
 		return -EBUSY;
 	irq_set_chip(DEFER_IRQ, &soft_chip, IRQF_TRIGGER_RISING);
-	err = request_threaded_irq(DEFER_IRQ, defer_primary, defer_thread_fn,
-				   IRQF_ONESHOT, "defer", &run);
+	err = request_threaded_irq(DEFER_IRQ, defer_top_half,
+				   threaded ? defer_thread_fn : NULL,
+				   threaded ? IRQF_ONESHOT : IRQF_NO_THREAD,
+				   "defer", &run);
 	if (!err) {
-		irq_offload(top_half, NULL);
+		irq_offload(fire_line, NULL);
 		wait_for_completion_timeout(&run.done, 2 * hz);
 		free_irq(DEFER_IRQ, &run);
 	}
@@ -168,12 +177,7 @@ int defer_run(enum defer_mech m, struct defer_result *r)
 	defer_request.done = request_done;
 	tasklet_init(&defer_tasklet, tasklet_job, "defer");
 	INIT_WORK(&defer_work, work_job);
-	if (m == DEFER_THREADED) {
-		err = run_threaded();
-	} else {
-		irq_offload(top_half, NULL);
-		wait_for_completion_timeout(&run.done, 2 * hz);
-	}
+	err = run_on_line(m);
 	tasklet_kill(&defer_tasklet);
 	if (!err && !r->ran)
 		err = -ETIMEDOUT;

@@ -2,8 +2,11 @@
  * kernel/bh/defer.h - one small job through every bottom half, for the
  * `defer` command: the single picture of where deferred work runs.
  *
- * Each mechanism is triggered from a top half (irq_offload: hard-IRQ
- * context, as a device interrupt would), and the job notes, on its first
+ * Each mechanism is triggered from a top half: a handler on a borrowed,
+ * software-fired line (DEFER_IRQ, fired from irq_offload: hard-IRQ
+ * context and the IRQ core's whole path, as a device interrupt), so a
+ * trace shows irq_handler_entry irq=DEFER_IRQ name=defer first. The job
+ * notes, on its first
  * line, the TSC, then the context it runs in, the thread it runs on and
  * whether it may sleep:
  *
@@ -11,8 +14,7 @@
  *   tasklet    tasklet_schedule -> TASKLET_SOFTIRQ
  *   bh         queue_work(system_bh_wq) -> a BH work queue (softirq)
  *   workqueue  queue_work(system_wq) -> a kworker thread
- *   threaded   a primary handler returns IRQ_WAKE_THREAD -> irq/N-defer
- *              (on a software-triggered line, DEFER_IRQ)
+ *   threaded   the handler returns IRQ_WAKE_THREAD -> irq/N-defer
  *
  * Context: defer_run from task context (it sleeps until the job ran).
  */
@@ -33,7 +35,7 @@ enum defer_mech {
 	NR_DEFER_MECHS
 };
 
-#define DEFER_IRQ (NR_IRQS - 2) /* borrowed while `defer threaded` runs */
+#define DEFER_IRQ (NR_IRQS - 2) /* borrowed while `defer` runs */
 
 struct defer_result {
 	bool ran;

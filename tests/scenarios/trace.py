@@ -51,10 +51,7 @@ def test_a_keystroke_traced_from_irq_to_the_shell(m):
     assert lines, f"no trace_pipe lines for CPU 0:\n{text}"
     stamps = [float(mo["secs"]) for mo in LINE.finditer(text)]
     assert stamps == sorted(stamps), "trace show is not in time order"
-    k = 0
-    for mo in lines:
-        if k < len(STORY) and mo["event"] == STORY[k][0] and re.search(STORY[k][1], mo["args"]):
-            k += 1
+    k = _chain_in_order(lines, STORY)
     assert k == len(STORY), (f"the keystroke's story stops after {STORY[k - 1][0] if k else 'nothing'}"
                              f" (expected {STORY[k][0]} next):\n{text[-3000:]}")
     ctx = {mo["event"]: mo["flags"][2] for mo in lines}
@@ -164,3 +161,41 @@ def test_a_user_program_s_system_calls_and_faults(m):
     tasks = {(mo["task"], mo["pid"]) for mo in LINE.finditer(text) if mo["event"] == "syscall_entry"}
     assert len(tasks) == 1 and next(iter(tasks))[0] in ("hello", "<...>"), tasks
     assert all(re.match(r"NR \d+ = -?\d+$", args) for _, _, args in exits), exits
+
+
+def _chain_in_order(lines, chain):
+    """How many of chain's (event, args regex) come, in order, in lines."""
+    k = 0
+    for mo in lines:
+        if k < len(chain) and mo["event"] == chain[k][0] and re.search(chain[k][1], mo["args"]):
+            k += 1
+    return k
+
+
+def test_defer_tasklet_and_workqueue_chains(m):
+    """The issue's chains, from `defer`: its top half is a handler on a
+    software-fired line (irq 22, "defer"). `defer tasklet`:
+    irq_handler_entry -> tasklet_schedule -> irq_handler_exit ->
+    softirq_entry vec=TASKLET -> tasklet_entry -> tasklet_exit ->
+    softirq_exit, on one CPU; `defer workqueue`: workqueue_queue_work ->
+    sched_wakeup of a kworker -> sched_switch to it ->
+    workqueue_execute_start."""
+    sh = _shell(m)
+    tasklet = [("irq_handler_entry", r"name=defer"), ("tasklet_schedule", r"name=defer "),
+               ("irq_handler_exit", r"ret=handled"), ("softirq_entry", r"vec=5 "),
+               ("tasklet_entry", r"name=defer "), ("tasklet_exit", r"name=defer "),
+               ("softirq_exit", r"vec=5 ")]
+    work = [("irq_handler_entry", r"name=defer"), ("workqueue_queue_work", r"function=work_job"),
+            ("sched_wakeup", r"comm=kworker/0:"), ("sched_switch", r"next_comm=kworker/0:"),
+            ("workqueue_execute_start", r"function work_job")]
+    for mech, chain in (("tasklet", tasklet), ("workqueue", work)):
+        kstats.command(sh, "trace clear")
+        kstats.command(sh, "trace on irq,tasklet,softirq,sched,workqueue")
+        kstats.command(sh, f"defer {mech}", timeout=30)
+        kstats.command(sh, "trace off")
+        text = kstats.command(sh, "trace show", timeout=30)
+        cpu0 = [mo for mo in LINE.finditer(text) if mo["cpu"] == "000"]
+        k = _chain_in_order(cpu0, chain)
+        assert k == len(chain), (f"defer {mech}: the chain stops after "
+                                 f"{chain[k - 1][0] if k else 'nothing'} (expected {chain[k][0]}):\n"
+                                 f"{text[-4000:]}")
