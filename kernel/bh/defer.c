@@ -151,10 +151,9 @@ static int run_on_line(enum defer_mech m)
 	if (saved.action)
 		return -EBUSY;
 	irq_set_chip(DEFER_IRQ, &soft_chip, IRQF_TRIGGER_RISING);
-	err = request_threaded_irq(DEFER_IRQ, defer_top_half,
-				   threaded ? defer_thread_fn : NULL,
-				   threaded ? IRQF_ONESHOT : IRQF_NO_THREAD,
-				   "defer", &run);
+	err = request_threaded_irq(
+		DEFER_IRQ, defer_top_half, threaded ? defer_thread_fn : NULL,
+		threaded ? IRQF_ONESHOT : IRQF_NO_THREAD, "defer", &run);
 	if (!err) {
 		irq_offload(fire_line, NULL);
 		wait_for_completion_timeout(&run.done, 2 * hz);
