@@ -143,7 +143,7 @@ def test_dump_goes_to_the_debug_console_in_its_format(m):
     assert names.get((3, 0)) == "idle" and "shell" in names.values(), names
 
 
-def test_a_user_program_s_system_calls_and_faults(m):
+def test_a_user_program_s_system_calls_in_pairs(m):
     """trace on syscall,exception: `run hello` leaves syscall_entry/exit
     pairs (but the last, exit, which never returns), all in one thread - hello's, which has ended by the time of
     `trace show`, so its name shows as ftrace's "<...>"."""
