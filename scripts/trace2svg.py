@@ -47,7 +47,8 @@ ROW_H = 18              # one depth of slices
 LANE_PAD = 4
 CPU_HEAD_H = 20
 CHAR_W = 6.1            # monospace 10 px, roughly
-FONT = 'font-family="DejaVu Sans Mono,monospace" font-size="10"'
+FAMILY = 'font-family="DejaVu Sans Mono,monospace"'
+FONT = FAMILY + ' font-size="10"'
 
 
 def fmt_ns(ns):
@@ -91,7 +92,7 @@ class Picture:
     def title(self, y, source):
         trace = self.tl.trace
         lost = sum(trace.lost)
-        self.emit(f'<text x="{MARGIN}" y="{y}" {FONT} font-size="13" font-weight="bold">'
+        self.emit(f'<text x="{MARGIN}" y="{y}" {FAMILY} font-size="13" font-weight="bold">'
                   f'{escape(source)}: {trace.nr_cpus} CPU(s), {len(trace.records)} records, '
                   f'{lost} lost</text>')
         self.emit(f'<text x="{MARGIN}" y="{y + 16}" {FONT}>time 0 on the axis is '
@@ -123,7 +124,7 @@ class Picture:
         for track in self.tl.tracks:
             if track.cpu != cpu:
                 cpu = track.cpu
-                self.emit(f'<text class="cpu" x="{MARGIN}" y="{y + 14}" {FONT} font-size="12" '
+                self.emit(f'<text class="cpu" x="{MARGIN}" y="{y + 14}" {FAMILY} font-size="12" '
                           f'font-weight="bold">CPU {cpu}</text>')
                 y += CPU_HEAD_H
             h = (depth.get(track, 0) + 1) * ROW_H + 2 * LANE_PAD
