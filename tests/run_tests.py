@@ -7,6 +7,7 @@
 
 Runs, in this order:
   1. host unit tests      build/host/test_*           host/BINARY/CASE
+     the trace tools        tests/host/test_trace_tools.py  host/trace_tools/TEST
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
@@ -53,7 +54,7 @@ REPO_ROOT = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
-from harness import gdbdocs, gdbtests, selftest, suites, transcripts  # noqa: E402
+from harness import gdbdocs, gdbtests, pyunit, selftest, suites, transcripts  # noqa: E402
 from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
@@ -142,6 +143,9 @@ def make_jobs(args):
     for path in binaries:
         jobs.append(Job(f"host/{os.path.basename(path)}",
                         lambda path=path: suites.host_binary(path)))
+    # scripts/trace2perfetto.py and trace2svg.py on synthetic dumps (no QEMU).
+    jobs.append(Job("host/trace_tools", lambda: pyunit.run_file(
+        os.path.join(TESTS_DIR, "host", "test_trace_tools.py"), "host/trace_tools")))
 
     for prefix, append, qemu_args in KTEST_BOOTS:
         jobs.append(Job(prefix, lambda p=prefix, a=append, q=qemu_args:

@@ -20,8 +20,6 @@ SCRIPTS = os.path.join(REPO_ROOT, "scripts")
 sys.path.insert(0, SCRIPTS)
 sys.dont_write_bytecode = True
 
-import trace2perfetto  # noqa: E402
-import trace2svg  # noqa: E402
 import tracedump  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -317,6 +315,22 @@ class TraceContent(Dumped):
         self.assertIn("lost 3 records", proc.stderr)
         self.assertEqual(nesting_problems(events), [])
 
+    def test_an_exit_lost_inside_a_slice_closes_with_its_parent(self):
+        w = named(DumpWriter(nr_cpus=1))
+        (w.event("softirq_entry", 0, "s", 0, TASKLET_VEC)
+         .event("tasklet_entry", 0, "s", 0, TASKLET, TASKLET_NAME, TASKLET_FN)
+         .event("softirq_exit", 0, "s", 0, TASKLET_VEC)            # tasklet_exit was lost
+         .event("softirq_entry", 0, "s", 0, 1)
+         .event("softirq_exit", 0, "s", 0, 1))
+        events, proc = self.perfetto(w)
+        soft, = slices_named(events, "softirq TASKLET")
+        tasklet, = slices_named(events, "tasklet ")
+        self.assertEqual(soft["ts"] + soft["dur"], 1003.0)
+        self.assertEqual(tasklet["ts"] + tasklet["dur"], 1003.0)
+        self.assertIn("1 slices closed early", proc.stderr)
+        self.assertNotIn("closed at the end", proc.stderr)
+        self.assertEqual(nesting_problems(events), [])
+
     def test_prints_where_the_file_is_and_how_to_open_it(self):
         _, proc = self.perfetto(two_cpus())
         self.assertIn("ui.perfetto.dev", proc.stdout)
@@ -358,6 +372,15 @@ class SvgPicture(Dumped):
                   for t in g.iter(SVG + "text")]
         self.assertIn("tasklet", legend)
         self.assertIn("sched_wakeup -> run", legend)
+
+    def test_names_are_escaped(self):
+        # A thread that has exited is "<...>": markup characters in a name.
+        w = named(DumpWriter(nr_cpus=1))
+        w.event("sched_switch", 0, ".", 0, 0, 1, 42).event("sched_switch", 0, ".", 42, 42, 3, 0)
+        root, _ = self.svg(w)
+        lanes = {g.get("data-name") for g in root.iter(SVG + "g") if g.get("class") == "lane"}
+        self.assertIn("<...> (tid 42)", lanes)
+        self.assertIn("<...> (tid 42)", [t.text for t in root.iter(SVG + "text")])
 
     def test_window_keeps_only_what_it_shows(self):
         # The tasklet chain on CPU 0 is 1001-1010 us; the window 1005.5-1006.5 us
