@@ -32,6 +32,8 @@ COLOURS = {             # fill of each kind of slice, and the legend's words
     "tasklet": ("#6fa8dc", "tasklet"),
     "workqueue": ("#93c47d", "work function"),
     "sched": ("#b4a7d6", "thread running"),
+    "syscall": ("#ffd966", "system call"),
+    "exception": ("#c27ba0", "exception"),
     "idle": ("#e3e3e3", "idle thread"),
 }
 FLOW_COLOURS = {

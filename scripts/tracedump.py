@@ -45,7 +45,7 @@ VERSION = 1
 RECORD_SIZE = 32
 LOST_SLOTS = 8
 
-HEADER = struct.Struct("<8sIIII8I")     # 48 bytes
+HEADER = struct.Struct("<8sIIII8I")     # 56 bytes
 RECORD = struct.Struct("<QHBcBBHi3I")   # 32 bytes
 NAME_ENTRY = struct.Struct("<BIB")      # kind, key, len; then the text
 
@@ -56,11 +56,21 @@ EVENTS = [
     "tasklet_schedule", "tasklet_entry", "tasklet_exit",
     "sched_wakeup", "sched_switch",
     "workqueue_queue_work", "workqueue_execute_start", "workqueue_execute_end",
+    "irq_thread_wake", "ksoftirqd_takeover",
+    "syscall_entry", "syscall_exit", "exception_entry", "exception_exit",
+    "uio_wait", "uio_ack",
 ]
 EVENT_ID = {name: i for i, name in enumerate(EVENTS)}
 
 SOFTIRQ_VECS = ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "TASKLET", "SCHED", "HRTIMER"]
-THREAD_STATES = ["R+", "R", "S", "X"]   # sched_switch's prev state, as ftrace prints it
+TAKEOVER_BUDGETS = ["passes", "time", "resched"]   # ksoftirqd_takeover's arg1
+# enum syscall_nr (kernel/proc/abi.h) and the x86 exception vectors.
+SYSCALLS = ["exit", "write", "read", "getpid", "sleep_ms", "yield", "irq_attach", "irq_wait",
+            "irq_ack", "irq_detach", "ioperm", "irq_info", "mmap_device", "pci_find",
+            "port_in", "port_out", "net_send", "softirq_runs"]
+EXCEPTIONS = {0: "#DE", 1: "#DB", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 7: "#NM", 8: "#DF",
+              10: "#TS", 11: "#NP", 12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF", 17: "#AC",
+              18: "#MC", 19: "#XM"}
 
 NAME_STRING, NAME_SYMBOL, NAME_THREAD = 1, 2, 3
 
@@ -376,20 +386,23 @@ class _Builder:
         self.cpu_start.setdefault(rec.cpu, rec.ns)
         if rec.cpu not in self.running and name != "sched_switch":
             self.first_run(rec.cpu, rec.tid)
-        hard, soft = Track(rec.cpu, HARDIRQ), Track(rec.cpu, SOFTIRQ)
+        # Entries go on the track of the context they ran in: a handler in
+        # hard IRQ context on the CPU's hardirq track; under forced
+        # threading, in its irq/N thread, inside that thread's run.
+        here = self.context_track(rec)
         if name == "irq_handler_entry":
-            self.begin(hard, rec.ns, f"irq {a[0]}: {t.string(a[1])}", "irq",
+            self.begin(here, rec.ns, f"irq {a[0]}: {t.string(a[1])}", "irq",
                        {"irq": a[0], "handler": t.string(a[1])})
         elif name == "irq_handler_exit":
-            self.end(hard, rec.ns, lambda s: s.category == "irq" and s.args["irq"] == a[0])
+            self.end(here, rec.ns, lambda s: s.category == "irq" and s.args["irq"] == a[0])
         elif name == "softirq_raise":
             track = self.instant(rec, f"raise {vec_name(a[0])}", "softirq", {"vec": a[0]})
             self.flow_source("softirq", (rec.cpu, a[0]), track, rec.ns)
         elif name == "softirq_entry":
-            s = self.begin(soft, rec.ns, f"softirq {vec_name(a[0])}", "softirq", {"vec": a[0]})
+            s = self.begin(here, rec.ns, f"softirq {vec_name(a[0])}", "softirq", {"vec": a[0]})
             self.flow_end("softirq", (rec.cpu, a[0]), s)
         elif name == "softirq_exit":
-            self.end(soft, rec.ns, lambda s: s.category == "softirq" and s.args["vec"] == a[0])
+            self.end(here, rec.ns, lambda s: s.category == "softirq" and s.args["vec"] == a[0])
         elif name == "tasklet_schedule":
             track = self.instant(rec, f"schedule {t.string(a[1])}", "tasklet",
                                  self.tasklet_args(a))
@@ -418,6 +431,35 @@ class _Builder:
         elif name == "workqueue_execute_end":
             self.end(self.context_track(rec), rec.ns,
                      lambda s: s.category == "workqueue" and s.args["work"] == a[0])
+        else:
+            self.record_more(rec, name, a)
+
+    def record_more(self, rec, name, a):
+        """The threaded IRQ, ksoftirqd, system call, exception and uio events."""
+        t = self.trace
+        if name == "irq_thread_wake":
+            self.instant(rec, f"wake irq thread {t.thread_name(a[2])}", "irq",
+                         {"irq": a[0], "handler": t.string(a[1]), "tid": a[2]})
+        elif name == "ksoftirqd_takeover":
+            budget = TAKEOVER_BUDGETS[a[1]] if a[1] < len(TAKEOVER_BUDGETS) else str(a[1])
+            self.instant(rec, f"ksoftirqd takes over ({budget} budget spent)", "softirq",
+                         {"passes": a[0], "budget": budget, "pending": f"0x{a[2]:02x}"})
+        elif name == "syscall_entry":
+            self.begin(self.context_track(rec), rec.ns, f"syscall {syscall_name(a[0])}",
+                       "syscall", {"nr": a[0], "args": [f"0x{a[1]:x}", f"0x{a[2]:x}"]})
+        elif name == "syscall_exit":
+            self.end(self.context_track(rec), rec.ns,
+                     lambda s: s.category == "syscall" and s.args["nr"] == a[0])
+        elif name == "exception_entry":
+            self.begin(self.context_track(rec), rec.ns, f"exception {exception_name(a[0])}",
+                       "exception", {"vector": a[0], "ip": t.symbol(a[1]), "error_code": a[2]})
+        elif name == "exception_exit":
+            self.end(self.context_track(rec), rec.ns,
+                     lambda s: s.category == "exception" and s.args["vector"] == a[0])
+        elif name == "uio_wait":
+            self.instant(rec, f"uio_wait irq {a[0]} returns", "uio", {"irq": a[0], "events": a[1]})
+        elif name == "uio_ack":
+            self.instant(rec, f"uio_ack irq {a[0]}", "uio", {"irq": a[0], "unmasked": a[1]})
 
     def tasklet_args(self, a):
         return {"tasklet": a[0], "name": self.trace.string(a[1]),
@@ -454,6 +496,14 @@ class _Builder:
 
 def vec_name(vec):
     return SOFTIRQ_VECS[vec] if vec < len(SOFTIRQ_VECS) else f"vec{vec}"
+
+
+def syscall_name(nr):
+    return SYSCALLS[nr] if nr < len(SYSCALLS) else f"NR {nr}"
+
+
+def exception_name(vector):
+    return f"{vector} {EXCEPTIONS[vector]}" if vector in EXCEPTIONS else str(vector)
 
 
 def build_timeline(trace):

@@ -408,7 +408,7 @@ class BadInput(Dumped):
         self.check_refused(b"NOTATRACE" + bytes(100), "not an Interlude trace dump")
 
     def test_truncated_records(self):
-        self.check_refused(two_cpus().bytes()[:48 + 32 * 3 + 5], "truncated dump")
+        self.check_refused(two_cpus().bytes()[:tracedump.HEADER.size + 32 * 3 + 5], "truncated dump")
 
     def test_truncated_names(self):
         data = two_cpus().bytes()
