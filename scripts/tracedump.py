@@ -381,11 +381,53 @@ class _Builder:
         before the trace began; its run starts at that record."""
         self.run_thread(cpu, tid, self.cpu_start[cpu])
 
+    # Records in hard IRQ or softirq context outside any traced entry (a
+    # tasklet scheduled from an IPI or irq_offload, whose top half is not a
+    # line's handler): a box from the first such record to the last, so the
+    # instants sit inside a slice and their arrows have somewhere to start.
+    SPAN_NAMES = {"h": ("hard IRQ (no handler traced)", "irq"),
+                  "s": ("softirq (no entry traced)", "softirq")}
+    # ... opened by any record but the context's own entry, or an exit (an
+    # exit with no entry is dropped, not given a box).
+    NO_SPAN = {"irq_handler_entry", "softirq_entry", "irq_handler_exit", "softirq_exit",
+               "tasklet_exit", "workqueue_execute_end", "syscall_exit", "exception_exit"}
+
+    def context_span(self, rec):
+        span = self.spans.get(rec.cpu)
+        if span is not None and span.args["ctx"] != rec.ctx:
+            self.close_span(rec.cpu)
+            span = None
+        if span is not None:
+            span.end = rec.ns + 1
+            return
+        if rec.ctx not in self.SPAN_NAMES or rec.name in self.NO_SPAN:
+            return
+        track = self.context_track(rec)
+        if self.open.get(track):
+            return
+        name, category = self.SPAN_NAMES[rec.ctx]
+        span = self.begin(track, rec.ns, name, category,
+                          {"ctx": rec.ctx, "note": "the context's first record to its last: "
+                                                   "it began earlier and ended later"})
+        span.end = rec.ns + 1
+        self.spans[rec.cpu] = span
+
+    def close_span(self, cpu):
+        span = self.spans.pop(cpu)
+        stack = self.open[span.track]
+        i = stack.index(span)
+        if len(stack) > i + 1:
+            self.count("slices closed early (their exit record was lost)", len(stack) - i - 1)
+        for s in stack[i + 1:]:
+            s.end = span.end
+        del stack[i:]
+
     def record(self, rec):
         t, name, a = self.trace, rec.name, rec.args
         self.cpu_start.setdefault(rec.cpu, rec.ns)
         if rec.cpu not in self.running and name != "sched_switch":
             self.first_run(rec.cpu, rec.tid)
+        self.context_span(rec)
         # Entries go on the track of the context they ran in: a handler in
         # hard IRQ context on the CPU's hardirq track; under forced
         # threading, in its irq/N thread, inside that thread's run.
@@ -394,7 +436,7 @@ class _Builder:
             self.begin(here, rec.ns, f"irq {a[0]}: {t.string(a[1])}", "irq",
                        {"irq": a[0], "handler": t.string(a[1])})
         elif name == "irq_handler_exit":
-            self.end(here, rec.ns, lambda s: s.category == "irq" and s.args["irq"] == a[0])
+            self.end(here, rec.ns, lambda s: s.category == "irq" and s.args.get("irq") == a[0])
         elif name == "softirq_raise":
             track = self.instant(rec, f"raise {vec_name(a[0])}", "softirq", {"vec": a[0]})
             self.flow_source("softirq", (rec.cpu, a[0]), track, rec.ns)
@@ -402,7 +444,7 @@ class _Builder:
             s = self.begin(here, rec.ns, f"softirq {vec_name(a[0])}", "softirq", {"vec": a[0]})
             self.flow_end("softirq", (rec.cpu, a[0]), s)
         elif name == "softirq_exit":
-            self.end(here, rec.ns, lambda s: s.category == "softirq" and s.args["vec"] == a[0])
+            self.end(here, rec.ns, lambda s: s.category == "softirq" and s.args.get("vec") == a[0])
         elif name == "tasklet_schedule":
             track = self.instant(rec, f"schedule {t.string(a[1])}", "tasklet",
                                  self.tasklet_args(a))
@@ -466,7 +508,7 @@ class _Builder:
                 "function": self.trace.symbol(a[2])}
 
     def build(self):
-        self.cpu_start, self.suspended = {}, {}
+        self.cpu_start, self.suspended, self.spans = {}, {}, {}
         records = self.trace.records
         if records:
             self.tl.start, self.tl.end = records[0].ns, records[-1].ns
@@ -480,6 +522,8 @@ class _Builder:
     def finish(self):
         """Close what is still open at the end of the trace (a thread's run
         is open by nature; anything else lacked its exit)."""
+        for cpu in list(self.spans):
+            self.close_span(cpu)
         for stack in self.open.values():
             unfinished = [s for s in stack if s.category != "sched"]
             if unfinished:

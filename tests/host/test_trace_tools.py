@@ -191,6 +191,20 @@ def slices_named(events, prefix):
     return [e for e in events if e["ph"] == "X" and e["name"].startswith(prefix)]
 
 
+def check_flows(test, events):
+    """Every flow id has one start and one end, each inside a slice of its
+    track, the end binding to its enclosing slice and not before the start."""
+    fl = flows(events)
+    for fid, ends in fl.items():
+        test.assertEqual(len(ends.get("s", [])), 1, f"flow {fid}: {ends}")
+        test.assertEqual(len(ends.get("f", [])), 1, f"flow {fid}: {ends}")
+        s, f = ends["s"][0], ends["f"][0]
+        test.assertEqual(f.get("bp"), "e", f"flow {fid} binds to its enclosing slice")
+        test.assertLessEqual(s["ts"], f["ts"], f"flow {fid} goes back in time")
+        test.assertTrue(enclosed(events, s), f"flow {fid} starts outside any slice")
+        test.assertTrue(enclosed(events, f), f"flow {fid} ends outside any slice")
+
+
 class TraceEventRules(Dumped):
     def test_slices_nest_per_track(self):
         events, _ = self.perfetto(two_cpus())
@@ -199,16 +213,9 @@ class TraceEventRules(Dumped):
 
     def test_every_flow_has_one_start_and_one_end_inside_slices(self):
         events, _ = self.perfetto(two_cpus())
-        fl = flows(events)
-        self.assertEqual(len(fl), 5, "softirq, tasklet, 2 wakeups, queue_work")
-        for fid, ends in fl.items():
-            self.assertEqual(len(ends.get("s", [])), 1, f"flow {fid}: {ends}")
-            self.assertEqual(len(ends.get("f", [])), 1, f"flow {fid}: {ends}")
-            s, f = ends["s"][0], ends["f"][0]
-            self.assertEqual(f.get("bp"), "e", f"flow {fid} binds to its enclosing slice")
-            self.assertLessEqual(s["ts"], f["ts"], f"flow {fid} goes back in time")
-            self.assertTrue(enclosed(events, s), f"flow {fid} starts outside any slice")
-            self.assertTrue(enclosed(events, f), f"flow {fid} ends outside any slice")
+        self.assertEqual(len(flows(events)), 5, "softirq, tasklet, 2 wakeups, queue_work")
+        check_flows(self, events)
+
 
     def test_timestamps_monotonic_per_cpu(self):
         w = two_cpus()
@@ -330,6 +337,59 @@ class TraceContent(Dumped):
         self.assertIn("1 slices closed early", proc.stderr)
         self.assertNotIn("closed at the end", proc.stderr)
         self.assertEqual(nesting_problems(events), [])
+
+    def test_top_half_without_a_handler_gets_a_box_for_its_arrows(self):
+        # `defer tasklet` schedules from irq_offload's software interrupt:
+        # hard IRQ context, but no line's handler (no irq_handler_entry).
+        w = named(DumpWriter(nr_cpus=1))
+        (w.event("tasklet_schedule", 0, "h", SHELL, TASKLET, TASKLET_NAME, TASKLET_FN)
+         .event("softirq_raise", 0, "h", SHELL, TASKLET_VEC)
+         .event("softirq_entry", 0, "s", SHELL, TASKLET_VEC, dt=4000)
+         .event("tasklet_entry", 0, "s", SHELL, TASKLET, TASKLET_NAME, TASKLET_FN)
+         .event("tasklet_exit", 0, "s", SHELL, TASKLET, TASKLET_NAME, TASKLET_FN)
+         .event("softirq_exit", 0, "s", SHELL, TASKLET_VEC))
+        events, proc = self.perfetto(w)
+        box, = slices_named(events, "hard IRQ (no handler traced)")
+        self.assertEqual((box["ts"], box["dur"]), (1001.0, 1.001), "first to last record, + 1 ns")
+        self.assertEqual(len(flows(events)), 2)
+        check_flows(self, events)
+        self.assertEqual(proc.stderr, "")
+
+    def test_threaded_irq_ksoftirqd_syscall_exception_uio(self):
+        w = named(DumpWriter(nr_cpus=1)).name(3, 11, "irq/4-ttyS0").name(3, 3, "ksoftirqd/0")
+        (w.event("irq_handler_entry", 0, "h", USER1, 4, TTY_NAME)
+         .event("irq_thread_wake", 0, "h", USER1, 4, TTY_NAME, 11)
+         .event("irq_handler_exit", 0, "h", USER1, 4, 1)
+         .event("ksoftirqd_takeover", 0, "s", USER1, 10, 1, 0x22)
+         .event("syscall_entry", 0, ".", USER1, 2, 0, 0x1000)       # read
+         .event("exception_entry", 0, ".", USER1, 14, 0, 2)        # a page fault inside it
+         .event("exception_exit", 0, ".", USER1, 14)
+         .event("uio_wait", 0, ".", USER1, 4, 1)
+         .event("syscall_exit", 0, ".", USER1, 2, 0)
+         .event("sched_switch", 0, ".", USER1, USER1, 2, 11)
+         .event("irq_handler_entry", 0, ".", 11, 4, TTY_NAME)      # forced threading
+         .event("irq_handler_exit", 0, ".", 11, 4, 1)
+         .event("uio_ack", 0, ".", 11, 4, 1))
+        events, proc = self.perfetto(w)
+        names = {e["tid"]: e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+        where = sorted((e["name"], names[e["tid"]]) for e in events if e["ph"] in "Xi")
+        self.assertEqual(where, [
+            ("defer", "defer (tid 7)"),
+            ("exception 14 #PF", "defer (tid 7)"),
+            ("irq 4: ttyS0", "hardirq"),
+            ("irq 4: ttyS0", "irq/4-ttyS0 (tid 11)"),
+            ("irq/4-ttyS0", "irq/4-ttyS0 (tid 11)"),
+            ("ksoftirqd takes over (time budget spent)", "softirq"),
+            ("softirq (no entry traced)", "softirq"),     # the box around the takeover
+            ("syscall read", "defer (tid 7)"),
+            ("uio_ack irq 4", "irq/4-ttyS0 (tid 11)"),
+            ("uio_wait irq 4 returns", "defer (tid 7)"),
+            ("wake irq thread irq/4-ttyS0", "hardirq"),
+        ])
+        self.assertEqual(nesting_problems(events), [])
+        self.assertNotIn("dropped", proc.stderr)
+        root, _ = self.svg(w)
+        self.assertEqual(len([g for g in root.iter(SVG + "g") if g.get("class") == "slice"]), 7)
 
     def test_prints_where_the_file_is_and_how_to_open_it(self):
         _, proc = self.perfetto(two_cpus())
