@@ -97,9 +97,11 @@ class Picture:
         self.emit(f'<text x="{MARGIN}" y="{y}" {FAMILY} font-size="13" font-weight="bold">'
                   f'{escape(source)}: {trace.nr_cpus} CPU(s), {len(trace.records)} records, '
                   f'{lost} lost</text>')
+        quiet = sorted(set(range(trace.nr_cpus)) - {t.cpu for t in self.tl.tracks})
+        silent = f"; no records from CPU {', '.join(map(str, quiet))}" if quiet else ""
         self.emit(f'<text x="{MARGIN}" y="{y + 16}" {FONT}>time 0 on the axis is '
                   f'{self.t0 / 1e6:.6f} ms after boot; the window is {fmt_ns(self.t1 - self.t0)}'
-                  f'</text>')
+                  f'{silent}</text>')
         return y + 28
 
     def axis(self, y, bottom):
@@ -150,10 +152,12 @@ class Picture:
             y = self.lane_y[s.track] + LANE_PAD + s.depth * ROW_H
             kind = "idle" if s.category == "sched" and s.args.get("tid") == 0 else s.category
             tip = f"{s.name}: {fmt_ns(s.dur)} from {s.start / 1000:.3f} us"
+            # A context with no traced entry (tracedump's span): dashed, paler.
+            style = ' fill-opacity="0.45" stroke-dasharray="2,1"' if "note" in s.args else ""
             self.emit(f'<g class="slice" data-name={quoteattr(s.name)}>'
                       f'<title>{escape(tip)}</title>'
                       f'<rect x="{x0:.2f}" y="{y + 1}" width="{w:.2f}" height="{ROW_H - 2}" '
-                      f'fill="{COLOURS[kind][0]}" stroke="#555555" stroke-width="0.4"/>')
+                      f'fill="{COLOURS[kind][0]}" stroke="#555555" stroke-width="0.4"{style}/>')
             text = self.fitting_label(s, w)
             if text:
                 self.emit(f'<text x="{x0 + 2:.2f}" y="{y + 13}" {FONT}>{escape(text)}</text>')
@@ -206,11 +210,16 @@ class Picture:
                       f'stroke="#555555" stroke-width="0.4"/>'
                       f'<text x="{x + 18}" y="{y + 12}" {FONT}>{words}</text>')
             x += 26 + len(words) * CHAR_W
+        self.emit(f'<rect x="{x}" y="{y + 2}" width="14" height="12" fill="#e06666" '
+                  f'fill-opacity="0.45" stroke="#555555" stroke-dasharray="2,1"/>'
+                  f'<text x="{x + 18}" y="{y + 12}" {FONT}>no entry traced</text>')
+        x += 26 + 15 * CHAR_W
+        y += 20
+        x = MARGIN + 60
         self.emit(f'<path d="M{x + 4},{y + 3} h6 l-3,5 z" fill="black"/>'
                   f'<text x="{x + 16}" y="{y + 12}" {FONT}>raise / schedule / queue / wakeup'
                   f'</text>')
-        y += 20
-        x = MARGIN + 60
+        x += 36 + 33 * CHAR_W
         for name, i in self.arrow_ids.items():
             self.emit(f'<line x1="{x}" y1="{y + 8}" x2="{x + 24}" y2="{y + 8}" '
                       f'stroke="{FLOW_COLOURS[name]}" stroke-width="1.2" '
