@@ -565,12 +565,20 @@ def load(path):
     except (DumpError, OSError) as e:
         print(f"{prog}: error: {path}: {e}", file=sys.stderr)
         sys.exit(2)
+    for line in report(timeline):
+        print(f"{prog}: {line}", file=sys.stderr)
+    return timeline
+
+
+def report(timeline):
+    """What the reader should know about the trace's gaps: the records the
+    kernel lost, and the repairs made at the ring's edges (one line each)."""
+    lines = []
     lost = sum(timeline.trace.lost)
     if lost:
         per_cpu = ", ".join(f"CPU{i} {n}" for i, n in enumerate(timeline.trace.lost) if n)
-        print(f"{prog}: note: the kernel lost {lost} records ({per_cpu}): "
-              f"the trace has gaps", file=sys.stderr)
+        lines.append(f"note: the kernel lost {lost} records ({per_cpu}): the trace has gaps")
     summary = timeline.problem_summary()
     if summary:
-        print(f"{prog}: {summary}", file=sys.stderr)
-    return timeline
+        lines.append(summary)
+    return lines

@@ -20,6 +20,8 @@ SCRIPTS = os.path.join(REPO_ROOT, "scripts")
 sys.path.insert(0, SCRIPTS)
 sys.dont_write_bytecode = True
 
+import trace2perfetto  # noqa: E402
+import trace2svg  # noqa: E402
 import tracedump  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -133,15 +135,33 @@ class Dumped(unittest.TestCase):
                 text = f.read()
         return proc, text
 
-    def perfetto(self, w):
-        proc, text = self.run_tool("trace2perfetto.py", w.bytes())
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        return json.loads(text)["traceEvents"], proc
+    def perfetto(self, w, cli=False):
+        """The JSON's events for the dump w, and what the tool printed.
+        In-process (the same functions the tool calls) unless cli."""
+        if cli:
+            proc, text = self.run_tool("trace2perfetto.py", w.bytes())
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            return json.loads(text)["traceEvents"], proc
+        timeline = tracedump.build_timeline(tracedump.parse(w.bytes()))
+        text = json.dumps(trace2perfetto.convert(timeline))
+        return json.loads(text)["traceEvents"], Printed(timeline)
 
     def svg(self, w, *extra):
-        proc, text = self.run_tool("trace2svg.py", w.bytes(), *extra)
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        return ET.fromstring(text), proc
+        """The SVG's root element for the dump w (the tool run if extra
+        arguments are given, else in-process)."""
+        if extra:
+            proc, text = self.run_tool("trace2svg.py", w.bytes(), *extra)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            return ET.fromstring(text), proc
+        timeline = tracedump.build_timeline(tracedump.parse(w.bytes()))
+        return ET.fromstring(trace2svg.render(timeline, "trace.bin")), Printed(timeline)
+
+
+class Printed:
+    """stderr as the tools would print it, for an in-process run."""
+
+    def __init__(self, timeline):
+        self.stderr = "".join(line + "\n" for line in tracedump.report(timeline))
 
 
 # -- the Trace Event rules ----------------------------------------------------------
@@ -313,7 +333,7 @@ class TraceContent(Dumped):
          .event("irq_handler_exit", 0, "h", 0, 4, 1)               # so was this one's
          .event("irq_handler_entry", 0, "h", 0, 4, TTY_NAME)
          .event("softirq_entry", 0, "s", 0, 1))                    # still running at the end
-        events, proc = self.perfetto(w)
+        events, proc = self.perfetto(w, cli=True)
         self.assertEqual(len(slices_named(events, "irq 4")), 1)
         timer, = slices_named(events, "softirq TIMER")
         self.assertEqual(timer["ts"] + timer["dur"], w.ns / 1000, "closed at the trace's end")
@@ -392,7 +412,7 @@ class TraceContent(Dumped):
         self.assertEqual(len([g for g in root.iter(SVG + "g") if g.get("class") == "slice"]), 7)
 
     def test_prints_where_the_file_is_and_how_to_open_it(self):
-        _, proc = self.perfetto(two_cpus())
+        _, proc = self.perfetto(two_cpus(), cli=True)
         self.assertIn("ui.perfetto.dev", proc.stdout)
         self.assertIn(os.path.join(self.tmp.name, "out"), proc.stdout)
 
