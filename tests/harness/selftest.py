@@ -12,6 +12,9 @@ only if the harness reported that failure.
   harness/selftest/benchdocs_unit_tests   the docs' bench-figure checker on
                                           pages that must fail and pass
                                           (test_benchdocs.py)
+  harness/selftest/pyunit_unit_tests      Python test modules as results: a
+                                          failing test is a failed result
+                                          (test_pyunit.py)
   harness/selftest/ktap_detects_failure   canned failing KTAP -> reported FAIL
   harness/selftest/ktest_detects_failure  a kernel built with the failing suite
                                           `selftest_fail` (--selftest-elf) ->
@@ -44,7 +47,7 @@ import os
 import unittest
 
 from . import (gdbdocs, ktap, reports, test_benchdocs, test_gdbdocs, test_gdbtests,
-               test_ktap, test_scenarios, test_transcripts, transcripts)
+               test_ktap, test_pyunit, test_scenarios, test_transcripts, transcripts)
 from .results import FAIL, PASS, failed, passed, skipped
 from .suites import ktap_results, ktest_boot
 
@@ -285,6 +288,7 @@ def run(elf, selftest_elf=None, log_dir=None, iso=None):
             unit_tests(test_benchdocs, "benchdocs_unit_tests"),
             unit_tests(test_transcripts, "transcript_unit_tests"),
             unit_tests(test_gdbdocs, "gdbdoc_unit_tests"),
+            unit_tests(test_pyunit, "pyunit_unit_tests"),
             ktap_detects_failure(),
             *selftest_kernel(selftest_elf, log_dir), report_checker(),
             timeout_detected(elf, log_dir),
