@@ -4,7 +4,7 @@
     scripts/trace2perfetto.py build/trace.bin [-o build/trace.json]
 
 Open the JSON at https://ui.perfetto.dev ("Open trace file"), or in
-Chrome's chrome://tracing. Each CPU is a process ("CPU 0"); its threads
+Chrome's chrome://tracing. Each CPU is a process ("CPU 0", pid 1); its threads
 are the tracks: "hardirq" (top halves), "softirq" (softirq vectors, the
 tasklets inside them) and one per kernel thread that ran there ("shell
 (tid 6)", "kworker/0:0 (tid 4)", "idle"). Slices are the handlers,
@@ -34,6 +34,13 @@ from tracedump import HARDIRQ, SOFTIRQ  # noqa: E402
 TRACKS_PER_CPU = 1000
 
 
+def pid(cpu):
+    """CPU n is process n + 1: Perfetto takes pid 0 for Linux's swapper
+    and treats it specially (its maintainers advise synthetic traces to
+    start at 1)."""
+    return cpu + 1
+
+
 def us(ns):
     """The Trace Event format's time unit: microseconds, here to the ns."""
     return round(ns / 1000.0, 3)
@@ -58,15 +65,15 @@ def metadata(timeline, numbers):
     """"M" records: each CPU a process, each track a named thread, in order."""
     events = []
     for cpu in sorted({t.cpu for t in timeline.tracks}):
-        events.append({"ph": "M", "name": "process_name", "pid": cpu, "tid": 0,
+        events.append({"ph": "M", "name": "process_name", "pid": pid(cpu), "tid": 0,
                        "args": {"name": f"CPU {cpu}"}})
-        events.append({"ph": "M", "name": "process_sort_index", "pid": cpu, "tid": 0,
+        events.append({"ph": "M", "name": "process_sort_index", "pid": pid(cpu), "tid": 0,
                        "args": {"sort_index": cpu}})
     for track in timeline.tracks:
         tid = numbers[track]
-        events.append({"ph": "M", "name": "thread_name", "pid": track.cpu, "tid": tid,
+        events.append({"ph": "M", "name": "thread_name", "pid": pid(track.cpu), "tid": tid,
                        "args": {"name": timeline.track_name(track)}})
-        events.append({"ph": "M", "name": "thread_sort_index", "pid": track.cpu, "tid": tid,
+        events.append({"ph": "M", "name": "thread_sort_index", "pid": pid(track.cpu), "tid": tid,
                        "args": {"sort_index": tid}})
     return events
 
@@ -84,18 +91,18 @@ def convert(timeline):
     events = metadata(timeline, numbers)
     for s in timeline.slices:
         events.append({"ph": "X", "name": s.name, "cat": s.category, "ts": us(s.start),
-                       "dur": us(s.dur), "pid": s.track.cpu, "tid": numbers[s.track],
+                       "dur": us(s.dur), "pid": pid(s.track.cpu), "tid": numbers[s.track],
                        "args": s.args})
     for i in timeline.instants:
         events.append({"ph": "i", "s": "t", "name": i.name, "cat": i.category,
-                       "ts": us(i.ns), "pid": i.track.cpu, "tid": numbers[i.track],
+                       "ts": us(i.ns), "pid": pid(i.track.cpu), "tid": numbers[i.track],
                        "args": i.args})
     for f in timeline.flows:
         common = {"name": f.name, "cat": "flow", "id": f.id}
-        events.append(dict(common, ph="s", ts=us(f.src_ns), pid=f.src_track.cpu,
+        events.append(dict(common, ph="s", ts=us(f.src_ns), pid=pid(f.src_track.cpu),
                            tid=numbers[f.src_track]))
         events.append(dict(common, ph="f", bp="e", ts=us(flow_end_ns(f.dst)),
-                           pid=f.dst.track.cpu, tid=numbers[f.dst.track]))
+                           pid=pid(f.dst.track.cpu), tid=numbers[f.dst.track]))
     trace = timeline.trace
     return {"traceEvents": events, "displayTimeUnit": "ns",
             "otherData": {"source": "Interlude trace dump", "cpus": trace.nr_cpus,
