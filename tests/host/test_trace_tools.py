@@ -262,7 +262,8 @@ class TraceEventRules(Dumped):
         names = sorted(threads.values())
         for want in ("hardirq", "softirq", "shell (tid 6)", "kworker/1:0 (tid 9)", "idle"):
             self.assertIn(want, names)
-        self.assertEqual(len(set(threads)), len(threads))
+        named_twice = sum(1 for e in events if e["ph"] == "M" and e["name"] == "thread_name")
+        self.assertEqual(named_twice, len(threads), "a track named twice")
         cpus = {e["pid"]: e["args"]["name"] for e in events
                 if e["ph"] == "M" and e["name"] == "process_name"}
         self.assertEqual(cpus, {1: "CPU 0", 2: "CPU 1"}, "pid 0 is Linux's swapper to Perfetto")
