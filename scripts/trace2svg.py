@@ -79,6 +79,7 @@ class Picture:
         self.plot_w = width - LABEL_W - 2 * MARGIN
         self.out = []
         self.lane_y = {}            # Track -> y of the lane's top
+        self.drawn = {"slices": 0, "arrows": 0}
 
     def x(self, ns):
         return MARGIN + LABEL_W + (ns - self.t0) * self.plot_w / (self.t1 - self.t0)
@@ -158,6 +159,7 @@ class Picture:
                       f'<title>{escape(tip)}</title>'
                       f'<rect x="{x0:.2f}" y="{y + 1}" width="{w:.2f}" height="{ROW_H - 2}" '
                       f'fill="{COLOURS[kind][0]}" stroke="#555555" stroke-width="0.4"{style}/>')
+            self.drawn["slices"] += 1
             text = self.fitting_label(s, w)
             if text:
                 self.emit(f'<text x="{x0 + 2:.2f}" y="{y + 13}" {FONT}>{escape(text)}</text>')
@@ -184,6 +186,7 @@ class Picture:
             x0, y0 = self.x(f.src_ns), self.lane_y[f.src_track] + 6
             x1 = self.x(f.dst.start)
             y1 = self.lane_y[f.dst.track] + LANE_PAD + f.dst.depth * ROW_H + ROW_H / 2
+            self.drawn["arrows"] += 1
             colour = FLOW_COLOURS[f.name]
             bend = max(abs(x1 - x0) / 2, 12)
             self.emit(f'<path class="flow" data-flow={quoteattr(f.name)} '
@@ -245,12 +248,17 @@ class Picture:
         return "\n".join([head] + self.out + ["</svg>"]) + "\n"
 
 
-def render(timeline, source="trace", width=1400, start_us=None, end_us=None):
-    """The SVG text of `timeline`, for the window [start_us, end_us]
+def picture(timeline, width=1400, start_us=None, end_us=None):
+    """The Picture of `timeline` for the window [start_us, end_us]
     (microseconds since boot; None: the whole trace)."""
     t0 = timeline.start if start_us is None else int(start_us * 1000)
     t1 = timeline.end if end_us is None else int(end_us * 1000)
-    return Picture(timeline, width, t0, t1).render(source)
+    return Picture(timeline, width, t0, t1)
+
+
+def render(timeline, source="trace", width=1400, start_us=None, end_us=None):
+    """The SVG text of `timeline` (see picture())."""
+    return picture(timeline, width, start_us, end_us).render(source)
 
 
 def main():
@@ -267,10 +275,14 @@ def main():
         parser.error(f"--to {args.end:g} is not after --from {args.start:g}")
     out = args.output or os.path.splitext(args.dump)[0] + ".svg"
     timeline = tracedump.load(args.dump)
+    pic = picture(timeline, args.width, args.start, args.end)
     with open(out, "w") as f:
-        f.write(render(timeline, os.path.basename(args.dump), args.width, args.start, args.end))
-    print(f"wrote {out}: {len(timeline.tracks)} lanes, {len(timeline.slices)} slices, "
-          f"{len(timeline.flows)} arrows; open it in a web browser")
+        f.write(pic.render(os.path.basename(args.dump)))
+    if timeline.trace.records and (pic.t1 < timeline.start or pic.t0 > timeline.end):
+        print(f"trace2svg.py: warning: the window holds none of the trace, which spans "
+              f"{timeline.start / 1000:.3f} to {timeline.end / 1000:.3f} us", file=sys.stderr)
+    print(f"wrote {out}: {len(timeline.tracks)} lanes, {pic.drawn['slices']} slices, "
+          f"{pic.drawn['arrows']} arrows; open it in a web browser")
     return 0
 
 
