@@ -471,12 +471,15 @@ class SvgPicture(Dumped):
     def test_window_keeps_only_what_it_shows(self):
         # The tasklet chain on CPU 0 is 1001-1010 us; the window 1005.5-1006.5 us
         # shows the softirq pass and the tasklet, not the top half.
-        root, _ = self.svg(named(tasklet_chain(DumpWriter(nr_cpus=1))),
+        root, proc = self.svg(named(tasklet_chain(DumpWriter(nr_cpus=1))),
                            "--from", "1005.5", "--to", "1006.5")
         names = {g.get("data-name") for g in root.iter(SVG + "g") if g.get("class") == "slice"}
         self.assertIn("softirq TASKLET", names)
         self.assertIn("tasklet ttyS0-rx", names)
         self.assertNotIn("irq 4: ttyS0", names)
+        self.assertIn("3 slices, 0 arrows", proc.stdout, "it counts what the window shows")
+        _, proc = self.svg(named(tasklet_chain(DumpWriter(nr_cpus=1))), "--from", "5", "--to", "9")
+        self.assertIn("warning: the window holds none of the trace", proc.stderr)
 
 
 class BadInput(Dumped):
