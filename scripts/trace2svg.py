@@ -14,7 +14,8 @@ wakeups; arrows go from each to what it caused. The axis counts from the
 window's start; the title says where that is since boot.
 
 --from/--to pick a window, in microseconds since boot (the times that
-trace2perfetto.py's JSON and `trace show` use). Standard library only.
+trace2perfetto.py's JSON and `trace show` use); slices are cut at its
+edges, an arrow is drawn if both its ends are inside. Standard library only.
 Exit status 0, or 2 if the dump is not a well-formed trace dump.
 """
 
