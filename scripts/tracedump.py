@@ -382,8 +382,9 @@ class _Builder:
         self.run_thread(cpu, tid, self.cpu_start[cpu])
 
     # Records in hard IRQ or softirq context outside any traced entry (a
-    # tasklet scheduled from an IPI or irq_offload, whose top half is not a
-    # line's handler): a box from the first such record to the last, so the
+    # softirq raised by the local timer's tick, a tasklet scheduled from an
+    # IPI or irq_offload: top halves that are not a line's handler, so no
+    # irq_handler_entry): a box from the first such record to the last, so the
     # instants sit inside a slice and their arrows have somewhere to start.
     SPAN_NAMES = {"h": ("hard IRQ (no handler traced)", "irq"),
                   "s": ("softirq (no entry traced)", "softirq")}

@@ -363,8 +363,8 @@ class TraceContent(Dumped):
         self.assertEqual(nesting_problems(events), [])
 
     def test_top_half_without_a_handler_gets_a_box_for_its_arrows(self):
-        # `defer tasklet` schedules from irq_offload's software interrupt:
-        # hard IRQ context, but no line's handler (no irq_handler_entry).
+        # A tasklet scheduled from irq_offload's software interrupt (or an
+        # IPI): hard IRQ context, but no line's handler (no irq_handler_entry).
         w = named(DumpWriter(nr_cpus=1))
         (w.event("tasklet_schedule", 0, "h", SHELL, TASKLET, TASKLET_NAME, TASKLET_FN)
          .event("softirq_raise", 0, "h", SHELL, TASKLET_VEC)
