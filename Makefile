@@ -6,6 +6,7 @@
 #   make debug      QEMU paused + GDB attached, stopped at kmain
 #   make test       every test: host unit tests, in-kernel KTAP, QEMU runs
 #   make trace CMD="defer tasklet"   trace one shell command: build/trace.*
+#   make pictures   the docs' timeline pictures, from real traces
 #   make bench      deterministic benchmarks under -icount; regenerates
 #                   the bench figures in the docs
 #   make check      formatting and warnings
@@ -63,7 +64,7 @@ ELF := $(B)/interlude.elf
 ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
-.PHONY: all run debug debug-here test bench trace check format clean host-tests FORCE
+.PHONY: all run debug debug-here test bench trace pictures check format clean host-tests FORCE
 all: $(ELF) $(ISO) $(USER_ELFS) $(B)/compile_commands.json
 
 # Keep the user objects (make would delete them as intermediates, and its
@@ -213,6 +214,11 @@ trace: $(ELF) $(USER_ELFS)
 	$(PYTHON) scripts/trace-run.py --elf $(ELF) --cmd '$(CMD)' \
 		--events '$(EVENTS)' --smp $(if $(filter command line,$(origin SMP)),$(SMP),2) \
 		--out $(B)/trace.bin
+
+# make pictures: the timeline pictures of the mechanism pages
+# (docs/pictures/*.svg), each from a real trace (scripts/doc-pictures.py).
+pictures: $(ELF) $(USER_ELFS)
+	$(PYTHON) scripts/doc-pictures.py
 
 bench: $(ELF) $(USER_ELFS)
 	$(PYTHON) tests/bench.py --elf $(ELF) --update-docs

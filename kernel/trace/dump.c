@@ -140,10 +140,14 @@ static void put_names(void)
 					   ? find_thread((int)threads.keys[i])
 					   : NULL;
 
+		const char *saved = trace_saved_name((int)threads.keys[i]);
+
 		if (threads.keys[i] == 0)
 			put_name(NAME_THREAD, 0, "idle");
 		else if (t)
 			put_name(NAME_THREAD, threads.keys[i], t->name);
+		else if (saved) /* ended since: the name it had */
+			put_name(NAME_THREAD, threads.keys[i], saved);
 	}
 	put(&end, 1);
 }

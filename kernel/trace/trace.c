@@ -26,6 +26,41 @@ _Static_assert(sizeof(struct trace_record) == 32,
 	       "the dump format (docs/tracing.md) says 32 bytes");
 
 static struct trace_ring rings[MAX_CPUS];
+
+/* The names of the threads the records mention, kept while tracing (as
+ * Linux's saved_cmdlines): a thread that has ended by the time of `trace
+ * show` or `trace dump` still has its name. Per CPU - a thread never
+ * changes CPU - so only that CPU writes its table, IRQs off; a slot is
+ * tid % SAVED_NAMES, the newest thread there wins. */
+#define SAVED_NAMES 64
+struct saved_name {
+	int tid;
+	char name[THREAD_NAME_LEN];
+};
+static struct saved_name saved_names[MAX_CPUS][SAVED_NAMES];
+
+static void save_name(unsigned int cpu, const struct thread *t)
+{
+	struct saved_name *s =
+		&saved_names[cpu][(unsigned int)t->tid % SAVED_NAMES];
+
+	if (s->tid != t->tid) {
+		s->tid = t->tid;
+		strlcpy(s->name, t->name, sizeof(s->name));
+	}
+}
+
+const char *trace_saved_name(int tid)
+{
+	for (unsigned int c = 0; c < MAX_CPUS; c++) {
+		const struct saved_name *s =
+			&saved_names[c][(unsigned int)tid % SAVED_NAMES];
+
+		if (tid && s->tid == tid)
+			return s->name;
+	}
+	return NULL;
+}
 volatile uint32_t trace_mask;
 static enum trace_mode mode = TRACE_OVERWRITE;
 
@@ -95,6 +130,8 @@ void trace_write(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c)
 		   (this_cpu()->need_resched ? TRACE_REC_RESCHED : 0);
 	r->preempt = (uint8_t)(preempt_count() & PREEMPT_MASK);
 	r->tid = cur ? cur->tid : 0;
+	if (cur && cur->tid)
+		save_name(r->cpu, cur);
 	r->arg[0] = a;
 	r->arg[1] = b;
 	r->arg[2] = c;
@@ -196,8 +233,11 @@ static const char *thread_name_of(int tid, bool names, char *buf,
 	if (!names)
 		return "<...>";
 	t = find_thread(tid);
-	if (!t)
-		return "<...>"; /* gone since (ftrace says the same) */
+	if (!t) { /* gone since: the name it had while traced */
+		const char *saved = trace_saved_name(tid);
+
+		return saved ? saved : "<...>";
+	}
 	strlcpy(buf, t->name, size);
 	return buf;
 }

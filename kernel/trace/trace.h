@@ -141,6 +141,10 @@ int trace_format(const struct trace_record *r, char *buf, unsigned int size,
 long trace_dump(unsigned long *records);
 bool trace_dump_names_cut(void);
 
+/* The name a thread had when a record of it was written, if it has ended
+ * since (NULL if not kept). Task context. */
+const char *trace_saved_name(int tid);
+
 /* The flight recorder: the last records of each CPU, to the console. */
 void trace_flight_dump(void);
 
