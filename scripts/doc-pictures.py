@@ -64,6 +64,7 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "trace-run.py"), "--cmd", cmd,
                         "--events", "irq,softirq,tasklet,sched,workqueue", "--smp", "1",
                         "--out", dump], check=True, stdout=subprocess.DEVNULL)
+        # (check=True: trace-run and trace2svg print their own errors)
         start, end = window(tracedump.read(dump), handler, ends)
         svg = os.path.join(OUT_DIR, f"{name}.svg")
         subprocess.run([sys.executable, os.path.join(HERE, "trace2svg.py"), dump, "-o", svg,

@@ -63,7 +63,9 @@ def convert(dump, base):
     for tool, ext in (("trace2perfetto.py", "json"), ("trace2svg.py", "svg")):
         path = os.path.join(HERE, tool)
         if os.path.exists(path):
-            subprocess.run([sys.executable, path, dump, "-o", f"{base}.{ext}"], check=True)
+            done = subprocess.run([sys.executable, path, dump, "-o", f"{base}.{ext}"])
+            if done.returncode:   # the converter said why, on stderr
+                sys.exit(done.returncode)
         else:
             print(f"trace-run: {tool} is not there yet: only the dump was made")
 
