@@ -4,7 +4,8 @@ each made from a real trace (never drawn by hand).
 
 For each picture: boot, trace one shell command (scripts/trace-run.py:
 `defer MECHANISM`, whose top half is a handler on the software-fired line
-irq 22 "defer"; or a typed line, for the keystroke), then cut the window
+irq 22 "defer"; a typed line, for the keystroke; `run useredu`, for the
+user-space driver), then cut the window
 from the first time the story starts to the first time it ends, and draw
 it (scripts/trace2svg.py) into docs/pictures/NAME.svg.
 """
@@ -34,7 +35,11 @@ PICTURES = {
     "threaded": ("defer threaded", "defer", "irq_thread"),
     "keystroke": ("echo a keystroke", "ttyS0",
                   lambda t, r: r.name == "sched_switch" and t.thread_name(r.args[2]) == "shell"),
+    # the edu device's interrupt, its uio top half, useredu's wait
+    # returning in ring 3 (its system call) and its ack
+    "user-driver": ("run useredu", "uio:useredu", lambda t, r: r.name == "uio_ack"),
 }
+EVENTS = "irq,softirq,tasklet,sched,workqueue,uio,syscall"
 
 
 def window(trace, handler, ends):
@@ -62,7 +67,7 @@ def main():
     for name, (cmd, handler, ends) in PICTURES.items():
         dump = os.path.join(BUILD, f"{name}.bin")
         subprocess.run([sys.executable, os.path.join(HERE, "trace-run.py"), "--cmd", cmd,
-                        "--events", "irq,softirq,tasklet,sched,workqueue", "--smp", "1",
+                        "--events", EVENTS, "--smp", "1",
                         "--out", dump], check=True, stdout=subprocess.DEVNULL)
         # (check=True: trace-run and trace2svg print their own errors)
         start, end = window(tracedump.read(dump), handler, ends)

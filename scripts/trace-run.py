@@ -36,7 +36,8 @@ def run(args):
         os.remove(out)
     qemu = ["-smp", str(args.smp),
             "-chardev", f"file,id=tracedump,path={out}",
-            "-device", "isa-debugcon,iobase=0xe9,chardev=tracedump"]
+            "-device", "isa-debugcon,iobase=0xe9,chardev=tracedump",
+            "-device", "edu"]  # as make run's machine: run useredu works
     with Machine.boot_elf(args.elf, append=args.append, extra_args=qemu,
                           name="trace") as m:
         sh = Shell(m)
