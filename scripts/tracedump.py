@@ -58,7 +58,7 @@ EVENTS = [
     "workqueue_queue_work", "workqueue_execute_start", "workqueue_execute_end",
     "irq_thread_wake", "ksoftirqd_takeover",
     "syscall_entry", "syscall_exit", "exception_entry", "exception_exit",
-    "uio_wait", "uio_ack",
+    "uio_wait", "uio_ack", "workqueue_activate_work",
 ]
 EVENT_ID = {name: i for i, name in enumerate(EVENTS)}
 
@@ -478,7 +478,8 @@ class _Builder:
             self.record_more(rec, name, a)
 
     def record_more(self, rec, name, a):
-        """The threaded IRQ, ksoftirqd, system call, exception and uio events."""
+        """The threaded IRQ, ksoftirqd, system call, exception, uio and
+        activate_work events."""
         t = self.trace
         if name == "irq_thread_wake":
             self.instant(rec, f"wake irq thread {t.thread_name(a[2])}", "irq",
@@ -503,6 +504,9 @@ class _Builder:
             self.instant(rec, f"uio_wait irq {a[0]} returns", "uio", {"irq": a[0], "events": a[1]})
         elif name == "uio_ack":
             self.instant(rec, f"uio_ack irq {a[0]}", "uio", {"irq": a[0], "unmasked": a[1]})
+        elif name == "workqueue_activate_work":
+            self.instant(rec, f"activate {t.symbol(a[1])}", "workqueue",
+                         {"work": a[0], "function": t.symbol(a[1])})
 
     def tasklet_args(self, a):
         return {"tasklet": a[0], "name": self.trace.string(a[1]),

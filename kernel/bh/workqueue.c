@@ -116,6 +116,8 @@ void pwq_activate_next(struct pool_workqueue *pwq)
 	work_clear_bits(work, WORK_INACTIVE);
 	list_move_tail(&work->entry, &pwq->pool->worklist);
 	pwq->nr_active++;
+	trace_event(TRACE_WQ_ACTIVATE_WORK, (uint32_t)(uintptr_t)work,
+		    (uint32_t)(uintptr_t)work->func, 0);
 }
 
 /* Locked: put a work whose PENDING bit we own on pwq. */
@@ -135,6 +137,9 @@ static void insert_work(struct pool_workqueue *pwq, struct work_struct *work)
 		    (uint32_t)(uintptr_t)work->func, pwq->pool->cpu);
 	if (pwq->nr_active < (unsigned int)pwq->wq->max_active) {
 		pwq->nr_active++;
+		/* active at once (Linux records activate_work here too) */
+		trace_event(TRACE_WQ_ACTIVATE_WORK, (uint32_t)(uintptr_t)work,
+			    (uint32_t)(uintptr_t)work->func, 0);
 		list_add_tail(&work->entry, &pwq->pool->worklist);
 		kick_pool(pwq->pool);
 	} else {

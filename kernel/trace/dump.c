@@ -89,6 +89,7 @@ static bool note_names(const struct trace_record *r, void *arg)
 		note(&threads, r->arg[2]);
 		break;
 	case TRACE_WQ_QUEUE_WORK:
+	case TRACE_WQ_ACTIVATE_WORK:
 	case TRACE_WQ_EXECUTE_START:
 	case TRACE_WQ_EXECUTE_END:
 		note(&symbols, r->arg[1]);

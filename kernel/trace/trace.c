@@ -86,6 +86,7 @@ static const char *const event_names[NR_TRACE_EVENTS] = {
 	[TRACE_EXCEPTION_EXIT] = "exception_exit",
 	[TRACE_UIO_WAIT] = "uio_wait",
 	[TRACE_UIO_ACK] = "uio_ack",
+	[TRACE_WQ_ACTIVATE_WORK] = "workqueue_activate_work",
 };
 
 const char *trace_event_name(unsigned int ev)
@@ -316,6 +317,7 @@ static void format_args(const struct trace_record *r, char *buf,
 			 (unsigned long)a[0], sym(a[1], fn, sizeof(fn)),
 			 (unsigned long)a[2]);
 		break;
+	case TRACE_WQ_ACTIVATE_WORK:
 	case TRACE_WQ_EXECUTE_START:
 	case TRACE_WQ_EXECUTE_END:
 		snprintf(buf, size, "work struct 0x%08lx: function %s",

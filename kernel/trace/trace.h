@@ -9,7 +9,8 @@
  *   softirq_raise/entry/exit one softirq vector (kernel/bh/softirq.c)
  *   tasklet_schedule/entry/exit                  (kernel/bh/tasklet.c)
  *   sched_wakeup, sched_switch                   (kernel/sched/thread.c)
- *   workqueue_queue_work/execute_start/execute_end (kernel/bh)
+ *   workqueue_queue_work/activate_work/execute_start/execute_end
+ *                            (kernel/bh)
  *   irq_thread_wake          a threaded handler's thread woken (irqthread.c)
  *   ksoftirqd_takeover       the irq_exit loop's budget spent (softirq.c)
  *   syscall_entry/exit, exception_entry/exit   (kernel/proc, kernel/arch)
@@ -68,6 +69,7 @@ enum trace_event_id {
 	TRACE_EXCEPTION_EXIT,	  /* vector */
 	TRACE_UIO_WAIT,		  /* irq, events (when the wait returns) */
 	TRACE_UIO_ACK,		  /* irq, whether it unmasked the line */
+	TRACE_WQ_ACTIVATE_WORK,	  /* work, function: onto the pool's worklist */
 	NR_TRACE_EVENTS
 };
 

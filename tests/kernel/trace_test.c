@@ -185,9 +185,9 @@ static void traced_work(struct work_struct *w)
 static void workqueue_chain_in_order(struct ktest *t)
 {
 	static const int chain[] = {
-		TRACE_WQ_QUEUE_WORK,  TRACE_SCHED_WAKEUP,
-		TRACE_SCHED_SWITCH,   TRACE_WQ_EXECUTE_START,
-		TRACE_WQ_EXECUTE_END,
+		TRACE_WQ_QUEUE_WORK,	TRACE_WQ_ACTIVATE_WORK,
+		TRACE_SCHED_WAKEUP,	TRACE_SCHED_SWITCH,
+		TRACE_WQ_EXECUTE_START, TRACE_WQ_EXECUTE_END,
 	};
 	static struct work_struct w;
 	static struct seen s;
@@ -202,7 +202,7 @@ static void workqueue_chain_in_order(struct ktest *t)
 	flush_work(&w);
 	trace_disable();
 	gather(&s, smp_processor_id());
-	EXPECT_EQ(t, find_chain(&s, chain, 5), 5);
+	EXPECT_EQ(t, find_chain(&s, chain, 6), 6);
 	for (int i = 0; i < s.n; i++)
 		if (s.rec[i].event == TRACE_SCHED_SWITCH &&
 		    (int)s.rec[i].arg[2] == work_tid)

@@ -133,7 +133,7 @@ def test_dump_goes_to_the_debug_console_in_its_format(m):
     assert lost == (0,) * 8, lost
     stamps = [r[0] for r in records]
     assert stamps == sorted(stamps), "the dump's records are not in time order"
-    assert all(r[1] < 21 for r in records), "an unknown event id"
+    assert all(r[1] < 22 for r in records), "an unknown event id"
     for r in records:
         arg = r[8:11]
         if r[1] == 0:           # irq_handler_entry: its handler's name
