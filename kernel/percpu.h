@@ -65,7 +65,6 @@ struct cpu {
 	/* SMP bring-up and the parked idle loop (kernel/smp/smp.h) */
 	volatile int state;   /* enum cpu_state */
 	unsigned int apic_id; /* its local APIC's ID (from the MADT) */
-	volatile unsigned long idle_wakeups; /* parked: hlt returned */
 	/* what the CPU itself saw once up: this_cpu(), smp_processor_id(),
 	 * its LAPIC ID register - so CPU 0 can check its segment */
 	struct cpu *seen_self;

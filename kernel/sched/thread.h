@@ -41,10 +41,12 @@
  * take locks, wake others, raise interrupts, but should not sleep long),
  * and before the struct thread is freed. So the owner can drop its
  * pointer there and then, and never holds a dangling one.
- * Context: kthread_create/run/stop may sleep (task context only);
- * kthread_set_exit_hook from task context, on a thread not yet woken;
- * wake_up_thread and is_idle_thread from any context; schedule() from
- * task context with preempt count 0 (might_sleep checks).
+ * Context: kthread_create/run/stop and kthread_create_on_cpu may sleep
+ * (task context only); kthread_set_exit_hook and kthread_bind from task
+ * context, on a thread not yet woken; wake_up_thread and is_idle_thread
+ * from any context; schedule() from task context with preempt count 0
+ * (might_sleep checks); cpu_current_name from task context (the shell);
+ * sched_init_cpu at boot, IRQs off, before that CPU runs anything.
  */
 #ifndef KERNEL_SCHED_THREAD_H
 #define KERNEL_SCHED_THREAD_H

@@ -1,9 +1,9 @@
 /*
  * kernel/shell/cmds_cpus.c - "cpus": every CPU slot in use, one row each.
  *
- *   CPU APIC state      %fs base     TICKS IDLE PENDING   RES   CAL   IWI CURRENT
- *     0    0 boot CPU 0x0011c0a0       523  97%    0x00     0     3     0 shell
- *     1    1 online   0x0011c0e8       520 100%    0x00     4     0     0 idle
+ *    CPU APIC state     %fs base       TICKS IDLE PENDING   RES   CAL   IWI CURRENT
+ *      0    0 boot CPU  0x001776c0       523  97%    0x00     0     3     0 shell
+ *      1    1 online    0x00177714       520 100%    0x00     4     0     0 idle
  *
  * The %fs base is what the CPU's per-CPU segment descriptor holds: the
  * address of its struct cpu (kernel/percpu.h), what this_cpu() returns

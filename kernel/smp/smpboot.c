@@ -123,21 +123,19 @@ static void tsc_wait_us(unsigned int us)
 
 /* ---- the application processor's side ---------------------------------- */
 
-/* Parked: wake on any interrupt, count it, run the function the boot CPU
- * left (the join, which does not return). IRQs are off while it looks,
- * and "sti; hlt" cannot miss an IPI sent after the look. */
+/* Parked: wake on any interrupt and run the function the boot CPU left,
+ * the join (ap_join), which does not return. IRQs are off while it
+ * looks, and "sti; hlt" cannot miss an IPI sent after the look. */
 static __attribute__((noreturn)) void park_loop(struct cpu *c)
 {
 	for (;;) {
-		void (*fn)(void *) = c->park_fn;
+		void (*fn)(void *) =
+			__atomic_load_n(&c->park_fn, __ATOMIC_ACQUIRE);
 
-		if (fn) {
+		if (fn)
 			fn(c->park_arg);
-			__atomic_store_n(&c->park_fn, NULL, __ATOMIC_RELEASE);
-		}
 		safe_halt();
 		local_irq_disable();
-		c->idle_wakeups++;
 	}
 }
 
@@ -246,7 +244,6 @@ static int prepare_slot(unsigned int cpu, unsigned int apic_id)
 	c->seen_self = NULL;
 	c->seen_id = ~0u;
 	c->seen_apic_id = ~0u;
-	c->idle_wakeups = 0;
 	c->park_fn = NULL;
 	ap_announced[cpu] = false;
 	return 0;

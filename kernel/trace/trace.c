@@ -150,16 +150,14 @@ void trace_disable(void)
 	trace_mask = 0;
 }
 
-/* Tracing must be off (the shell turns it off first): each ring is
- * emptied on its own CPU's behalf, IRQs off here only. */
+/* Call with tracing off (the shell turns it off first), so that no CPU
+ * is writing: a write that passed the mask test just before the disable
+ * may still land, as the first record of the emptied ring. */
 void trace_clear(void)
 {
 	for (unsigned int c = 0; c < MAX_CPUS; c++) {
-		unsigned long flags = local_irq_save();
-
 		rings[c].head = 0;
 		rings[c].refused = 0;
-		local_irq_restore(flags);
 	}
 }
 

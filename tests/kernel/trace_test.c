@@ -376,7 +376,11 @@ static void irq_thread_wake_recorded(struct ktest *t)
 		  request_threaded_irq(TEST_IRQ, wake_primary, traced_thread_fn,
 				       IRQF_ONESHOT, "tracedthr", NULL),
 		  0);
-	msleep(20); /* its thread is started and asleep */
+	/* its irq/N thread is started and asleep, waiting for work */
+	EXPECT_TRUE(t,
+		    KTEST_WAIT_FOR(irq_desc[TEST_IRQ].action->thread &&
+				   irq_desc[TEST_IRQ].action->thread->state ==
+					   THREAD_SLEEPING));
 	trace_clear();
 	trace_enable(ALL);
 	irq_offload(fire, NULL);
