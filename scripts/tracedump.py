@@ -59,6 +59,8 @@ EVENTS = [
     "irq_thread_wake", "ksoftirqd_takeover",
     "syscall_entry", "syscall_exit", "exception_entry", "exception_exit",
     "uio_wait", "uio_ack", "workqueue_activate_work",
+    "block_rq_issue", "block_rq_complete",
+    "napi_poll", "net_dev_xmit", "netif_receive_skb",
 ]
 EVENT_ID = {name: i for i, name in enumerate(EVENTS)}
 
@@ -507,6 +509,28 @@ class _Builder:
         elif name == "workqueue_activate_work":
             self.instant(rec, f"activate {t.symbol(a[1])}", "workqueue",
                          {"work": a[0], "function": t.symbol(a[1])})
+        else:
+            self.record_device(rec, name, a)
+
+    def record_device(self, rec, name, a):
+        """The drivers' events: disk requests and NIC packets (instants)."""
+        t = self.trace
+        if name == "block_rq_issue":
+            rw = "W" if a[2] else "R"
+            self.instant(rec, f"block issue {rw} {a[0]}+{a[1]}", "block",
+                         {"sector": a[0], "nr_sector": a[1], "rwbs": rw})
+        elif name == "block_rq_complete":
+            self.instant(rec, f"block complete {a[0]}+{a[1]}", "block",
+                         {"sector": a[0], "nr_sector": a[1], "error": signed32(a[2])})
+        elif name == "napi_poll":
+            self.instant(rec, f"napi_poll {t.string(a[0])} {a[1]}/{a[2]}", "net",
+                         {"dev": t.string(a[0]), "work": a[1], "budget": a[2]})
+        elif name == "net_dev_xmit":
+            self.instant(rec, f"xmit {a[1]} bytes", "net",
+                         {"dev": t.string(a[0]), "len": a[1], "rc": signed32(a[2])})
+        elif name == "netif_receive_skb":
+            self.instant(rec, f"receive {a[1]} bytes", "net",
+                         {"dev": t.string(a[0]), "len": a[1]})
 
     def tasklet_args(self, a):
         return {"tasklet": a[0], "name": self.trace.string(a[1]),
@@ -541,6 +565,11 @@ class _Builder:
         if self.pending:
             self.count("flows left out (what they caused is after the trace)",
                        len(self.pending))
+
+
+def signed32(v):
+    """A u32 argument that holds an int32_t (an error code, a result)."""
+    return v - (1 << 32) if v & 0x80000000 else v
 
 
 def vec_name(vec):

@@ -52,7 +52,7 @@ static uint32_t parse_events(char *list)
 		m = events_named(word);
 		if (!m) {
 			console_printf(
-				"trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, ksoftirqd, syscall, exception, uio, or an event name)\n",
+				"trace: no event or group '%s' (all, irq, softirq, tasklet, sched, workqueue, ksoftirqd, syscall, exception, uio, block, napi, net, netif, or an event name)\n",
 				word);
 			return 0;
 		}

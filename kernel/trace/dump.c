@@ -84,6 +84,11 @@ static bool note_names(const struct trace_record *r, void *arg)
 	case TRACE_EXCEPTION_ENTRY:
 		note(&symbols, r->arg[1]);
 		break;
+	case TRACE_NAPI_POLL:
+	case TRACE_NET_DEV_XMIT:
+	case TRACE_NETIF_RECEIVE_SKB:
+		note(&strings, r->arg[0]);
+		break;
 	case TRACE_SCHED_SWITCH:
 		note(&threads, r->arg[0]);
 		note(&threads, r->arg[2]);

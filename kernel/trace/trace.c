@@ -87,6 +87,11 @@ static const char *const event_names[NR_TRACE_EVENTS] = {
 	[TRACE_UIO_WAIT] = "uio_wait",
 	[TRACE_UIO_ACK] = "uio_ack",
 	[TRACE_WQ_ACTIVATE_WORK] = "workqueue_activate_work",
+	[TRACE_BLOCK_RQ_ISSUE] = "block_rq_issue",
+	[TRACE_BLOCK_RQ_COMPLETE] = "block_rq_complete",
+	[TRACE_NAPI_POLL] = "napi_poll",
+	[TRACE_NET_DEV_XMIT] = "net_dev_xmit",
+	[TRACE_NETIF_RECEIVE_SKB] = "netif_receive_skb",
 };
 
 const char *trace_event_name(unsigned int ev)
@@ -267,6 +272,9 @@ static char state_letter(uint32_t state)
 	}
 }
 
+static void format_device_args(const struct trace_record *r, char *buf,
+			       unsigned int size);
+
 /* The event's own part, after "event: ". */
 static void format_args(const struct trace_record *r, char *buf,
 			unsigned int size, bool names)
@@ -354,6 +362,42 @@ static void format_args(const struct trace_record *r, char *buf,
 		break;
 	case TRACE_UIO_WAIT:
 		snprintf(buf, size, "irq=%lu events=%lu", (unsigned long)a[0],
+			 (unsigned long)a[1]);
+		break;
+	default:
+		format_device_args(r, buf, size);
+		break;
+	}
+}
+
+/* The drivers' events: disk requests and NIC packets, and uio_ack. */
+static void format_device_args(const struct trace_record *r, char *buf,
+			       unsigned int size)
+{
+	const uint32_t *a = r->arg;
+
+	switch (r->event) {
+	case TRACE_BLOCK_RQ_ISSUE:
+		snprintf(buf, size, "rwbs=%c sector=%lu nr_sector=%lu",
+			 a[2] ? 'W' : 'R', (unsigned long)a[0],
+			 (unsigned long)a[1]);
+		break;
+	case TRACE_BLOCK_RQ_COMPLETE:
+		snprintf(buf, size, "sector=%lu nr_sector=%lu error=%ld",
+			 (unsigned long)a[0], (unsigned long)a[1],
+			 (long)(int32_t)a[2]);
+		break;
+	case TRACE_NAPI_POLL:
+		snprintf(buf, size, "dev=%s work=%lu budget=%lu",
+			 (const char *)a[0], (unsigned long)a[1],
+			 (unsigned long)a[2]);
+		break;
+	case TRACE_NET_DEV_XMIT:
+		snprintf(buf, size, "dev=%s len=%lu rc=%ld", (const char *)a[0],
+			 (unsigned long)a[1], (long)(int32_t)a[2]);
+		break;
+	case TRACE_NETIF_RECEIVE_SKB:
+		snprintf(buf, size, "dev=%s len=%lu", (const char *)a[0],
 			 (unsigned long)a[1]);
 		break;
 	default: /* uio_ack */

@@ -15,6 +15,8 @@
  *   ksoftirqd_takeover       the irq_exit loop's budget spent (softirq.c)
  *   syscall_entry/exit, exception_entry/exit   (kernel/proc, kernel/arch)
  *   uio_wait, uio_ack        a user-space driver (kernel/uio)
+ *   block_rq_issue/complete  a disk request (drivers/block)
+ *   napi_poll, net_dev_xmit, netif_receive_skb   a NIC (drivers/net)
  *
  * Each CPU writes its own ring of fixed-size binary records (TSC time,
  * event, CPU, context, thread, three arguments) with IRQs off for the
@@ -70,6 +72,11 @@ enum trace_event_id {
 	TRACE_UIO_WAIT,		  /* irq, events (when the wait returns) */
 	TRACE_UIO_ACK,		  /* irq, whether it unmasked the line */
 	TRACE_WQ_ACTIVATE_WORK,	  /* work, function: onto the pool's worklist */
+	TRACE_BLOCK_RQ_ISSUE,	  /* sector, sectors, 1 if a write */
+	TRACE_BLOCK_RQ_COMPLETE,  /* sector, sectors, error (0 or -errno) */
+	TRACE_NAPI_POLL,	  /* device name, packets done, budget */
+	TRACE_NET_DEV_XMIT,	  /* device name, frame length, result */
+	TRACE_NETIF_RECEIVE_SKB,  /* device name, frame length */
 	NR_TRACE_EVENTS
 };
 
