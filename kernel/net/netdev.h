@@ -39,7 +39,8 @@ struct net_device;
 
 struct net_device_ops {
 	/* Put one frame on the wire (copied); 0 or -errno. */
-	int (*xmit)(struct net_device *dev, const void *frame, unsigned int len);
+	int (*xmit)(struct net_device *dev, const void *frame,
+		    unsigned int len);
 };
 
 struct net_device_stats {
@@ -64,7 +65,7 @@ struct net_device {
 	void *priv; /* the driver's own state */
 };
 
-int netdev_register(struct net_device *dev); /* 0, or -ENOSPC */
+int netdev_register(struct net_device *dev);   /* 0, or -ENOSPC */
 struct net_device *netdev_get(unsigned int i); /* NULL past the last */
 struct net_device *netdev_by_name(const char *name);
 
