@@ -7,6 +7,7 @@
 #include "kernel/bh/softirq.h"
 #include "kernel/irq/irq.h"
 #include "kernel/printk.h"
+#include "kernel/sched/spinlock.h"
 #include "kernel/sched/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -164,6 +165,7 @@ int ata_init(void)
 		pr_err("ata: %s has no LBA28 sectors; not used\n", drive.model);
 		return -ENODEV;
 	}
+	spin_lock_init(&drive.lock, "ata");
 	blk_queue_init(&drive.queue, "ata0", &ata_ops, drive.sectors);
 	drive.queue.driver_data = &drive;
 	err = request_threaded_irq(ATA_IRQ, ata_hardirq, ata_thread, 0, "ata",
@@ -184,15 +186,27 @@ int ata_init(void)
 
 /* ---- requests ----------------------------------------------------------- */
 
-/* Send the command; for a write also the first sector (the drive asks
- * for it with DRQ, without an interrupt). From the submitter or from
- * BLOCK_SOFTIRQ: the drive is idle, nobody else touches its registers. */
-static int ata_issue(struct blk_queue *q, struct blk_request *rq)
+/* The drive's lock, with bottom halves off: BLOCK_SOFTIRQ issues
+ * requests and the timeout resets the drive, and neither may spin on a
+ * lock that the code they interrupted on this CPU holds. */
+static void drive_lock(struct ata_drive *d)
 {
-	struct ata_drive *d = q->driver_data;
+	local_bh_disable();
+	spin_lock(&d->lock);
+}
+
+static void drive_unlock(struct ata_drive *d)
+{
+	spin_unlock(&d->lock);
+	local_bh_enable();
+}
+
+/* Send the command; for a write also the first sector (the drive asks
+ * for it with DRQ, without an interrupt). Drive lock held. */
+static int start_command(struct ata_drive *d, struct blk_request *rq)
+{
 	int st;
 
-	d->moved = 0;
 	if (wait_status(ATA_SR_BSY, 0) < 0) {
 		pr_err("ata: drive busy, cannot start a request\n");
 		return -ETIMEDOUT;
@@ -212,9 +226,28 @@ static int ata_issue(struct blk_queue *q, struct blk_request *rq)
 		d->last_error = inb(ATA_ERROR);
 		return -EIO;
 	}
-	d->moved = 1; /* before the data: its interrupt may come at once */
 	outsw(ATA_DATA, rq->buf, WORDS_PER_SECTOR);
+	rq->moved = 1;
 	return 0;
+}
+
+/*
+ * From the submitter or from BLOCK_SOFTIRQ, on any CPU. The request is
+ * in flight already, so the IRQ thread may look at it at any moment
+ * (woken by an interrupt left over from the last request, say): the
+ * drive lock keeps it out until the command is sent, and rq->started
+ * tells it whether there is a command to serve.
+ */
+static int ata_issue(struct blk_queue *q, struct blk_request *rq)
+{
+	struct ata_drive *d = q->driver_data;
+	int err;
+
+	drive_lock(d);
+	err = start_command(d, rq);
+	rq->started = !err;
+	drive_unlock(d);
+	return err;
 }
 
 /* Software reset: both drives of the channel back to their power-on
@@ -223,7 +256,10 @@ static void ata_timeout(struct blk_queue *q, struct blk_request *rq)
 {
 	struct ata_drive *d = q->driver_data;
 
-	(void)rq;
+	drive_lock(d);
+	pr_err("ata: no interrupt: status %02x, %lu of %lu sectors moved; resetting the drive\n",
+	       inb(ATA_ALTSTATUS), (unsigned long)rq->moved,
+	       (unsigned long)rq->count);
 	d->resets++;
 	outb(ATA_CONTROL, ATA_CTL_SRST | ATA_CTL_NIEN);
 	settle();
@@ -231,6 +267,7 @@ static void ata_timeout(struct blk_queue *q, struct blk_request *rq)
 	if (wait_status(ATA_SR_BSY, 0) < 0)
 		pr_err("ata: the drive stays busy after a reset\n");
 	inb(ATA_STATUS);
+	drive_unlock(d);
 }
 
 /* The hard IRQ: the status read acknowledges the drive (it drops
@@ -258,7 +295,7 @@ static int drive_error(struct ata_drive *d)
  * 0 when the last is in, ATA_MORE to wait for the next interrupt. */
 static int read_step(struct ata_drive *d, struct blk_request *rq)
 {
-	while (d->moved < rq->count) {
+	while (rq->moved < rq->count) {
 		uint8_t st = settle();
 
 		if (st & ATA_SR_BSY)
@@ -267,9 +304,9 @@ static int read_step(struct ata_drive *d, struct blk_request *rq)
 			return drive_error(d);
 		if (!(st & ATA_SR_DRQ))
 			return ATA_MORE;
-		insw(ATA_DATA, (uint8_t *)rq->buf + d->moved * SECTOR_SIZE,
+		insw(ATA_DATA, (uint8_t *)rq->buf + rq->moved * SECTOR_SIZE,
 		     WORDS_PER_SECTOR);
-		d->moved++;
+		rq->moved++;
 	}
 	return 0;
 }
@@ -284,14 +321,33 @@ static int write_step(struct ata_drive *d, struct blk_request *rq)
 		return ATA_MORE;
 	if (st & (ATA_SR_ERR | ATA_SR_DF))
 		return drive_error(d);
-	if (d->moved == rq->count)
+	if (rq->moved == rq->count)
 		return 0;
 	if (!(st & ATA_SR_DRQ))
 		return ATA_MORE;
-	d->moved++; /* before the data, as in ata_issue */
-	outsw(ATA_DATA, (uint8_t *)rq->buf + (d->moved - 1) * SECTOR_SIZE,
+	outsw(ATA_DATA, (uint8_t *)rq->buf + rq->moved * SECTOR_SIZE,
 	      WORDS_PER_SECTOR);
+	rq->moved++;
 	return ATA_MORE;
+}
+
+/* One step of the request in flight under the drive lock: 0 or -errno
+ * when it is over, ATA_MORE while it goes on (or nothing was in flight
+ * or started: an interrupt left over, counted as stray). */
+static int thread_step(struct ata_drive *d, struct blk_request **out)
+{
+	struct blk_request *rq = blk_hold_inflight(&d->queue);
+	int result = ATA_MORE;
+
+	*out = rq;
+	if (!rq || !rq->started) {
+		d->stray++;
+	} else {
+		result = rq->write ? write_step(d, rq) : read_step(d, rq);
+	}
+	if (rq && result == ATA_MORE)
+		blk_release_inflight(&d->queue);
+	return result;
 }
 
 /*
@@ -300,26 +356,22 @@ static int write_step(struct ata_drive *d, struct blk_request *rq)
  * local_bh_disable/enable: raised from plain task context the softirq
  * would wait for ksoftirqd (a wake-up and a context switch); in a
  * BH-disabled section local_bh_enable runs it at once, in this thread,
- * as Linux's threaded network drivers do around napi_schedule().
+ * as Linux's threaded network drivers do around napi_schedule(). The
+ * drive lock is let go first: the softirq issues the next request.
  */
 static irqreturn_t ata_thread(int irq, void *dev_id)
 {
 	struct ata_drive *d = dev_id;
-	struct blk_request *rq = blk_hold_inflight(&d->queue);
+	struct blk_request *rq;
 	int result;
 
 	(void)irq;
-	if (!rq) {
-		d->stray++; /* e.g. the timeout took the request already */
-		return IRQ_HANDLED;
-	}
-	result = rq->write ? write_step(d, rq) : read_step(d, rq);
-	if (result == ATA_MORE) {
-		blk_release_inflight(&d->queue);
-		return IRQ_HANDLED;
-	}
 	local_bh_disable();
-	blk_complete_request(&d->queue, rq, result);
+	spin_lock(&d->lock);
+	result = thread_step(d, &rq);
+	spin_unlock(&d->lock);
+	if (result != ATA_MORE)
+		blk_complete_request(&d->queue, rq, result);
 	local_bh_enable(); /* BLOCK_SOFTIRQ runs here */
 	return IRQ_HANDLED;
 }

@@ -33,9 +33,10 @@ struct ata_drive {
 	uint32_t sectors; /* LBA28 capacity, IDENTIFY words 60-61 */
 	struct blk_queue queue;
 
-	/* the request in flight: sectors moved so far (the thread's and
-	 * issue's, one at a time: the queue has one request out) */
-	uint32_t moved;
+	/* Serialises the drive's registers and the request's progress
+	 * between ata_issue (submitter or BLOCK_SOFTIRQ, any CPU), the
+	 * IRQ thread and the timeout. Taken with bottom halves off. */
+	struct spinlock lock;
 	uint8_t last_status, last_error; /* at the last interrupt / error */
 
 	unsigned long interrupts; /* hard IRQs that were the drive's */

@@ -277,6 +277,8 @@ static int enqueue(struct blk_queue *q, struct blk_request *rq)
 	} else {
 		rq->done = false;
 		rq->error = 0;
+		rq->moved = 0;
+		rq->started = false;
 		list_add_tail(&rq->node, &q->pending);
 		if (++q->depth > q->max_depth_seen)
 			q->max_depth_seen = q->depth;

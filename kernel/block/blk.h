@@ -69,6 +69,10 @@ struct blk_request {
 	 * from BLOCK_SOFTIRQ instead of waking anyone. */
 	void (*end_io)(struct blk_request *rq);
 	void *private; /* for end_io */
+	/* the driver's, zeroed when the request is queued: so that a
+	 * driver never mistakes one request's progress for another's */
+	uint32_t moved; /* sectors transferred so far */
+	bool started;	/* the command went to the device */
 };
 
 struct blk_ops {

@@ -69,6 +69,15 @@ def lba_sequence(count, seed, sectors):
     return out
 
 
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TEST_IMAGE = os.path.join(REPO_ROOT, "build", "test-disk", "disk.img")
+
+
+def test_qemu_args():
+    """The harness's disk (written once, then reused), as QEMU arguments."""
+    return qemu_args(write(TEST_IMAGE))
+
+
 def qemu_args(path, snapshot=True):
     """The primary master on the PIIX IDE; snapshot: writes go to a
     temporary overlay, the image stays as generated."""
