@@ -96,8 +96,9 @@ KTEST_BOOTS = [
      ["-smp", "2", "-icount", "shift=4,align=off,sleep=off"] + COM2_NULL),
     ("ktest-nosmp", "ktest=smp nosmp", SMP_ARGS(2) + COM2_NULL),
     # The ATA disk on the primary IDE channel (the harness's image, with
-    # writes to a throw-away overlay): the block suite's ata_* cases.
-    ("ktest-disk", "ktest=block", diskimage.test_qemu_args() + COM2_NULL),
+    # writes to a throw-away overlay): the block suite's ata_* cases, on
+    # two CPUs so that the IRQ thread and a submitter really race.
+    ("ktest-disk", "ktest=block", diskimage.test_qemu_args() + SMP_ARGS(2) + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

@@ -380,3 +380,8 @@ void ata_test_mute_interrupts(bool mute)
 {
 	outb(ATA_CONTROL, mute ? ATA_CTL_NIEN : 0);
 }
+
+void ata_test_spurious_thread_run(void)
+{
+	ata_thread(ATA_IRQ, &drive);
+}

@@ -55,5 +55,8 @@ struct blk_queue *ata_queue(void);
 /* Tests only: with nIEN set the drive stops interrupting, so a request
  * can only end by its timeout (which resets the drive and clears nIEN). */
 void ata_test_mute_interrupts(bool mute);
+/* Tests only: one run of the IRQ thread's function with no interrupt
+ * behind it - as a wake left over from an earlier interrupt is. */
+void ata_test_spurious_thread_run(void);
 
 #endif

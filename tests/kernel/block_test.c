@@ -325,6 +325,63 @@ static void ata_silent_drive_times_out_and_recovers(struct ktest *t)
 	EXPECT_EQ(t, memcmp(buf, "sector 00000007\n", 16), 0);
 }
 
+static volatile bool hammering;
+
+static int spurious_runs(void *arg)
+{
+	unsigned long *runs = arg;
+
+	while (hammering) {
+		ata_test_spurious_thread_run();
+		(*runs)++;
+		yield();
+	}
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* Regression (scenario/disk[noapic], found in the wild): a thread run
+ * with no interrupt behind it - a wake left over from the last request -
+ * that comes between a request going in flight and its command reaching
+ * the drive must leave it alone. It used to complete it at once with
+ * the previous request's sector count (the progress was the drive's,
+ * not the request's), and the drive's data went to the next request. */
+static void ata_spurious_thread_runs_change_nothing(struct ktest *t)
+{
+	static char buf[BLK_MAX_SECTORS * SECTOR_SIZE];
+	struct blk_queue *q = ata_queue();
+	unsigned long runs = 0, errors = 0, wrong = 0;
+	struct thread *th;
+	char want[17];
+
+	NEED_DISK(t);
+	hammering = true;
+	/* on the other CPU if there is one: the runs then really overlap
+	 * the submitter's dispatch and issue */
+	th = nr_cpus > 1 ? kthread_create_on_cpu(spurious_runs, &runs,
+						 1, "spurious-ata")
+			 : kthread_create(spurious_runs, &runs, "spurious-ata");
+	ASSERT_TRUE(t, th != NULL);
+	wake_up_new_thread(th);
+	for (uint32_t lba = 0; lba < 2000; lba += BLK_MAX_SECTORS) {
+		if (blk_read(q, lba, BLK_MAX_SECTORS, buf)) {
+			errors++;
+			continue;
+		}
+		for (int i = 0; i < BLK_MAX_SECTORS; i++) {
+			snprintf(want, sizeof(want), "sector %08lu\n",
+				 (unsigned long)lba + i);
+			wrong += memcmp(buf + i * SECTOR_SIZE, want, 16) != 0;
+		}
+	}
+	hammering = false;
+	kthread_stop(th);
+	EXPECT_EQ(t, errors, 0);
+	EXPECT_EQ(t, wrong, 0);
+	EXPECT_GT(t, runs, 0);
+}
+
 KTEST_SUITE_FULL(block, fake_init, fake_exit,
 		 KTEST_CASE(completion_runs_in_softirq_and_wakes),
 		 KTEST_CASE(bad_lba_is_refused),
@@ -335,4 +392,5 @@ KTEST_SUITE_FULL(block, fake_init, fake_exit,
 		 KTEST_CASE(ata_reads_the_right_sectors),
 		 KTEST_CASE(ata_write_reads_back),
 		 KTEST_CASE(ata_drive_error_is_eio),
-		 KTEST_CASE(ata_silent_drive_times_out_and_recovers));
+		 KTEST_CASE(ata_silent_drive_times_out_and_recovers),
+		 KTEST_CASE(ata_spurious_thread_runs_change_nothing));
