@@ -25,7 +25,7 @@
 static const char *const slot_owner[NR_SOFTIRQS] = {
 	"tasklets, high priority", "kernel timers",
 	"demo: loopback net TX",   "demo: loopback net RX",
-	"demo: RAM disk",	   "tasklets",
+	"block: completions",	   "tasklets",
 	"scheduler accounting",	   "high-resolution timers",
 };
 
