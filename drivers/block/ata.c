@@ -13,31 +13,31 @@
 #include "lib/string.h"
 
 /* The primary channel's command block (0x1f0-0x1f7) and control block. */
-#define ATA_DATA	0x1f0 /* 16-bit PIO data */
-#define ATA_ERROR	0x1f1 /* read: why ERR is set */
-#define ATA_NSECT	0x1f2
-#define ATA_LBA_LOW	0x1f3
-#define ATA_LBA_MID	0x1f4
-#define ATA_LBA_HIGH	0x1f5
-#define ATA_DEVICE	0x1f6 /* drive select, LBA bits 24-27 */
-#define ATA_STATUS	0x1f7 /* read: status, and acknowledges the IRQ */
-#define ATA_COMMAND	0x1f7 /* write */
-#define ATA_ALTSTATUS	0x3f6 /* read: status, without acknowledging */
-#define ATA_CONTROL	0x3f6 /* write: nIEN, SRST */
+#define ATA_DATA	 0x1f0 /* 16-bit PIO data */
+#define ATA_ERROR	 0x1f1 /* read: why ERR is set */
+#define ATA_NSECT	 0x1f2
+#define ATA_LBA_LOW	 0x1f3
+#define ATA_LBA_MID	 0x1f4
+#define ATA_LBA_HIGH	 0x1f5
+#define ATA_DEVICE	 0x1f6 /* drive select, LBA bits 24-27 */
+#define ATA_STATUS	 0x1f7 /* read: status, and acknowledges the IRQ */
+#define ATA_COMMAND	 0x1f7 /* write */
+#define ATA_ALTSTATUS	 0x3f6 /* read: status, without acknowledging */
+#define ATA_CONTROL	 0x3f6 /* write: nIEN, SRST */
 
-#define ATA_SR_BSY	0x80
-#define ATA_SR_DRDY	0x40
-#define ATA_SR_DF	0x20
-#define ATA_SR_DRQ	0x08
-#define ATA_SR_ERR	0x01
+#define ATA_SR_BSY	 0x80
+#define ATA_SR_DRDY	 0x40
+#define ATA_SR_DF	 0x20
+#define ATA_SR_DRQ	 0x08
+#define ATA_SR_ERR	 0x01
 
-#define ATA_CTL_NIEN	0x02 /* the drive does not assert INTRQ */
-#define ATA_CTL_SRST	0x04 /* software reset of both drives */
+#define ATA_CTL_NIEN	 0x02 /* the drive does not assert INTRQ */
+#define ATA_CTL_SRST	 0x04 /* software reset of both drives */
 
-#define ATA_DEV_LBA	0xe0 /* master, LBA addressing (bits 7, 5 obsolete) */
+#define ATA_DEV_LBA	 0xe0 /* master, LBA addressing (bits 7, 5 obsolete) */
 
-#define ATA_CMD_READ	0x20 /* READ SECTORS (PIO, LBA28) */
-#define ATA_CMD_WRITE	0x30 /* WRITE SECTORS */
+#define ATA_CMD_READ	 0x20 /* READ SECTORS (PIO, LBA28) */
+#define ATA_CMD_WRITE	 0x30 /* WRITE SECTORS */
 #define ATA_CMD_IDENTIFY 0xec
 
 #define WORDS_PER_SECTOR (SECTOR_SIZE / 2)
@@ -175,7 +175,7 @@ int ata_init(void)
 		blk_queue_release(&drive.queue);
 		return err;
 	}
-	inb(ATA_STATUS);	/* nothing left pending from the probe */
+	inb(ATA_STATUS);      /* nothing left pending from the probe */
 	outb(ATA_CONTROL, 0); /* nIEN clear: the drive interrupts */
 	drive.present = true;
 	pr_info("ata: %s, %lu sectors (%lu KiB), PIO, LBA28, irq %d\n",

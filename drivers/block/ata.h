@@ -29,7 +29,7 @@
 
 struct ata_drive {
 	bool present;
-	char model[41]; /* IDENTIFY words 27-46, spaces trimmed */
+	char model[41];	  /* IDENTIFY words 27-46, spaces trimmed */
 	uint32_t sectors; /* LBA28 capacity, IDENTIFY words 60-61 */
 	struct blk_queue queue;
 

@@ -97,7 +97,8 @@ static irqreturn_t defer_top_half(int irq, void *dev_id)
 	(void)dev_id;
 	switch (run.mech) {
 	case DEFER_SOFTIRQ:
-		blockdemo_submit_request(&defer_request); /* completes at once */
+		blockdemo_submit_request(
+			&defer_request); /* completes at once */
 		break;
 	case DEFER_TASKLET:
 		tasklet_schedule(&defer_tasklet);

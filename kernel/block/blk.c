@@ -137,9 +137,8 @@ static void request_timed_out(struct timer_list *t)
 	if (!rq)
 		return;
 	pr_err("blk: %s: %s of sector %lu (%lu sectors) timed out after %u ms\n",
-	       q->name, rq->write ? "write" : "read",
-	       (unsigned long)rq->sector, (unsigned long)rq->count,
-	       q->timeout_ms);
+	       q->name, rq->write ? "write" : "read", (unsigned long)rq->sector,
+	       (unsigned long)rq->count, q->timeout_ms);
 	if (q->ops->timeout)
 		q->ops->timeout(q, rq);
 	flags = spin_lock_irqsave(&q->lock);
@@ -342,10 +341,10 @@ int blk_read(struct blk_queue *q, uint32_t sector, uint32_t count, void *buf)
 int blk_write(struct blk_queue *q, uint32_t sector, uint32_t count,
 	      const void *buf)
 {
-	struct blk_request rq = {
-		.sector = sector, .count = count, .buf = (void *)buf,
-		.write = true
-	};
+	struct blk_request rq = { .sector = sector,
+				  .count = count,
+				  .buf = (void *)buf,
+				  .write = true };
 
 	return blk_submit_and_wait(q, &rq);
 }

@@ -48,11 +48,11 @@
 #include "kernel/sched/wait.h"
 #include "lib/list.h"
 
-#define SECTOR_SIZE	 512
-#define BLK_MAX_SECTORS	 8   /* per request: 4 KiB */
-#define BLK_QUEUE_DEPTH	 16  /* requests queued or in flight, per disk */
-#define BLK_TIMEOUT_MS	 2000
-#define BLK_MAX_QUEUES	 4   /* disks the softirq looks at */
+#define SECTOR_SIZE	512
+#define BLK_MAX_SECTORS 8  /* per request: 4 KiB */
+#define BLK_QUEUE_DEPTH 16 /* requests queued or in flight, per disk */
+#define BLK_TIMEOUT_MS	2000
+#define BLK_MAX_QUEUES	4 /* disks the softirq looks at */
 
 struct blk_queue;
 
@@ -62,8 +62,8 @@ struct blk_request {
 	uint32_t count; /* sectors, 1..BLK_MAX_SECTORS */
 	void *buf;	/* count * SECTOR_SIZE bytes */
 	bool write;
-	int error; /* 0 or -errno, valid once done */
-	bool done; /* set in BLOCK_SOFTIRQ, then the waiters are woken */
+	int error;	 /* 0 or -errno, valid once done */
+	bool done;	 /* set in BLOCK_SOFTIRQ, then the waiters are woken */
 	bool in_softirq; /* was it completed in softirq context? (tests) */
 	/* NULL: a sleeping submitter (blk_submit_and_wait); else called
 	 * from BLOCK_SOFTIRQ instead of waking anyone. */
@@ -85,11 +85,11 @@ struct blk_ops {
 };
 
 struct blk_stats {
-	unsigned long reads, writes;	 /* requests completed without error */
+	unsigned long reads, writes; /* requests completed without error */
 	unsigned long sectors_read, sectors_written;
-	unsigned long errors;		 /* requests failed (incl. timeouts) */
+	unsigned long errors; /* requests failed (incl. timeouts) */
 	unsigned long timeouts;
-	unsigned long rejected;		 /* refused at submission */
+	unsigned long rejected; /* refused at submission */
 };
 
 struct blk_queue {
@@ -99,12 +99,12 @@ struct blk_queue {
 	uint32_t capacity; /* sectors */
 	unsigned int timeout_ms;
 
-	struct spinlock lock; /* everything below */
-	struct list_head pending;     /* submitted, not yet issued */
-	struct blk_request *inflight; /* issued to the device */
-	bool held;		      /* the driver is copying its data */
-	struct list_head done;	      /* completed, for the softirq */
-	bool on_done_list;	      /* listed for the softirq */
+	struct spinlock lock;		    /* everything below */
+	struct list_head pending;	    /* submitted, not yet issued */
+	struct blk_request *inflight;	    /* issued to the device */
+	bool held;			    /* the driver is copying its data */
+	struct list_head done;		    /* completed, for the softirq */
+	bool on_done_list;		    /* listed for the softirq */
 	unsigned int depth, max_depth_seen; /* pending + in flight */
 	struct blk_stats stats;
 

@@ -15,23 +15,25 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define DISK_DUMP_MAX	 8 /* sectors `disk read` dumps at most */
-#define DISK_STRESS_MAX	 8 /* threads */
+#define DISK_DUMP_MAX	  8 /* sectors `disk read` dumps at most */
+#define DISK_STRESS_MAX	  8 /* threads */
 #define DISK_STRESS_READS 10000
-#define DISK_RANDOM_MAX	 100000
+#define DISK_RANDOM_MAX	  100000
 
 static void show_disk(struct ata_drive *d)
 {
 	const struct blk_queue *q = &d->queue;
 	const struct blk_stats *s = &q->stats;
 
-	console_printf("disk: %s, %lu sectors (%lu KiB), PIO, LBA28, irq %d (thread irq/%d-ata)\n",
-		       d->model, (unsigned long)d->sectors,
-		       (unsigned long)d->sectors / 2, ATA_IRQ, ATA_IRQ);
+	console_printf(
+		"disk: %s, %lu sectors (%lu KiB), PIO, LBA28, irq %d (thread irq/%d-ata)\n",
+		d->model, (unsigned long)d->sectors,
+		(unsigned long)d->sectors / 2, ATA_IRQ, ATA_IRQ);
 	console_printf("queue: %u now, %u at most so far (of %d)\n",
 		       blk_queue_depth(q), q->max_depth_seen, BLK_QUEUE_DEPTH);
-	console_printf("requests: %lu reads (%lu sectors), %lu writes (%lu sectors)\n",
-		       s->reads, s->sectors_read, s->writes, s->sectors_written);
+	console_printf(
+		"requests: %lu reads (%lu sectors), %lu writes (%lu sectors)\n",
+		s->reads, s->sectors_read, s->writes, s->sectors_written);
 	console_printf("errors: %lu (%lu timeouts, %lu resets), %lu refused\n",
 		       s->errors, s->timeouts, d->resets, s->rejected);
 	console_printf("interrupts: %lu (%lu with no request)\n", d->interrupts,
@@ -39,8 +41,7 @@ static void show_disk(struct ata_drive *d)
 }
 
 /* A number argument, or an error line and false. */
-static bool parse_number(const char *what, const char *arg,
-			 unsigned long *out)
+static bool parse_number(const char *what, const char *arg, unsigned long *out)
 {
 	if (kstrtoul(arg, 0, out)) {
 		console_printf("disk: %s '%s' is not a number\n", what, arg);
@@ -53,9 +54,10 @@ static bool check_lba(struct ata_drive *d, unsigned long lba,
 		      unsigned long count)
 {
 	if (lba >= d->sectors || count > d->sectors - lba) {
-		console_printf("disk: sectors %lu-%lu are past the end of the disk (%lu sectors: 0-%lu)\n",
-			       lba, lba + count - 1, (unsigned long)d->sectors,
-			       (unsigned long)d->sectors - 1);
+		console_printf(
+			"disk: sectors %lu-%lu are past the end of the disk (%lu sectors: 0-%lu)\n",
+			lba, lba + count - 1, (unsigned long)d->sectors,
+			(unsigned long)d->sectors - 1);
 		return false;
 	}
 	return true;
@@ -63,7 +65,8 @@ static bool check_lba(struct ata_drive *d, unsigned long lba,
 
 static int report_error(const char *what, int err)
 {
-	console_printf("disk: %s failed: %s (%d)\n", what, errno_name(err), err);
+	console_printf("disk: %s failed: %s (%d)\n", what, errno_name(err),
+		       err);
 	return err;
 }
 
@@ -125,8 +128,9 @@ static int disk_write(struct ata_drive *d, int argc, char **argv)
 		size_t n = strlen(argv[i]);
 
 		if (len + n + (i > 3) > SECTOR_SIZE) {
-			console_printf("disk: TEXT is longer than a sector (%d bytes)\n",
-				       SECTOR_SIZE);
+			console_printf(
+				"disk: TEXT is longer than a sector (%d bytes)\n",
+				SECTOR_SIZE);
 			return -E2BIG;
 		}
 		if (i > 3)
@@ -169,11 +173,12 @@ static int disk_check(struct ata_drive *d)
 	if (err)
 		return err;
 	us = (ktime_get_ns() - t0) / 1000;
-	console_printf("disk check: %lu sectors, crc32 %08lx, %lu ms (%lu KB/s)\n",
-		       (unsigned long)d->sectors, (unsigned long)crc,
-		       (unsigned long)(us / 1000),
-		       (unsigned long)(us ? (uint64_t)d->sectors * 512 * 1000 / us
-					  : 0));
+	console_printf(
+		"disk check: %lu sectors, crc32 %08lx, %lu ms (%lu KB/s)\n",
+		(unsigned long)d->sectors, (unsigned long)crc,
+		(unsigned long)(us / 1000),
+		(unsigned long)(us ? (uint64_t)d->sectors * 512 * 1000 / us
+				   : 0));
 	return 0;
 }
 
@@ -290,9 +295,9 @@ static int disk_stress(struct ata_drive *d, char **argv)
 		errors += workers[i].errors;
 		wrong += workers[i].wrong;
 	}
-	console_printf("disk stress: %lu threads x %lu reads: %lu completed, %lu errors, %lu wrong sectors, queue depth up to %u\n",
-		       nthreads, reads, done, errors, wrong,
-		       d->queue.max_depth_seen);
+	console_printf(
+		"disk stress: %lu threads x %lu reads: %lu completed, %lu errors, %lu wrong sectors, queue depth up to %u\n",
+		nthreads, reads, done, errors, wrong, d->queue.max_depth_seen);
 	if (d->queue.max_depth_seen < depth_before)
 		d->queue.max_depth_seen = depth_before;
 	return errors || wrong ? -EIO : 0;
@@ -319,7 +324,8 @@ static int cmd_disk(int argc, char **argv)
 		return disk_random(d, argv);
 	if (!strcmp(sub, "stress") && argc == 4)
 		return disk_stress(d, argv);
-	console_printf("usage: disk [read LBA [COUNT] | write LBA TEXT | check | random COUNT SEED | stress THREADS N]\n");
+	console_printf(
+		"usage: disk [read LBA [COUNT] | write LBA TEXT | check | random COUNT SEED | stress THREADS N]\n");
 	return -EINVAL;
 }
 SHELL_COMMAND(

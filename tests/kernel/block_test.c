@@ -230,8 +230,10 @@ static void full_queue_refuses_async(struct ktest *t)
 	fake.q.timeout_ms = 10;
 	fake.never = true;
 	for (int i = 0; i <= BLK_QUEUE_DEPTH; i++) {
-		rqs[i] = (struct blk_request){ .sector = 20, .count = 1,
-					       .buf = buf, .end_io = count_end,
+		rqs[i] = (struct blk_request){ .sector = 20,
+					       .count = 1,
+					       .buf = buf,
+					       .end_io = count_end,
 					       .private = &ended };
 		accepted += blk_submit(&fake.q, &rqs[i]) == 0;
 	}
@@ -244,9 +246,9 @@ static void full_queue_refuses_async(struct ktest *t)
 
 /* ---- the real drive ------------------------------------------------------ */
 
-#define NEED_DISK(t)                                                     \
-	do {                                                             \
-		if (!ata_disk())                                         \
+#define NEED_DISK(t)                                                        \
+	do {                                                                \
+		if (!ata_disk())                                            \
 			KTEST_SKIP(t, "no ATA disk (the ktest-disk boot)"); \
 	} while (0)
 
@@ -256,7 +258,8 @@ static void ata_reads_the_right_sectors(struct ktest *t)
 {
 	static char buf[BLK_MAX_SECTORS * SECTOR_SIZE];
 	struct ata_drive *d;
-	struct blk_request rq = { .sector = 100, .count = BLK_MAX_SECTORS,
+	struct blk_request rq = { .sector = 100,
+				  .count = BLK_MAX_SECTORS,
 				  .buf = buf };
 	unsigned long irqs;
 	char want[17];
@@ -359,8 +362,8 @@ static void ata_spurious_thread_runs_change_nothing(struct ktest *t)
 	hammering = true;
 	/* on the other CPU if there is one: the runs then really overlap
 	 * the submitter's dispatch and issue */
-	th = nr_cpus > 1 ? kthread_create_on_cpu(spurious_runs, &runs,
-						 1, "spurious-ata")
+	th = nr_cpus > 1 ? kthread_create_on_cpu(spurious_runs, &runs, 1,
+						 "spurious-ata")
 			 : kthread_create(spurious_runs, &runs, "spurious-ata");
 	ASSERT_TRUE(t, th != NULL);
 	wake_up_new_thread(th);
