@@ -29,6 +29,7 @@ static struct {
 	struct thread *device;
 	bool never; /* complete nothing: requests can only time out */
 	struct blk_request *volatile issued;
+	struct wait_queue_head wq; /* the device thread, for issued */
 	struct thread *submitter;
 	bool submitter_slept; /* seen asleep when its request completed */
 	unsigned long timeouts_seen;
@@ -37,8 +38,12 @@ static struct {
 static int fake_issue(struct blk_queue *q, struct blk_request *rq)
 {
 	(void)q;
-	fake.submitter = current_thread();
+	/* issued from BLOCK_SOFTIRQ in the device's own interrupt, there
+	 * is no submitter to wait for */
+	fake.submitter =
+		current_thread() == fake.device ? NULL : current_thread();
 	__atomic_store_n(&fake.issued, rq, __ATOMIC_RELEASE);
+	wake_up(&fake.wq);
 	return 0;
 }
 
@@ -70,16 +75,31 @@ static void fake_irq(void *arg)
 	blk_complete_request(&fake.q, rq, err);
 }
 
+/* The submitter goes to sleep after issuing: give it the time to (a
+ * bounded number of yields; on two CPUs it may be running elsewhere). */
+static void let_submitter_sleep(void)
+{
+	for (int i = 0; i < 1000 && fake.submitter &&
+			fake.submitter->state != THREAD_SLEEPING;
+	     i++)
+		yield();
+}
+
 static int fake_device(void *arg)
 {
 	(void)arg;
 	while (!kthread_should_stop()) {
-		struct blk_request *rq =
-			__atomic_load_n(&fake.issued, __ATOMIC_ACQUIRE);
+		struct blk_request *rq;
 
-		msleep(1); /* the "seek": the submitter goes to sleep */
-		if (!rq || fake.never)
+		wait_event(fake.wq, fake.issued || kthread_should_stop());
+		rq = __atomic_load_n(&fake.issued, __ATOMIC_ACQUIRE);
+		if (!rq)
 			continue;
+		if (fake.never) {
+			msleep(1);
+			continue;
+		}
+		let_submitter_sleep();
 		fake.issued = NULL;
 		fake.submitter_slept = fake.submitter &&
 				       fake.submitter->state == THREAD_SLEEPING;
@@ -91,6 +111,7 @@ static int fake_device(void *arg)
 static int fake_init(void)
 {
 	memset(&fake, 0, sizeof(fake));
+	init_waitqueue_head(&fake.wq);
 	if (blk_queue_init(&fake.q, "fake0", &fake_ops, FAKE_SECTORS))
 		return -1;
 	fake.device = kthread_run(fake_device, NULL, "fake-disk");
@@ -220,14 +241,14 @@ static void count_end(struct blk_request *rq)
 }
 
 /* Asynchronous submitters (a hard IRQ cannot wait for a slot): past
- * BLK_QUEUE_DEPTH the queue says -EBUSY; what it took all ends. */
+ * BLK_QUEUE_DEPTH the queue says -EBUSY (the device holds the first
+ * meanwhile); what it took all ends. */
 static void full_queue_refuses_async(struct ktest *t)
 {
 	static struct blk_request rqs[BLK_QUEUE_DEPTH + 1];
 	static char buf[SECTOR_SIZE];
 	int ended = 0, accepted = 0;
 
-	fake.q.timeout_ms = 10;
 	fake.never = true;
 	for (int i = 0; i <= BLK_QUEUE_DEPTH; i++) {
 		rqs[i] = (struct blk_request){ .sector = 20,
@@ -238,9 +259,9 @@ static void full_queue_refuses_async(struct ktest *t)
 		accepted += blk_submit(&fake.q, &rqs[i]) == 0;
 	}
 	EXPECT_EQ(t, accepted, BLK_QUEUE_DEPTH);
+	fake.never = false; /* the device answers again: all of them end */
+	wake_up(&fake.wq);
 	EXPECT_TRUE(t, KTEST_WAIT_FOR(ended == BLK_QUEUE_DEPTH));
-	fake.never = false;
-	fake.q.timeout_ms = BLK_TIMEOUT_MS;
 	EXPECT_EQ(t, blk_queue_depth(&fake.q), 0);
 }
 
