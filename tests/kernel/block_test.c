@@ -365,12 +365,12 @@ static int spurious_runs(void *arg)
 	return 0;
 }
 
-/* Regression (scenario/disk[noapic], found in the wild): a thread run
- * with no interrupt behind it - a wake left over from the last request -
- * that comes between a request going in flight and its command reaching
- * the drive must leave it alone. It used to complete it at once with
- * the previous request's sector count (the progress was the drive's,
- * not the request's), and the drive's data went to the next request. */
+/* A thread run with no interrupt behind it - a wake left over from the
+ * last request - may come, from another CPU, between a request going in
+ * flight and its command reaching the drive. It must leave the request
+ * alone: the progress it reads is the request's own (not the last
+ * request's, as when it was kept in the drive), and the drive lock keeps
+ * it out of a half-issued command. Every sector must arrive right. */
 static void ata_spurious_thread_runs_change_nothing(struct ktest *t)
 {
 	static char buf[BLK_MAX_SECTORS * SECTOR_SIZE];
