@@ -160,17 +160,26 @@ QEMU_BASE := $(QEMU) -display none -no-reboot -m 128M -smp $(SMP) \
 
 # The machine the tests use: four UARTs (COM1 the shell, on this
 # terminal; COM2-COM4 Unix sockets under build/run/, reached with
-# scripts/term), QEMU's edu PCI device, and a monitor socket through
-# which scripts/term kbd types on the PS/2 keyboard.
+# scripts/term), QEMU's edu PCI device, an ATA disk on the primary IDE
+# channel (build/run/disk.img, the tests' image: `disk` in the shell;
+# what you write to it stays until diskimage.py changes - the ISO's
+# CD-ROM is the secondary channel's master, IRQ 15), and a monitor
+# socket through which scripts/term kbd types on the PS/2 keyboard.
 # Ctrl-A X quits; Ctrl-A C switches to the QEMU monitor and back.
 RUN_DIR := $(B)/run
 RUN_PORT = -chardev socket,id=$(1),path=$(RUN_DIR)/$(1),server=on,wait=off \
 	-serial chardev:$(1)
+RUN_DISK := $(RUN_DIR)/disk.img
+RUN_DRIVE = -drive file=$(RUN_DISK),format=raw,if=ide,index=0
 QEMU_RUN = $(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio \
 	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
-	-device edu -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off
+	-device edu $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off
 
-run: $(ISO)
+$(RUN_DISK): tests/harness/diskimage.py
+	@mkdir -p $(dir $@)
+	$(PYTHON) tests/harness/diskimage.py $@
+
+run: $(ISO) $(RUN_DISK)
 	@mkdir -p $(RUN_DIR)
 	@scripts/run-banner $(RUN_DIR) '$(ARGS)' run $(SMP)
 	$(QEMU_RUN)
@@ -183,9 +192,9 @@ debug:
 
 QEMU_DEBUG = $(QEMU_BASE) -cdrom $(ISO) $(call RUN_PORT,ttyS0) \
 	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
-	-device edu -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off -s -S
+	-device edu $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off -s -S
 
-debug-here: $(ISO) $(USER_ELFS)
+debug-here: $(ISO) $(USER_ELFS) $(RUN_DISK)
 	@mkdir -p $(RUN_DIR)
 	@scripts/run-banner $(RUN_DIR) '$(ARGS)' debug $(SMP)
 	$(QEMU_DEBUG) & \

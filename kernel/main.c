@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "boot/gdt.h"
+#include "drivers/block/ata.h"
 #include "drivers/irqchip/irqchip.h"
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
@@ -29,6 +30,8 @@
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
 #include "kernel/bh/demo.h"
+#include "kernel/block/blk.h"
+#include "kernel/block/blockdemo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
@@ -129,6 +132,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	timers_init();
 	workqueue_init_early();
 	bh_demos_init();
+	blk_init(); /* BLOCK_SOFTIRQ */
+	blockdemo_init();
 	sched_stats_init();
 	hrtimers_init();
 	irqchip_init();
@@ -139,6 +144,7 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	uart_irq_init();
 	uart_register_releasable();
 	pci_init(); /* PCI BARs become device memory of their lines */
+	ata_init(); /* the disk on IRQ 14, if there is one */
 	if (!i8042_init()) {
 		hotkey_init();
 		i8042_register_releasable();

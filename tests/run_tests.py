@@ -55,7 +55,7 @@ REPO_ROOT = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 sys.dont_write_bytecode = True     # keep tests/ free of __pycache__
 
-from harness import gdbdocs, gdbtests, pyunit, selftest, suites, transcripts  # noqa: E402
+from harness import diskimage, gdbdocs, gdbtests, pyunit, selftest, suites, transcripts  # noqa: E402
 from harness.gate import Gate                             # noqa: E402
 from harness.results import failed, format_result, passed, summary  # noqa: E402
 
@@ -96,6 +96,10 @@ KTEST_BOOTS = [
     ("ktest-smp2-icount", "ktest=smp,irq_work ktest_exact_clock",
      ["-smp", "2", "-icount", "shift=4,align=off,sleep=off"] + COM2_NULL),
     ("ktest-nosmp", "ktest=smp nosmp", SMP_ARGS(2) + COM2_NULL),
+    # The ATA disk on the primary IDE channel (the harness's image, with
+    # writes to a throw-away overlay): the block suite's ata_* cases, on
+    # two CPUs so that the IRQ thread and a submitter really race.
+    ("ktest-disk", "ktest=block", diskimage.test_qemu_args() + SMP_ARGS(2) + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

@@ -39,6 +39,26 @@ static inline uint8_t inb(uint16_t port)
 	return val;
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t val;
+
+	asm volatile("inw %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+/* Read/write n 16-bit words at buf from/to one port: the PIO data
+ * transfer of an ATA drive (256 words per sector). */
+static inline void insw(uint16_t port, void *buf, uint32_t n)
+{
+	asm volatile("rep insw" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
+}
+
+static inline void outsw(uint16_t port, const void *buf, uint32_t n)
+{
+	asm volatile("rep outsw" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
+}
+
 /* A write to an unused port takes about 1 us on real hardware: the classic
  * delay between 8259 initialisation words. Harmless under QEMU. */
 static inline void io_wait(void)

@@ -2,10 +2,10 @@
 #include "kernel/bh/defer.h"
 
 #include "kernel/arch/cpu.h"
-#include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
 #include "kernel/bh/workqueue.h"
+#include "kernel/block/blockdemo.h"
 #include "kernel/irq/irqdesc.h"
 #include "kernel/irq/offload.h"
 #include "kernel/sched/time.h"
@@ -97,7 +97,8 @@ static irqreturn_t defer_top_half(int irq, void *dev_id)
 	(void)dev_id;
 	switch (run.mech) {
 	case DEFER_SOFTIRQ:
-		blockdemo_submit_request(&defer_request);
+		blockdemo_submit_request(
+			&defer_request); /* completes at once */
 		break;
 	case DEFER_TASKLET:
 		tasklet_schedule(&defer_tasklet);
@@ -173,7 +174,7 @@ int defer_run(enum defer_mech m, struct defer_result *r)
 	run.mech = m;
 	run.result = r;
 	init_completion(&run.done);
-	defer_request.done = request_done;
+	defer_request.end_io = request_done;
 	tasklet_init(&defer_tasklet, tasklet_job, "defer");
 	INIT_WORK(&defer_work, work_job);
 	err = run_on_line(m);

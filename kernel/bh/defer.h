@@ -10,7 +10,7 @@
  * line, the TSC, then the context it runs in, the thread it runs on and
  * whether it may sleep:
  *
- *   softirq    a RAM-disk request completed by BLOCK_SOFTIRQ
+ *   softirq    a null-disk request completed by BLOCK_SOFTIRQ
  *   tasklet    tasklet_schedule -> TASKLET_SOFTIRQ
  *   bh         queue_work(system_bh_wq) -> a BH work queue (softirq)
  *   workqueue  queue_work(system_wq) -> a kworker thread

@@ -1,7 +1,7 @@
 /*
- * kernel/bh/demo.h - demo owners of NET_TX, NET_RX and BLOCK.
+ * kernel/bh/demo.h - demo owners of NET_TX and NET_RX.
  *
- * Interlude has no network card or disk; these three slots are owned by
+ * Interlude has no network card yet; these two slots are owned by
  * small stand-ins so that every slot of the vector does something a
  * student can watch:
  *
@@ -10,10 +10,9 @@
  *     wire) and raises NET_RX; NET_RX delivers at most NETDEMO_WEIGHT of
  *     them per run and re-raises itself while any are left, as a NAPI
  *     poll with a budget does. A long queue is therefore a softirq storm.
- *   RAM disk: blockdemo_submit(n) queues n requests; BLOCK completes them
- *     all per run (as a disk's completion softirq does).
+ * (BLOCK has a real owner now: the block layer, kernel/block/blk.h.)
  *
- * Context: netdemo_send/blockdemo_submit from any context; the counters
+ * Context: netdemo_send from any context; the counters
  * are read without a lock (statistics).
  */
 #ifndef KERNEL_BH_DEMO_H
@@ -28,22 +27,9 @@ struct netdemo_stats {
 	unsigned long sent, delivered;	    /* in all */
 };
 
-/* A request to the RAM disk; done() is called from BLOCK_SOFTIRQ. */
-struct blk_request {
-	struct blk_request *next;
-	void (*done)(struct blk_request *r);
-};
-
-struct blockdemo_stats {
-	unsigned long queued, completed;
-};
-
-void bh_demos_init(void); /* opens NET_TX, NET_RX, BLOCK */
+void bh_demos_init(void); /* opens NET_TX, NET_RX */
 void netdemo_send(unsigned long packets);
-void blockdemo_submit(unsigned long requests);
-void blockdemo_submit_request(struct blk_request *r);
 const struct netdemo_stats *netdemo_stats(void);
-const struct blockdemo_stats *blockdemo_stats(void);
 
 extern struct wait_queue_head netdemo_drained; /* woken: RX queue empty */
 

@@ -21,7 +21,7 @@
  *    1   TIMER     kernel timers (kernel/sched/timer.c)
  *    2   NET_TX    demo: loopback packet path (kernel/bh/demo.c)
  *    3   NET_RX    demo: loopback packet path
- *    4   BLOCK     demo: RAM disk request completion
+ *    4   BLOCK     block request completion (kernel/block/blk.c)
  *    5   TASKLET   normal tasklets
  *    6   SCHED     scheduler accounting: load average, CPU use
  *    7   HRTIMER   high-resolution timers (kernel/sched/hrtimer.c)

@@ -7,6 +7,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/bh/defer.h"
 #include "kernel/bh/demo.h"
+#include "kernel/block/blockdemo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/storm.h"
 #include "kernel/bh/tasklet.h"
@@ -24,7 +25,7 @@
 static const char *const slot_owner[NR_SOFTIRQS] = {
 	"tasklets, high priority", "kernel timers",
 	"demo: loopback net TX",   "demo: loopback net RX",
-	"demo: RAM disk",	   "tasklets",
+	"block: completions",	   "tasklets",
 	"scheduler accounting",	   "high-resolution timers",
 };
 
@@ -216,7 +217,7 @@ static void raise_it(void)
 		netdemo_send(1); /* give the demo something to carry */
 		break;
 	case BLOCK_SOFTIRQ:
-		blockdemo_submit(1);
+		blockdemo_submit(1); /* a null-disk request to complete */
 		break;
 	default:
 		raise_softirq(raise_nr);

@@ -48,12 +48,12 @@ from dataclasses import dataclass, field
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sys.dont_write_bytecode = True
-    from harness import reports                                    # noqa: E402
+    from harness import diskimage, reports                         # noqa: E402
     from harness.qemu import Machine, MachineError                 # noqa: E402
     from harness.results import FAIL, PASS, TestResult, failed, passed  # noqa: E402
     from harness.shell import PROMPT, Shell                        # noqa: E402
 else:
-    from . import reports
+    from . import diskimage, reports
     from .qemu import Machine, MachineError
     from .results import FAIL, PASS, TestResult, failed, passed
     from .shell import PROMPT, Shell
@@ -63,7 +63,8 @@ else:
 # loaded by QEMU so that `append` works; "grub" is the same machine
 # booting the ISO through GRUB, as `make run` itself does (no append);
 # "minimal" has one UART and nothing else (tests/scenarios/shell_basics.py);
-# "smp2" is the run machine with two CPUs.
+# "smp2" is the run machine with two CPUs; "disk" is the run machine with
+# `make run`'s disk (the harness's image, writes to a throw-away overlay).
 MACHINES = {
     "run": dict(boot="elf", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
     "grub": dict(boot="iso", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
@@ -71,6 +72,8 @@ MACHINES = {
     # `make run SMP=2`: the run machine with two CPUs (docs/smp.md)
     "smp2": dict(boot="elf", serial_ports=4, monitor=True,
                  qemu_args=["-device", "edu", "-smp", "2"]),
+    "disk": dict(boot="elf", serial_ports=4, monitor=True,
+                 qemu_args=["-device", "edu"] + diskimage.test_qemu_args()),
 }
 KEYS = {"machine", "append", "fresh", "timeout"}
 DEFAULT_TIMEOUT = 10.0      # seconds per command
