@@ -262,6 +262,8 @@ static int e1000_poll(struct napi_struct *napi, int budget)
 
 /* ---- transmit ----------------------------------------------------------- */
 
+static void reclaim_tx(void);
+
 static unsigned int tx_used(void)
 {
 	return (nic.tx_tail + E1000_TX_RING - nic.tx_clean) % E1000_TX_RING;
@@ -278,6 +280,8 @@ static int e1000_xmit(struct net_device *dev, const void *frame,
 	struct tx_desc *d = &nic.tx_ring[i];
 	int rc = 0;
 
+	if (tx_used() == E1000_TX_RING - 1)
+		reclaim_tx(); /* NET_TX may be late (a long poll): look now */
 	if (tx_used() == E1000_TX_RING - 1) {
 		dev->stats.tx_dropped++;
 		rc = -EBUSY;
@@ -290,27 +294,37 @@ static int e1000_xmit(struct net_device *dev, const void *frame,
 	d->cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS;
 	d->status = 0;
 	dma_wmb();
-	nic.tx_tail = (i + 1) % E1000_TX_RING;
-	wr(REG_TDT, nic.tx_tail);
 	dev->stats.tx_packets++;
 	dev->stats.tx_bytes += wire_len;
+	/* Traced before the TDT write: QEMU sends at once, and its "sent"
+	 * interrupt would otherwise come first in the trace. */
+	trace_event(TRACE_NET_DEV_XMIT, (uint32_t)dev->name, len, 0);
+	nic.tx_tail = (i + 1) % E1000_TX_RING;
+	wr(REG_TDT, nic.tx_tail);
 out:
 	spin_unlock_irqrestore(&nic.tx_lock, flags);
-	trace_event(TRACE_NET_DEV_XMIT, (uint32_t)dev->name, len, rc);
+	if (rc)
+		trace_event(TRACE_NET_DEV_XMIT, (uint32_t)dev->name, len, rc);
 	return rc;
 }
 
-/* NET_TX: descriptors the card has sent (DD) are free again. */
-static void e1000_tx_complete(struct net_device *dev)
+/* Descriptors the card has sent (DD) are free again. tx_lock held. */
+static void reclaim_tx(void)
 {
-	unsigned long flags = spin_lock_irqsave(&nic.tx_lock);
-
-	(void)dev;
 	while (nic.tx_clean != nic.tx_tail &&
 	       (nic.tx_ring[nic.tx_clean].status & TXD_DD)) {
 		nic.tx_ring[nic.tx_clean].status = 0;
 		nic.tx_clean = (nic.tx_clean + 1) % E1000_TX_RING;
 	}
+}
+
+/* NET_TX, asked for by the top half on TXDW. */
+static void e1000_tx_complete(struct net_device *dev)
+{
+	unsigned long flags = spin_lock_irqsave(&nic.tx_lock);
+
+	(void)dev;
+	reclaim_tx();
 	spin_unlock_irqrestore(&nic.tx_lock, flags);
 }
 
@@ -448,7 +462,9 @@ static void setup_rx(void)
 	nic.rx_next = 0;
 	wr(REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
 	/* Last, with receive on: QEMU takes this write as "buffers are
-	 * free" and only then starts reading frames queued for the card. */
+	 * free". (QEMU 7.2's e1000 still holds received frames back for
+	 * one second after RCTL is written - its flush_queue_timer - so
+	 * the first frames arrive about 1 s after boot.) */
 	wr(REG_RDT, E1000_RX_RING - 1); /* all but one are the card's */
 }
 
