@@ -95,6 +95,11 @@ KTEST_BOOTS = [
     ("ktest-smp2-icount", "ktest=smp,irq_work ktest_exact_clock",
      ["-smp", "2", "-icount", "shift=4,align=off,sleep=off"] + COM2_NULL),
     ("ktest-nosmp", "ktest=smp nosmp", SMP_ARGS(2) + COM2_NULL),
+    # The e1000 without a wire (its frames go nowhere), and the edu device
+    # in slot 5, on the same PCI line as the card's slot 2 (IRQ 10).
+    ("ktest-net", "ktest=e1000,napi",
+     ["-netdev", "hubport,id=n0,hubid=0", "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56",
+      "-device", "edu,addr=5"] + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)
