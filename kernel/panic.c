@@ -32,7 +32,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
 	dump_stack();
-	trace_disable();
+	trace_stop_recording();
 	trace_flight_dump(); /* what led here, per CPU (if tracing ran) */
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n",
 	       msg);

@@ -126,8 +126,13 @@ class Picture:
         depth = {}
         for s in self.tl.slices:
             depth[s.track] = max(depth.get(s.track, 0), s.depth)
+        # A thread with nothing in the window gets no lane (a picture of
+        # one story would otherwise list every thread of the trace).
+        busy = {s.track for s in self.tl.slices if self.visible(s.start, s.end)}
         cpu = None
         for track in self.tl.tracks:
+            if track.kind == tracedump.THREAD and track not in busy:
+                continue
             if track.cpu != cpu:
                 cpu = track.cpu
                 self.emit(f'<text class="cpu" x="{MARGIN}" y="{y + 14}" {FAMILY} font-size="12" '

@@ -317,11 +317,13 @@ class _Builder:
                 if i != len(stack) - 1:
                     self.count("slices closed early (their exit record was lost)",
                                len(stack) - 1 - i)
+                closed = stack[i]
                 for s in stack[i:]:
                     s.end = ns
                 del stack[i:]
-                return
+                return closed
         self.count("exits dropped (their entry was before the trace or lost)")
+        return None
 
     def instant(self, rec, name, category, args):
         track = self.context_track(rec)
@@ -334,7 +336,8 @@ class _Builder:
         before it runs runs once: the flow comes from the first raise)."""
         if (kind, key) in self.pending:
             return
-        if not self.open.get(track):
+        tail = self.irq_tail.get(track.cpu)
+        if not self.open.get(track) and not (tail and tail.track == track):
             # Nothing encloses the instant: Perfetto could not attach the arrow.
             self.count("flows left out (their start is outside any slice)")
             return
@@ -396,6 +399,8 @@ class _Builder:
                "tasklet_exit", "workqueue_execute_end", "syscall_exit", "exception_exit"}
 
     def context_span(self, rec):
+        if self.irq_tail_takes(rec):
+            return
         span = self.spans.get(rec.cpu)
         if span is not None and span.args["ctx"] != rec.ctx:
             self.close_span(rec.cpu)
@@ -414,6 +419,18 @@ class _Builder:
                                                    "it began earlier and ended later"})
         span.end = rec.ns + 1
         self.spans[rec.cpu] = span
+
+    # What a line's flow does after its handler returned, still in hard IRQ
+    # context (waking the irq thread a handler asked for, as Linux's
+    # handle_irq_event does): part of the same interrupt, so the handler's
+    # slice is stretched over it rather than a "no handler traced" box.
+    def irq_tail_takes(self, rec):
+        tail = self.irq_tail.pop(rec.cpu, None)
+        if tail is None or rec.ctx != "h" or rec.name in self.NO_SPAN:
+            return False
+        tail.end = rec.ns + 1
+        self.irq_tail[rec.cpu] = tail
+        return True
 
     def close_span(self, cpu):
         span = self.spans.pop(cpu)
@@ -439,7 +456,10 @@ class _Builder:
             self.begin(here, rec.ns, f"irq {a[0]}: {t.string(a[1])}", "irq",
                        {"irq": a[0], "handler": t.string(a[1])})
         elif name == "irq_handler_exit":
-            self.end(here, rec.ns, lambda s: s.category == "irq" and s.args.get("irq") == a[0])
+            closed = self.end(here, rec.ns,
+                              lambda s: s.category == "irq" and s.args.get("irq") == a[0])
+            if closed is not None and rec.ctx == "h" and not self.open.get(here):
+                self.irq_tail[rec.cpu] = closed
         elif name == "softirq_raise":
             track = self.instant(rec, f"raise {vec_name(a[0])}", "softirq", {"vec": a[0]})
             self.flow_source("softirq", (rec.cpu, a[0]), track, rec.ns)
@@ -537,7 +557,7 @@ class _Builder:
                 "function": self.trace.symbol(a[2])}
 
     def build(self):
-        self.cpu_start, self.suspended, self.spans = {}, {}, {}
+        self.cpu_start, self.suspended, self.spans, self.irq_tail = {}, {}, {}, {}
         records = self.trace.records
         if records:
             self.tl.start, self.tl.end = records[0].ns, records[-1].ns

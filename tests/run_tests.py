@@ -11,6 +11,7 @@ Runs, in this order:
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
+     the bench, the docs' timeline pictures              bench/..., picture/NAME
   5. the GDB sessions     kmain, shell, IRQ, softirq    gdb/kmain_to_shell
                           a system call from ring 3     gdb/user_trap
   6. the harness self-test                              harness/selftest/...
@@ -86,9 +87,9 @@ KTEST_BOOTS = [
     # promises are per CPU (the rest behave as at -smp 1, where
     # ktest=all runs them).
     ("ktest-smp2",
-     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace,napi",
+     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace,static_key,napi",
      SMP_ARGS(2) + COM2_NULL),
-    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp",
+    ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,static_key",
      SMP_ARGS(4) + COM2_NULL),
     # Two CPUs under -icount: single-threaded TCG runs them in turn, so
     # the interleaving - and every count - repeats exactly.
@@ -136,6 +137,27 @@ def bench_repeatable(elf):
     return [passed(name), passed(docs)]
 
 
+def pictures_current(elf):
+    """The timeline pictures at the top of the mechanism pages tell the
+    story today's kernel tells (scripts/doc-pictures.py --check: each
+    command traced again, its story compared with the committed
+    picture's): picture/NAME."""
+    import importlib.util
+    path = os.path.join(REPO_ROOT, "scripts", "doc-pictures.py")
+    spec = importlib.util.spec_from_file_location("doc_pictures", path)
+    pictures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pictures)
+    results = []
+    for name in pictures.PICTURES:
+        try:
+            problem = pictures.check(name, os.path.abspath(elf))
+        except Exception as e:  # a boot or a converter that failed
+            problem = f"{type(e).__name__}: {e}"
+        results.append(passed(f"picture/{name}") if problem is None
+                       else failed(f"picture/{name}", problem))
+    return results
+
+
 def make_jobs(args):
     """Every job in run order, each a name and a function returning results."""
     jobs = []
@@ -165,6 +187,7 @@ def make_jobs(args):
                         alone=sc.alone))
 
     jobs.append(Job("bench/repeatable", lambda: bench_repeatable(args.elf)))
+    jobs.append(Job("picture", lambda: pictures_current(args.elf)))
 
     jobs.append(Job("gdb/kmain_to_shell", lambda: gdbtests.gdb_boot(
         "gdb/kmain_to_shell", args.elf, REPO_ROOT, log_dir=log_dir)))

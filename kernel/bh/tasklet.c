@@ -173,7 +173,8 @@ static void enqueue_here(struct tasklet *t, bool hi)
 }
 
 /* A tasklet tracepoint: which tasklet, its name, its function. */
-static inline void trace_tasklet(enum trace_event_id ev, struct tasklet *t)
+static inline __attribute__((always_inline)) void
+trace_tasklet(enum trace_event_id ev, struct tasklet *t)
 {
 	trace_event(ev, (uint32_t)(uintptr_t)t, (uint32_t)(uintptr_t)t->name,
 		    (uint32_t)(uintptr_t)t->func);

@@ -117,11 +117,18 @@ static char context_letter(void)
 
 void trace_write(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_ring *ring = &rings[smp_processor_id()];
-	struct thread *cur = current_thread();
+	unsigned long flags;
+	struct trace_ring *ring;
+	struct thread *cur;
 	struct trace_record *r;
 
+	/* A site patched on records only what trace_mask says: after a
+	 * trace_stop_recording, or while a disable waits to patch. */
+	if (!(trace_mask & (1u << ev)))
+		return;
+	flags = local_irq_save();
+	ring = &rings[smp_processor_id()];
+	cur = current_thread();
 	if (mode == TRACE_STOP && ring->head >= TRACE_RING_RECORDS) {
 		ring->refused++;
 		local_irq_restore(flags);
@@ -145,12 +152,37 @@ void trace_write(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c)
 	local_irq_restore(flags);
 }
 
-void trace_enable(uint32_t mask)
+struct static_key trace_keys[NR_TRACE_EVENTS];
+
+/* Each event's key to match the mask; its sites patched in one stop. */
+static int patch_sites(uint32_t mask)
 {
-	trace_mask = mask & ((1u << NR_TRACE_EVENTS) - 1);
+	for (unsigned int ev = 0; ev < NR_TRACE_EVENTS; ev++)
+		trace_keys[ev].enabled = !!(mask & (1u << ev));
+	return static_keys_apply();
 }
 
-void trace_disable(void)
+/* The sites are patched first and recording starts last: what
+ * patching does (a stop, a mutex, a switch) is not in the trace. */
+int trace_enable(uint32_t mask)
+{
+	int err;
+
+	mask &= (1u << NR_TRACE_EVENTS) - 1;
+	err = patch_sites(mask);
+	trace_mask = mask;
+	return err;
+}
+
+/* Recording stops first: a CPU that already took a site's jump finds
+ * its bit clear in trace_write and records nothing. */
+int trace_disable(void)
+{
+	trace_mask = 0;
+	return patch_sites(0);
+}
+
+void trace_stop_recording(void)
 {
 	trace_mask = 0;
 }

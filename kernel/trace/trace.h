@@ -26,8 +26,11 @@
  *
  *   TASK-PID [CPU] FLAGS SECONDS.USEC: event: args
  *
- * Off, a tracepoint is one load and one predictable branch (the event's
- * bit in trace_mask). A full ring either overwrites its oldest records
+ * Off, a tracepoint is one 5-byte no-op: each event has a static key
+ * (kernel/arch/static_key.h), and trace_enable() rewrites the event's
+ * sites into jumps to the recording code. trace_mask says what is
+ * recorded: trace_write() checks it, so a site still patched on (or a
+ * stop that cannot patch, as a panic's) records nothing that is off. A full ring either overwrites its oldest records
  * (TRACE_OVERWRITE, the default) or refuses new ones (TRACE_STOP); either
  * way every record lost is counted per CPU and shown by `trace stats` and
  * at the top of `trace show`. Nothing is lost silently.
@@ -36,7 +39,9 @@
  * are printed with the report (the flight recorder).
  *
  * Context: trace_event() from any context (IRQs are turned off around the
- * write); trace_enable/disable/clear/set_mode from task context; the
+ * write); trace_enable/disable/clear/set_mode from task context with IRQs
+ * on (enable/disable stop the machine to patch); trace_stop_recording
+ * from any; the
  * readers from task context (they take the scheduler's lock to name
  * threads), trace_flight_dump from any (it names no thread).
  */
@@ -46,6 +51,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/static_key.h"
 #include "kernel/percpu.h"
 
 enum trace_event_id {
@@ -103,14 +109,16 @@ struct trace_record {
 #define TRACE_REC_RESCHED  0x2
 
 extern volatile uint32_t trace_mask; /* bit = enum trace_event_id */
+extern struct static_key trace_keys[NR_TRACE_EVENTS];
 
 void trace_write(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c);
 
-/* The tracepoint: one load and a branch the CPU predicts as not taken. */
-static inline void trace_event(enum trace_event_id ev, uint32_t a, uint32_t b,
-			       uint32_t c)
+/* The tracepoint: a no-op until its event is on. ev must be a constant
+ * (it names the key), so the callers' helpers are always inlined. */
+static inline __attribute__((always_inline)) void
+trace_event(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c)
 {
-	if (__builtin_expect(trace_mask & (1u << ev), 0))
+	if (static_branch_unlikely(&trace_keys[ev]))
 		trace_write(ev, a, b, c);
 }
 
@@ -118,9 +126,14 @@ static inline void trace_event(enum trace_event_id ev, uint32_t a, uint32_t b,
 const char *trace_event_name(unsigned int ev);
 int trace_event_by_name(const char *name); /* -1 if unknown */
 
-void trace_enable(uint32_t mask); /* start recording these events */
-void trace_disable(void);	  /* stop recording (records stay) */
-void trace_clear(void);		  /* empty every ring, zero the counts */
+/* Start recording these events (patches their sites on). Task context. */
+int trace_enable(uint32_t mask);
+/* Stop recording (records stay) and patch every site back to a no-op.
+ * Task context; 0 or stop_machine's error. */
+int trace_disable(void);
+/* Stop recording, nothing patched: any context (a panic, an oops). */
+void trace_stop_recording(void);
+void trace_clear(void); /* empty every ring, zero the counts */
 void trace_set_mode(enum trace_mode m);
 enum trace_mode trace_get_mode(void);
 

@@ -544,16 +544,20 @@ def waits_in(t):
 
 
 def thread_cpu(t, running, ready):
+    """The CPU a thread belongs to (it never changes CPU: struct thread's
+    cpu), checked against where it is seen running or queued."""
     addr = int(t.address)
     for cpu, cur in running.items():
         if cur == addr:
             return str(cpu)
-    return str(ready[addr]) if addr in ready else "-"
+    if addr in ready:
+        return str(ready[addr])
+    return str(int(t["cpu"]))
 
 
 class Threads(KernelCommand):
     """Every kernel thread, like the shell's ps: tid, name, state, class and
-    priority, CPU (running or queued on), and where a sleeper waits."""
+    priority, its CPU (as ps: a sleeper's too), and where a sleeper waits."""
 
     def run(self, arg):
         head = symbol_value("all_threads", "kernel/sched/thread.c")
