@@ -21,6 +21,7 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/net/e1000.h"
 #include "drivers/pci/pci.h"
 #include "drivers/timer/calibrate.h"
 #include "drivers/timer/lapic_timer.h"
@@ -29,7 +30,6 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
-#include "kernel/bh/demo.h"
 #include "kernel/block/blk.h"
 #include "kernel/block/blockdemo.h"
 #include "kernel/bh/softirq.h"
@@ -40,6 +40,9 @@
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
+#include "kernel/net/loopback.h"
+#include "kernel/net/napi.h"
+#include "kernel/net/netdev.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 #include "kernel/printk.h"
@@ -131,8 +134,9 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	tasklets_init();
 	timers_init();
 	workqueue_init_early();
-	bh_demos_init();
-	blk_init(); /* BLOCK_SOFTIRQ */
+	netdev_init(); /* NET_TX */
+	napi_init();   /* NET_RX */
+	blk_init();    /* BLOCK_SOFTIRQ */
 	blockdemo_init();
 	sched_stats_init();
 	hrtimers_init();
@@ -150,6 +154,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		i8042_register_releasable();
 		hotkey_register_releasable();
 	}
+	loopback_init();
+	e1000_init(); /* after pci_init: finds the NIC on the bus */
 	sched_init();
 	proc_init();
 	lapic_timer_start(); /* else hrtimers use the tick */

@@ -87,7 +87,7 @@ KTEST_BOOTS = [
     # promises are per CPU (the rest behave as at -smp 1, where
     # ktest=all runs them).
     ("ktest-smp2",
-     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace,static_key",
+     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace,static_key,napi",
      SMP_ARGS(2) + COM2_NULL),
     ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,static_key",
      SMP_ARGS(4) + COM2_NULL),
@@ -100,6 +100,11 @@ KTEST_BOOTS = [
     # writes to a throw-away overlay): the block suite's ata_* cases, on
     # two CPUs so that the IRQ thread and a submitter really race.
     ("ktest-disk", "ktest=block", diskimage.test_qemu_args() + SMP_ARGS(2) + COM2_NULL),
+    # The e1000 without a wire (its frames go nowhere), and the edu device
+    # in slot 5, on the same PCI line as the card's slot 2 (IRQ 10).
+    ("ktest-net", "ktest=e1000,napi",
+     ["-netdev", "hubport,id=n0,hubid=0", "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56",
+      "-device", "edu,addr=5"] + COM2_NULL),
 ]
 
 PARALLEL = 2        # QEMU boots at once (the machines have two cores)

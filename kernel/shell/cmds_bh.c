@@ -6,8 +6,8 @@
 #include "kernel/arch/trap.h"
 #include "kernel/backtrace.h"
 #include "kernel/bh/defer.h"
-#include "kernel/bh/demo.h"
 #include "kernel/block/blockdemo.h"
+#include "kernel/net/loopback.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/storm.h"
 #include "kernel/bh/tasklet.h"
@@ -24,7 +24,7 @@
 
 static const char *const slot_owner[NR_SOFTIRQS] = {
 	"tasklets, high priority", "kernel timers",
-	"demo: loopback net TX",   "demo: loopback net RX",
+	"net TX: e1000, lo",	   "net RX: NAPI polls",
 	"block: completions",	   "tasklets",
 	"scheduler accounting",	   "high-resolution timers",
 };
@@ -214,7 +214,7 @@ static void raise_it(void)
 {
 	switch (raise_nr) {
 	case NET_TX_SOFTIRQ:
-		netdemo_send(1); /* give the demo something to carry */
+		loopback_send(1); /* give lo something to carry */
 		break;
 	case BLOCK_SOFTIRQ:
 		blockdemo_submit(1); /* a null-disk request to complete */
