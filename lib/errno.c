@@ -20,7 +20,8 @@ static const struct errno_entry errno_table[] = {
 	{ ENOSYS, "ENOSYS" },	{ ETIMEDOUT, "ETIMEDOUT" },
 	{ ESRCH, "ESRCH" },	{ ENOEXEC, "ENOEXEC" },
 	{ EBADF, "EBADF" },	{ ENXIO, "ENXIO" },
-	{ EDEADLK, "EDEADLK" },
+	{ EDEADLK, "EDEADLK" },	{ EMSGSIZE, "EMSGSIZE" },
+	{ EADDRINUSE, "EADDRINUSE" }, { EHOSTUNREACH, "EHOSTUNREACH" },
 };
 
 const char *errno_name(int err)

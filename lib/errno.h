@@ -35,7 +35,10 @@
 #define ERANGE	  34  /* result out of range */
 #define EDEADLK	  35  /* would deadlock */
 #define ENOSYS	  38  /* not implemented */
+#define EMSGSIZE	  90  /* message too long (a datagram over the MTU) */
+#define EADDRINUSE	  98  /* address (a port) already in use */
 #define ETIMEDOUT 110 /* timed out */
+#define EHOSTUNREACH 113 /* no route to the host */
 
 /* "EINVAL" for 22 or -22; "E?" for numbers this table does not know. */
 const char *errno_name(int err);
