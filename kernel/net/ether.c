@@ -5,7 +5,6 @@
  */
 #include "kernel/net/inet.h"
 
-#include "kernel/trace/trace.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -26,14 +25,14 @@ uint32_t inet_dev_addr(struct net_device *dev)
 
 /*
  * One received frame, in the driver's NAPI poll (NET_RX softirq). The
- * frame is the driver's buffer: whatever the stack keeps it copies.
+ * frame is the driver's buffer: whatever the stack keeps it copies. (The
+ * netif_receive_skb tracepoint is the driver's, just before this call.)
  */
 void netif_receive_skb(struct net_device *dev, const void *frame,
 		       unsigned int len)
 {
 	const uint8_t *f = frame;
 
-	trace_event(TRACE_NETIF_RECEIVE_SKB, (uint32_t)dev->name, len, 0);
 	INET_INC(eth_rx);
 	if (len < ETH_HLEN) {
 		INET_INC(eth_short);

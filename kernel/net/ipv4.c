@@ -9,8 +9,8 @@
  * IP options are accepted and skipped.
  *
  * Routing is two rules: an address on a device's /24 goes straight to
- * it; anything else goes through the gateway 10.0.2.2 on the first
- * device with an address.
+ * it (127.0.0.x to the loopback); anything else goes through the gateway
+ * 10.0.2.2 on the first device with an address other than "lo".
  *
  * Context: ip_rcv in NET_RX softirq; ip_output from task or softirq.
  */
@@ -115,8 +115,8 @@ struct net_device *ip_route(uint32_t dst, uint32_t *next_hop)
 			continue;
 		if (((our ^ dst) & INET_NETMASK) == 0)
 			return dev;
-		if (!first)
-			first = dev;
+		if (!first && strcmp(dev->name, "lo"))
+			first = dev; /* the loopback is nobody's gateway */
 	}
 	*next_hop = INET_PEER_ADDR;
 	return first;

@@ -167,8 +167,10 @@ int udp_sendto(struct udp_sock *s, uint32_t ip, uint16_t port,
 	if (len > UDP_MAX_DATA)
 		return -EMSGSIZE;
 	dev = ip_route(ip, &next_hop);
-	if (!dev)
+	if (!dev) {
+		INET_INC(ip_no_route);
 		return -EHOSTUNREACH;
+	}
 	pkt = kmalloc(sizeof(*pkt));
 	if (!pkt)
 		return -ENOMEM;

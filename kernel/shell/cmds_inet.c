@@ -273,7 +273,10 @@ static int udp_send_cmd(int argc, char **argv)
 		udp_close(s);
 	}
 	if (rc) {
-		console_printf("udp send: %s\n", errno_name(rc));
+		console_printf("udp send: %s (%s)\n",
+			       rc == -EHOSTUNREACH ? "no network device" :
+						     "not sent",
+			       errno_name(rc));
 		return rc;
 	}
 	console_printf("udp send: %u bytes to %s:%lu from port %u\n",

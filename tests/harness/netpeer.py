@@ -22,6 +22,7 @@ Standard library only.
 import array
 import collections
 import os
+import re
 import socket
 import struct
 import sys
@@ -188,13 +189,13 @@ class PathWire(netwire.Wire):
     """A Wire whose sockets are DIR/host.sock (ours) and DIR/qemu.sock
     (QEMU's), so QEMU's command line can be written before we exist."""
 
-    def __init__(self, directory, mac=netwire.GUEST_MAC, model="e1000",
-                 netdev_id="net0"):
+    def __init__(self, directory, host_path=None, guest_path=None,
+                 mac=netwire.GUEST_MAC, model="e1000", netdev_id="net0"):
         self.mac, self.model, self.netdev_id = mac, model, netdev_id
         self.dir = directory
-        self.host_path = os.path.join(directory, "host.sock")
-        self.guest_path = os.path.join(directory, "qemu.sock")
-        os.makedirs(directory, exist_ok=True)
+        self.host_path = host_path or os.path.join(directory, "host.sock")
+        self.guest_path = guest_path or os.path.join(directory, "qemu.sock")
+        os.makedirs(os.path.dirname(self.host_path) or ".", exist_ok=True)
         if os.path.exists(self.host_path):
             os.unlink(self.host_path)          # a previous run's
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -344,3 +345,29 @@ class NetPeer:
         if self.wait_for(lambda: self.udp_in, timeout):
             return self.udp_in.popleft()
         return None
+
+
+# -- the guest's `udp` output ----------------------------------------------------
+
+_LAYER_LINE = re.compile(r"^  (eth|arp|ip|icmp|udp)\s+(.*)$", re.MULTILINE)
+_PAIR = re.compile(r"(\w+)\*? (\d+)")
+_ECHO_LINE = re.compile(r"^echo service \(port 7\): (on|off)[^\n]*?, (\d+) echoed$",
+                        re.MULTILINE)
+_SOCKET_ROW = re.compile(r"^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.MULTILINE)
+
+
+def parse_udp_stats(text):
+    """The guest's `udp` output as a dict: 'udp.no_socket' -> int (every
+    layer counter), 'echo' -> 'on'|'off', 'echoed' -> int, and
+    'sockets' -> {port: (queued, received, dropped)}."""
+    stats = {}
+    for layer, rest in _LAYER_LINE.findall(text):
+        for name, value in _PAIR.findall(rest):
+            stats[f"{layer}.{name}"] = int(value)
+    echo = _ECHO_LINE.search(text)
+    if not echo or "udp.rx" not in stats:
+        raise ValueError(f"not the output of `udp`:\n{text}")
+    stats["echo"], stats["echoed"] = echo[1], int(echo[2])
+    stats["sockets"] = {int(p): (int(q), int(r), int(d))
+                        for p, q, r, d in _SOCKET_ROW.findall(text)}
+    return stats
