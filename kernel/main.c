@@ -20,6 +20,7 @@
 #include "drivers/input/hotkey.h"
 #include "drivers/input/i8042.h"
 #include "drivers/misc/qemu_exit.h"
+#include "drivers/net/e1000.h"
 #include "drivers/pci/pci.h"
 #include "drivers/timer/calibrate.h"
 #include "drivers/timer/lapic_timer.h"
@@ -37,6 +38,9 @@
 #include "kernel/irq/offload.h"
 #include "kernel/mm/mm.h"
 #include "kernel/multiboot.h"
+#include "kernel/net/loopback.h"
+#include "kernel/net/napi.h"
+#include "kernel/net/netdev.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 #include "kernel/printk.h"
@@ -129,6 +133,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 	timers_init();
 	workqueue_init_early();
 	bh_demos_init();
+	netdev_init(); /* NET_TX */
+	napi_init();   /* NET_RX */
 	sched_stats_init();
 	hrtimers_init();
 	irqchip_init();
@@ -144,6 +150,8 @@ void kmain(uint32_t magic, const struct multiboot_info *info)
 		i8042_register_releasable();
 		hotkey_register_releasable();
 	}
+	loopback_init();
+	e1000_init(); /* after pci_init: finds the NIC on the bus */
 	sched_init();
 	proc_init();
 	lapic_timer_start(); /* else hrtimers use the tick */

@@ -3,7 +3,7 @@
  *
  *   run netsend        (or the shell's `raise NET_TX syscall`)
  *
- * net_send(1) queues one packet on the kernel's loopback netdemo and
+ * net_send(1) queues one packet on the kernel's loopback device "lo" and
  * raises NET_TX, as a socket send hands a packet to the stack. Nothing
  * runs the softirq inside the call: the kernel's way out of the system
  * call does (trap_dispatch -> softirq_on_trap_return), before this

@@ -13,12 +13,16 @@
 #define PCI_ENABLE	   0x80000000u
 
 #define PCI_VENDOR_ID	   0x00 /* vendor 15:0, device 31:16 */
+#define PCI_COMMAND	   0x04 /* command 15:0, status 31:16 */
 #define PCI_CLASS	   0x08 /* revision 7:0, class code 31:8 */
 #define PCI_HEADER_TYPE	   0x0e /* byte; bit 7: multi-function */
 #define PCI_BAR0	   0x10
 #define PCI_INTERRUPT	   0x3c /* line 7:0, pin 15:8 */
 #define BAR_IO		   0x1	/* bit 0: I/O space BAR */
 #define BAR_MEM_MASK	   0xfffffff0u
+#define CMD_MEMORY	   (1u << 1) /* answer memory BAR accesses */
+#define CMD_MASTER	   (1u << 2) /* may start DMA (bus master) */
+#define CMD_INTX_OFF	   (1u << 10)
 
 static struct pci_device devices[PCI_MAX_DEVICES];
 static unsigned int nr_devices;
@@ -121,4 +125,15 @@ const struct pci_device *pci_find(uint16_t vendor, uint16_t device)
 		if (devices[i].vendor == vendor && devices[i].device == device)
 			return &devices[i];
 	return NULL;
+}
+
+/* Memory decoding on, bus mastering on, INTx not disabled. Only the
+ * command half of the register is written: status bits are write-1-to-
+ * clear, so writing back what was read would clear them. */
+void pci_enable_bus_master(const struct pci_device *d)
+{
+	uint32_t cmd = pci_read32(d->bus, d->dev, d->fn, PCI_COMMAND) & 0xffff;
+
+	cmd = (cmd | CMD_MEMORY | CMD_MASTER) & ~CMD_INTX_OFF;
+	pci_write32(d->bus, d->dev, d->fn, PCI_COMMAND, cmd);
 }

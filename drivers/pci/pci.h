@@ -34,5 +34,8 @@ void pci_init(void);
 unsigned int pci_count(void);
 const struct pci_device *pci_get(unsigned int i);
 const struct pci_device *pci_find(uint16_t vendor, uint16_t device);
+/* Let the device decode its memory BARs and master the bus (DMA), as a
+ * driver that gives it descriptor rings must. Context: task context. */
+void pci_enable_bus_master(const struct pci_device *d);
 
 #endif

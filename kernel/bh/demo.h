@@ -1,32 +1,20 @@
 /*
- * kernel/bh/demo.h - demo owners of NET_TX, NET_RX and BLOCK.
+ * kernel/bh/demo.h - the demo owner of BLOCK.
  *
- * Interlude has no network card or disk; these three slots are owned by
- * small stand-ins so that every slot of the vector does something a
- * student can watch:
+ * (NET_TX and NET_RX belong to the network devices now: the e1000 and
+ * the loopback "lo", kernel/net/loopback.h.) BLOCK is owned by a small
+ * stand-in so that the slot does something a student can watch:
  *
- *   loopback net: netdemo_send(n) queues n "packets" for transmission and
- *     raises NET_TX; NET_TX moves them to the receive queue (the loopback
- *     wire) and raises NET_RX; NET_RX delivers at most NETDEMO_WEIGHT of
- *     them per run and re-raises itself while any are left, as a NAPI
- *     poll with a budget does. A long queue is therefore a softirq storm.
  *   RAM disk: blockdemo_submit(n) queues n requests; BLOCK completes them
  *     all per run (as a disk's completion softirq does).
  *
- * Context: netdemo_send/blockdemo_submit from any context; the counters
+ * Context: blockdemo_submit from any context; the counters
  * are read without a lock (statistics).
  */
 #ifndef KERNEL_BH_DEMO_H
 #define KERNEL_BH_DEMO_H
 
 #include "kernel/sched/wait.h"
-
-#define NETDEMO_WEIGHT 1 /* packets per NET_RX run */
-
-struct netdemo_stats {
-	unsigned long tx_queued, rx_queued; /* waiting now */
-	unsigned long sent, delivered;	    /* in all */
-};
 
 /* A request to the RAM disk; done() is called from BLOCK_SOFTIRQ. */
 struct blk_request {
@@ -38,13 +26,9 @@ struct blockdemo_stats {
 	unsigned long queued, completed;
 };
 
-void bh_demos_init(void); /* opens NET_TX, NET_RX, BLOCK */
-void netdemo_send(unsigned long packets);
+void bh_demos_init(void); /* opens BLOCK */
 void blockdemo_submit(unsigned long requests);
 void blockdemo_submit_request(struct blk_request *r);
-const struct netdemo_stats *netdemo_stats(void);
 const struct blockdemo_stats *blockdemo_stats(void);
-
-extern struct wait_queue_head netdemo_drained; /* woken: RX queue empty */
 
 #endif

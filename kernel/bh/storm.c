@@ -1,10 +1,10 @@
 /* kernel/bh/storm.c - see storm.h. */
 #include "kernel/bh/storm.h"
 
-#include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/tasklet.h"
 #include "kernel/irq/offload.h"
+#include "kernel/net/loopback.h"
 #include "kernel/printk.h"
 #include "kernel/sched/thread.h"
 #include "kernel/sched/time.h"
@@ -16,7 +16,7 @@
 
 static struct storm_report now, last;
 static volatile bool running;
-static unsigned long net_base; /* netdemo delivered count at the start */
+static unsigned long net_base; /* loopback demo packets delivered at the start */
 static uint64_t start_ns;
 static DECLARE_WAIT_QUEUE_HEAD(storm_done);
 
@@ -32,7 +32,7 @@ static DECLARE_TASKLET(storm_tasklet, storm_fn);
 static unsigned long runs_so_far(void)
 {
 	if (now.kind == STORM_SOFTIRQ)
-		return netdemo_stats()->delivered - net_base;
+		return loopback_stats()->delivered - net_base;
 	return now.runs;
 }
 
@@ -43,7 +43,7 @@ static void storm_top_half(void *arg)
 	if (now.kind == STORM_TASKLET)
 		tasklet_schedule(&storm_tasklet);
 	else
-		netdemo_send(now.target);
+		loopback_send(now.target);
 }
 
 /* clang-format off */
@@ -92,7 +92,7 @@ static int storm_reporter(void *arg)
 	if (now.kind == STORM_TASKLET)
 		wait_event(storm_done, runs_so_far() >= now.target);
 	else
-		wait_event(netdemo_drained, runs_so_far() >= now.target);
+		wait_event(loopback_drained, runs_so_far() >= now.target);
 	/* Let ksoftirqd notice the end of the storm and go back to sleep
 	 * (bounded: 100 ms). */
 	for (int i = 0; i < 100 && ksoftirqd_busy(); i++)
@@ -119,7 +119,7 @@ int storm_start(enum storm_kind kind, unsigned long n, unsigned int cpu)
 		return -EBUSY;
 	running = true;
 	now = (struct storm_report){ .kind = kind, .cpu = cpu, .target = n };
-	net_base = netdemo_stats()->delivered;
+	net_base = loopback_stats()->delivered;
 	start_ns = ktime_get_ns();
 	reporter = kthread_create_on_cpu(storm_reporter, NULL, cpu, "storm");
 	if (!reporter) {

@@ -3,8 +3,8 @@
  *
  * storm_start(STORM_TASKLET, n) schedules, from a top half (irq_offload),
  * a tasklet that reschedules itself until it has run n times;
- * STORM_SOFTIRQ sends n packets through the loopback demo, whose NET_RX
- * handles one per run and re-raises itself. Either way every pass of the
+ * STORM_SOFTIRQ sends n demo packets through the loopback "lo", whose
+ * NAPI poll (weight 1) takes one per NET_RX run and re-raises itself. Either way every pass of the
  * run loop finds new work: the loop spends its 10-pass budget, ksoftirqd
  * takes over, and the shell keeps answering. When the last run is done
  * the storm prints its report: runs (exactly n), and the loop's restarts,

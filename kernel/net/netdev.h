@@ -17,7 +17,15 @@
  *             transmissions are reclaimed later (the NET_TX softirq).
  *
  * Nothing is dropped without a count: every frame the device was offered
- * is in rx_packets or in one of the drop counters, and `net` shows them.
+ * is in rx_packets, rx_errors or rx_missed, and `net` shows them:
+ *   rx_packets  good frames the driver took off its ring (counted before
+ *               it hands them up, kept or not)
+ *   rx_dropped  of those, the ones thrown away above the driver (the
+ *               netif_rx backlog was full, the stack refused them)
+ *   rx_errors   frames the NIC flagged bad; rx_missed: frames the NIC
+ *               could not store (no free descriptor)
+ * so offered = rx_packets + rx_errors + rx_missed. tx_packets counts the
+ * frames xmit accepted onto the ring, tx_dropped those it refused.
  *
  * Context: netdev_register at boot (task context); netdev_get/by_name
  * anywhere; dev_queue_xmit from task or softirq context (not hard IRQ);
@@ -37,16 +45,28 @@
 
 struct net_device;
 
+/* How full a device's rings are now (for `net`). */
+struct netdev_rings {
+	unsigned int rx_used, rx_size; /* received, not yet polled */
+	unsigned int tx_used, tx_size; /* queued, not yet reclaimed */
+};
+
 struct net_device_ops {
 	/* Put one frame on the wire (copied); 0 or -errno. */
 	int (*xmit)(struct net_device *dev, const void *frame,
 		    unsigned int len);
+	/* NET_TX: reclaim finished transmissions (optional; see
+	 * netif_tx_schedule). */
+	void (*tx_complete)(struct net_device *dev);
+	/* Fill in *r (optional). */
+	void (*ring_fill)(struct net_device *dev, struct netdev_rings *r);
 };
 
 struct net_device_stats {
 	unsigned long rx_packets, rx_bytes;
 	unsigned long tx_packets, tx_bytes;
 	unsigned long rx_dropped;	 /* the stack refused or had no room */
+	unsigned long rx_errors;	 /* bad frames (descriptor errors) */
 	unsigned long rx_missed;	 /* the NIC had no descriptor (MPC) */
 	unsigned long rx_ring_full;	 /* times the ring was found full */
 	unsigned long tx_dropped;	 /* the TX ring was full */
@@ -62,14 +82,23 @@ struct net_device {
 	uint32_t ipv4; /* host byte order; 0: none */
 	const struct net_device_ops *ops;
 	struct net_device_stats stats;
-	void *priv; /* the driver's own state */
+	void *priv;	     /* the driver's own state */
+	bool napi;	     /* receives by NAPI poll (else netif_rx) */
+	unsigned long state; /* NETDEV_TX_SCHED: tx_complete is due */
 };
+
+#define NETDEV_TX_SCHED 0 /* bit in state */
 
 int netdev_register(struct net_device *dev);   /* 0, or -ENOSPC */
 struct net_device *netdev_get(unsigned int i); /* NULL past the last */
 struct net_device *netdev_by_name(const char *name);
 
 int dev_queue_xmit(struct net_device *dev, const void *frame, unsigned int len);
+
+/* Ask for dev's tx_complete on NET_TX (raised here, on this CPU). Any
+ * context: a top half on "transmit done", or xmit itself. */
+void netif_tx_schedule(struct net_device *dev);
+void netdev_init(void); /* opens NET_TX; NET_RX is napi_init's */
 
 /* The stack's entry (kernel/net/ether.c). */
 void netif_receive_skb(struct net_device *dev, const void *frame,

@@ -31,7 +31,7 @@ enum syscall_nr {
 	SYS_pci_find = 13,    /* pci_find(vendor, device, struct pci_info *) */
 	SYS_port_in = 14,     /* port_in(port): the byte, through the kernel */
 	SYS_port_out = 15,    /* port_out(port, byte): filtered by the policy */
-	SYS_net_send = 16,    /* net_send(packets): onto the loopback netdemo */
+	SYS_net_send = 16,    /* net_send(packets): onto the loopback "lo" */
 	SYS_softirq_runs = 17, /* softirq_runs(slot, struct softirq_runs *) */
 	NR_SYSCALLS
 };

@@ -17,11 +17,11 @@
 #include "drivers/pci/pci.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/trap.h"
-#include "kernel/bh/demo.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/console.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
+#include "kernel/net/loopback.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/uaccess.h"
@@ -265,7 +265,7 @@ _Static_assert(ABI_NET_TX_SOFTIRQ == NET_TX_SOFTIRQ &&
 
 /*
  * A socket send's shape: the kernel half queues the packets on the
- * loopback netdemo and raises NET_TX, whose action transmits them (and
+ * loopback device "lo" and asks for NET_TX, whose action transmits them (and
  * NET_RX delivers them). IRQs stay off from the raise to the return, so
  * no timer tick's irq_exit can run the softirq first: the syscall's own
  * return path runs it (trap_dispatch -> softirq_on_trap_return), before
@@ -278,7 +278,7 @@ static long sys_net_send(struct process *p, uint32_t packets, uint32_t a2,
 	if (!packets || packets > NET_SEND_MAX)
 		return -EINVAL;
 	local_irq_disable(); /* syscall_trap disables them anyway after us */
-	netdemo_send(packets);
+	loopback_send(packets);
 	return (long)packets;
 }
 

@@ -7,6 +7,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/bh/defer.h"
 #include "kernel/bh/demo.h"
+#include "kernel/net/loopback.h"
 #include "kernel/bh/softirq.h"
 #include "kernel/bh/storm.h"
 #include "kernel/bh/tasklet.h"
@@ -213,7 +214,7 @@ static void raise_it(void)
 {
 	switch (raise_nr) {
 	case NET_TX_SOFTIRQ:
-		netdemo_send(1); /* give the demo something to carry */
+		loopback_send(1); /* give lo something to carry */
 		break;
 	case BLOCK_SOFTIRQ:
 		blockdemo_submit(1);

@@ -18,6 +18,7 @@ while the NIC has no free receive descriptor), and gives up after a timeout.
 """
 
 import os
+import re
 import select
 import shutil
 import socket
@@ -93,3 +94,41 @@ class Wire:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+# --- the guest's `net` command -------------------------------------------------
+
+_NET_DEV = re.compile(
+    r"^(?P<name>\w+): link (?P<link>up|down), MAC (?P<mac>[0-9a-f:]{17}), IP (?P<ip>\S+), "
+    r"napi (?P<napi>on|off)\r?\n"
+    r"\s+rx: (?P<rx_packets>\d+) packets, (?P<rx_bytes>\d+) bytes; dropped (?P<rx_dropped>\d+), "
+    r"errors (?P<rx_errors>\d+), missed (?P<rx_missed>\d+), ring full (?P<rx_ring_full>\d+)\r?\n"
+    r"\s+tx: (?P<tx_packets>\d+) packets, (?P<tx_bytes>\d+) bytes; dropped (?P<tx_dropped>\d+)\r?\n"
+    r"\s+irq: (?P<interrupts>\d+) interrupts; napi: (?P<napi_polls>\d+) polls, "
+    r"(?P<napi_budget_spent>\d+) budget spent; ring rx (?P<rx_used>\d+)/(?P<rx_size>\d+), "
+    r"tx (?P<tx_used>\d+)/(?P<tx_size>\d+)", re.MULTILINE)
+
+
+def parse_net(text):
+    """`net`'s output as {device name: {field: value}} (numbers as int)."""
+    devices = {}
+    for m in _NET_DEV.finditer(text):
+        d = {k: (v if k in ("name", "link", "mac", "ip", "napi") else int(v))
+             for k, v in m.groupdict().items()}
+        devices[d["name"]] = d
+    return devices
+
+
+def net(sh, device="eth0"):
+    """One device's `net` counters (AssertionError if `net` lacks it)."""
+    out = sh.run(f"net {device}")
+    devices = parse_net(out)
+    assert device in devices, f"`net {device}` printed:\n{out}"
+    return devices[device]
+
+
+def frame(dst, src, ethertype, payload):
+    """An Ethernet frame: MACs as "aa:bb:..." strings, payload bytes."""
+    def mac(s):
+        return bytes(int(x, 16) for x in s.split(":"))
+    return mac(dst) + mac(src) + ethertype.to_bytes(2, "big") + bytes(payload)

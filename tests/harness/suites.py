@@ -19,6 +19,7 @@ import subprocess
 import traceback
 
 from . import ktap, reports
+from .netwire import Wire
 from .qemu import (EXIT_CRASH, EXIT_PANIC, EXIT_PASSED, EXIT_TESTS_FAILED,
                    FAIL_PATTERNS, Machine, MachineError, describe_exit, tail)
 from .results import FAIL, PASS, SKIP, TestResult, failed, passed
@@ -162,6 +163,9 @@ class Scenario:
                             other such line on COM1 fails the test
         ALONE = False       True: no other QEMU runs meanwhile (for tests
                             that time the guest against the host's clock)
+        WIRE = False        True: an e1000 on a fresh -netdev dgram wire
+                            for each boot (harness/netwire.py), whose host
+                            end the function reaches as m.wire
     and defines either `run(m)` or several `test_*(m)` functions; each one
     gets a freshly booted Machine. One function can change the module's
     options with the decorator @boot_options(append="...", ...).
@@ -178,8 +182,9 @@ class Scenario:
 
     def __init__(self, name, func, boot="elf", append="", qemu_args=(),
                  serial_ports=1, monitor=False, variant=None, expect_reports=(),
-                 alone=False):
+                 alone=False, wire=False):
         self.name = name
+        self.wire = wire
         self.alone = alone
         self.expect_reports = list(expect_reports)
         self.func = func
@@ -206,7 +211,7 @@ def boot_options(**options):
     expect_reports.
     """
     allowed = {"boot", "append", "qemu_args", "serial_ports", "monitor",
-               "expect_reports"}
+               "expect_reports", "wire"}
     unknown = set(options) - allowed
     if unknown:
         raise TypeError(f"unknown boot option(s) {sorted(unknown)}; use {sorted(allowed)}")
@@ -265,7 +270,8 @@ def load_scenarios(directory):
                        serial_ports=getattr(module, "SERIAL_PORTS", 1),
                        monitor=getattr(module, "MONITOR", False),
                        expect_reports=getattr(module, "EXPECT_REPORTS", []),
-                       alone=getattr(module, "ALONE", False))
+                       alone=getattr(module, "ALONE", False),
+                       wire=getattr(module, "WIRE", False))
         tests = [(n, f) for n, f in vars(module).items()
                  if n.startswith("test_") and inspect.isfunction(f)]
         for suffix, words in variants:
@@ -307,18 +313,29 @@ def machine_test(scenario, elf, iso, log_dir=None):
     image = iso if scenario.boot == "iso" else elf
     if not os.path.isfile(image):
         return [failed(scenario.name, f"{image} not found: build it first")]
+    wire = Wire() if scenario.wire else None
+    try:
+        return _machine_test(scenario, elf, iso, log_dir, wire)
+    finally:
+        if wire:
+            wire.close()
+
+
+def _machine_test(scenario, elf, iso, log_dir, wire):
+    qemu_args = scenario.qemu_args + (wire.qemu_args() if wire else [])
     if scenario.boot == "iso":
-        machine = Machine.boot_iso(iso, extra_args=scenario.qemu_args,
+        machine = Machine.boot_iso(iso, extra_args=qemu_args,
                                    serial_ports=scenario.serial_ports,
                                    monitor=scenario.monitor,
                                    name=scenario.name, log_dir=log_dir)
     else:
         machine = Machine.boot_elf(elf, append=scenario.append,
-                                   extra_args=scenario.qemu_args,
+                                   extra_args=qemu_args,
                                    serial_ports=scenario.serial_ports,
                                    monitor=scenario.monitor,
                                    name=scenario.name, log_dir=log_dir)
     machine.scenario = scenario
+    machine.wire = wire
     details = None
     try:
         with machine:

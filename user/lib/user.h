@@ -42,7 +42,7 @@ int port_out(unsigned int port, unsigned int val);
 /* A user address for device memory, or a negative errno. */
 long mmap_device(uint32_t phys, uint32_t len);
 int pci_find(uint16_t vendor, uint16_t device, struct pci_info *info);
-/* Queue packets on the kernel's loopback netdemo (raises NET_TX): the
+/* Queue packets on the kernel's loopback device "lo" (raises NET_TX): the
  * packets queued, or a negative errno (-EINVAL: 0 or > NET_SEND_MAX). */
 long net_send(unsigned int packets);
 /* This CPU's executions of softirq slot nr, by where they ran. */
