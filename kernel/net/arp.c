@@ -25,20 +25,20 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define ARP_CACHE_SIZE 8
-#define ARP_RETRY_MS   1000
-#define ARP_HLEN       28 /* Ethernet/IPv4 ARP packet */
+#define ARP_CACHE_SIZE	8
+#define ARP_RETRY_MS	1000
+#define ARP_HLEN	28 /* Ethernet/IPv4 ARP packet */
 
 #define ARP_HTYPE_ETHER 1
 #define ARP_OP_REQUEST	1
 #define ARP_OP_REPLY	2
 
 /* Field offsets in an Ethernet/IPv4 ARP packet (RFC 826). */
-#define ARP_OPER 6
-#define ARP_SHA	 8
-#define ARP_SPA	 14
-#define ARP_THA	 18
-#define ARP_TPA	 24
+#define ARP_OPER	6
+#define ARP_SHA		8
+#define ARP_SPA		14
+#define ARP_THA		18
+#define ARP_TPA		24
 
 enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_RESOLVED };
 
@@ -83,8 +83,8 @@ static struct arp_entry *arp_alloc(struct inet_pkt **drop)
 	return victim;
 }
 
-static void arp_fill(uint8_t *a, uint16_t op, const uint8_t *sha,
-		     uint32_t spa, const uint8_t *tha, uint32_t tpa)
+static void arp_fill(uint8_t *a, uint16_t op, const uint8_t *sha, uint32_t spa,
+		     const uint8_t *tha, uint32_t tpa)
 {
 	put_be16(a, ARP_HTYPE_ETHER);
 	put_be16(a + 2, ETH_P_IP);
@@ -185,8 +185,8 @@ void arp_rcv(struct net_device *dev, const uint8_t *a, unsigned int len)
 	}
 }
 
-int arp_output(struct net_device *dev, uint32_t next_hop,
-	       struct inet_pkt *pkt, unsigned int len)
+int arp_output(struct net_device *dev, uint32_t next_hop, struct inet_pkt *pkt,
+	       unsigned int len)
 {
 	unsigned long flags = spin_lock_irqsave(&arp_lock);
 	struct arp_entry *e = arp_find(dev, next_hop);
@@ -211,7 +211,8 @@ int arp_output(struct net_device *dev, uint32_t next_hop,
 		ask = true;
 	} else {
 		drop = e->waiting; /* the newer frame wins: one per entry */
-		ask = jiffies - e->requested_at >= msecs_to_jiffies(ARP_RETRY_MS);
+		ask = jiffies - e->requested_at >=
+		      msecs_to_jiffies(ARP_RETRY_MS);
 	}
 	e->waiting = pkt;
 	e->waiting_len = len;

@@ -40,7 +40,8 @@ void netif_receive_skb(struct net_device *dev, const void *frame,
 	}
 	/* The NIC filters by address already; a promiscuous one or a test
 	 * may hand us anything, so look again. */
-	if (memcmp(f, dev->mac, ETH_ALEN) && memcmp(f, eth_broadcast, ETH_ALEN)) {
+	if (memcmp(f, dev->mac, ETH_ALEN) &&
+	    memcmp(f, eth_broadcast, ETH_ALEN)) {
 		INET_INC(eth_not_ours);
 		return;
 	}
@@ -56,8 +57,8 @@ void netif_receive_skb(struct net_device *dev, const void *frame,
 	}
 }
 
-int eth_output(struct net_device *dev, const uint8_t *dst_mac,
-	       uint16_t type, struct inet_pkt *pkt, unsigned int len)
+int eth_output(struct net_device *dev, const uint8_t *dst_mac, uint16_t type,
+	       struct inet_pkt *pkt, unsigned int len)
 {
 	memcpy(pkt->data, dst_mac ? dst_mac : eth_broadcast, ETH_ALEN);
 	memcpy(pkt->data + ETH_ALEN, dev->mac, ETH_ALEN);

@@ -37,8 +37,8 @@ static uint8_t ping_byte(uint16_t seq, unsigned int i)
 	return (uint8_t)(seq + i);
 }
 
-static int icmp_send_echo(struct net_device *dev, uint32_t dst,
-			  uint8_t type, const uint8_t *msg, unsigned int len)
+static int icmp_send_echo(struct net_device *dev, uint32_t dst, uint8_t type,
+			  const uint8_t *msg, unsigned int len)
 {
 	struct inet_pkt *pkt = kmalloc(sizeof(*pkt));
 	uint8_t *m;

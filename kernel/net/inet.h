@@ -43,20 +43,20 @@
 #define INET_PEER_ADDR	0x0a000202u /* 10.0.2.2: the host, our gateway */
 #define INET_NETMASK	0xffffff00u /* /24 */
 
-#define ETH_P_IP  0x0800 /* EtherType: IPv4 (IEEE 802 numbers) */
-#define ETH_P_ARP 0x0806 /* EtherType: ARP */
+#define ETH_P_IP	0x0800 /* EtherType: IPv4 (IEEE 802 numbers) */
+#define ETH_P_ARP	0x0806 /* EtherType: ARP */
 
-#define IP_HLEN	      20 /* a header without options */
-#define IP_PROTO_ICMP 1
-#define IP_PROTO_UDP  17
-#define IP_MTU	      (ETH_FRAME_LEN - ETH_HLEN)	/* 1500 */
-#define UDP_HLEN      8
-#define UDP_MAX_DATA  (IP_MTU - IP_HLEN - UDP_HLEN) /* 1472 */
+#define IP_HLEN		20 /* a header without options */
+#define IP_PROTO_ICMP	1
+#define IP_PROTO_UDP	17
+#define IP_MTU		(ETH_FRAME_LEN - ETH_HLEN) /* 1500 */
+#define UDP_HLEN	8
+#define UDP_MAX_DATA	(IP_MTU - IP_HLEN - UDP_HLEN) /* 1472 */
 
 /* Offsets of each layer in a frame (no IP options on what we send). */
-#define IP_OFF	ETH_HLEN
-#define L4_OFF	(ETH_HLEN + IP_HLEN)
-#define UDP_DATA_OFF (L4_OFF + UDP_HLEN)
+#define IP_OFF		ETH_HLEN
+#define L4_OFF		(ETH_HLEN + IP_HLEN)
+#define UDP_DATA_OFF	(L4_OFF + UDP_HLEN)
 
 /* A frame being built for transmission: the whole Ethernet frame. */
 struct inet_pkt {
@@ -75,8 +75,8 @@ struct inet_stats {
 	unsigned long ip_rx, ip_bad_header, ip_bad_csum, ip_fragments,
 		ip_not_ours, ip_unknown_proto, ip_tx, ip_no_route, ip_tx_err;
 	/* ICMP */
-	unsigned long icmp_rx, icmp_bad, icmp_echo_answered,
-		icmp_echo_replies, icmp_unmatched_replies, icmp_other;
+	unsigned long icmp_rx, icmp_bad, icmp_echo_answered, icmp_echo_replies,
+		icmp_unmatched_replies, icmp_other;
 	/* UDP */
 	unsigned long udp_rx, udp_bad_len, udp_bad_csum, udp_no_socket,
 		udp_queue_full, udp_delivered, udp_tx;
@@ -123,15 +123,15 @@ uint32_t inet_dev_addr(struct net_device *dev);
 
 /* ether.c: put the Ethernet header on pkt (frame length len, payload
  * from ETH_HLEN) and transmit it; pads short frames to ETH_ZLEN. */
-int eth_output(struct net_device *dev, const uint8_t *dst_mac,
-	       uint16_t type, struct inet_pkt *pkt, unsigned int len);
+int eth_output(struct net_device *dev, const uint8_t *dst_mac, uint16_t type,
+	       struct inet_pkt *pkt, unsigned int len);
 
 /* arp.c */
 void arp_rcv(struct net_device *dev, const uint8_t *pkt, unsigned int len);
 /* Send pkt (an IPv4 frame of len bytes) to next_hop on dev. Takes pkt:
  * frees it, or keeps it until the next hop answers (then sends it). */
-int arp_output(struct net_device *dev, uint32_t next_hop,
-	       struct inet_pkt *pkt, unsigned int len);
+int arp_output(struct net_device *dev, uint32_t next_hop, struct inet_pkt *pkt,
+	       unsigned int len);
 /* Forget dev's entries (and free their waiting frames). */
 void arp_flush_dev(struct net_device *dev);
 struct arp_entry_info {

@@ -154,8 +154,8 @@ void udp_rcv(struct net_device *dev, uint32_t src, uint32_t dst,
 	udp_queue(get_be16(msg + 2), d);
 }
 
-int udp_sendto(struct udp_sock *s, uint32_t ip, uint16_t port,
-	       const void *data, unsigned int len)
+int udp_sendto(struct udp_sock *s, uint32_t ip, uint16_t port, const void *data,
+	       unsigned int len)
 {
 	struct inet_pkt *pkt;
 	struct net_device *dev;
@@ -201,15 +201,15 @@ static struct udp_dgram *udp_dequeue(struct udp_sock *s)
 	return d;
 }
 
-int udp_recvfrom(struct udp_sock *s, void *buf, unsigned int len,
-		 uint32_t *ip, uint16_t *port, unsigned int timeout_ms)
+int udp_recvfrom(struct udp_sock *s, void *buf, unsigned int len, uint32_t *ip,
+		 uint16_t *port, unsigned int timeout_ms)
 {
 	struct udp_dgram *d = udp_dequeue(s);
 	unsigned int n;
 
 	if (!d && timeout_ms &&
-	    wait_event_timeout(s->wait, __atomic_load_n(&s->count,
-							__ATOMIC_ACQUIRE),
+	    wait_event_timeout(s->wait,
+			       __atomic_load_n(&s->count, __ATOMIC_ACQUIRE),
 			       (long)msecs_to_jiffies(timeout_ms)))
 		d = udp_dequeue(s);
 	if (!d)

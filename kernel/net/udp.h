@@ -42,12 +42,12 @@ struct udp_sock;
 int udp_socket_bind(uint16_t port, struct udp_sock **sockp);
 /* 0, -EMSGSIZE (over UDP_MAX_DATA), -EHOSTUNREACH, -ENOMEM, or the
  * driver's -EBUSY (its ring full; the datagram is counted lost). */
-int udp_sendto(struct udp_sock *s, uint32_t ip, uint16_t port,
-	       const void *data, unsigned int len);
+int udp_sendto(struct udp_sock *s, uint32_t ip, uint16_t port, const void *data,
+	       unsigned int len);
 /* Wait up to timeout_ms for a datagram: its length (the part beyond len
  * is cut off), with the sender in *ip, *port; or -ETIMEDOUT. */
-int udp_recvfrom(struct udp_sock *s, void *buf, unsigned int len,
-		 uint32_t *ip, uint16_t *port, unsigned int timeout_ms);
+int udp_recvfrom(struct udp_sock *s, void *buf, unsigned int len, uint32_t *ip,
+		 uint16_t *port, unsigned int timeout_ms);
 void udp_close(struct udp_sock *s); /* drops what is still queued */
 
 struct udp_sock_info {

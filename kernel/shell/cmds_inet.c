@@ -22,8 +22,9 @@ static int parse_addr(const char *cmd, const char *s, uint32_t *ip)
 {
 	if (!inet_parse_addr(s, ip))
 		return 0;
-	console_printf("%s: bad address '%s' (expected a.b.c.d, e.g. 10.0.2.2)\n",
-		       cmd, s);
+	console_printf(
+		"%s: bad address '%s' (expected a.b.c.d, e.g. 10.0.2.2)\n", cmd,
+		s);
 	return -EINVAL;
 }
 
@@ -71,8 +72,8 @@ static bool ping_one(const char *ip_s, uint32_t ip, uint16_t wire_seq,
 	}
 	if (rc) {
 		console_printf("ping: %s: %s\n", ip_s,
-			       rc == -EHOSTUNREACH ? "no network device" :
-						     errno_name(rc));
+			       rc == -EHOSTUNREACH ? "no network device"
+						   : errno_name(rc));
 		return false;
 	}
 	s->received++;
@@ -98,8 +99,8 @@ static int cmd_ping(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (argc > 2 &&
-	    (kstrtoul(argv[2], 10, &count) || !count || count > PING_MAX_COUNT)) {
+	if (argc > 2 && (kstrtoul(argv[2], 10, &count) || !count ||
+			 count > PING_MAX_COUNT)) {
 		console_printf("ping: COUNT '%s' is not 1..%u\n", argv[2],
 			       PING_MAX_COUNT);
 		return -EINVAL;
@@ -108,7 +109,8 @@ static int cmd_ping(int argc, char **argv)
 	for (unsigned int n = 1; n <= count; n++) {
 		if (!ping_one(argv[1], ip, ++wire_seq, n, &s))
 			return -EHOSTUNREACH;
-		if (n < count && shell_sleep(msecs_to_jiffies(PING_INTERVAL_MS))) {
+		if (n < count &&
+		    shell_sleep(msecs_to_jiffies(PING_INTERVAL_MS))) {
 			console_printf("ping: interrupted\n");
 			break;
 		}
@@ -125,35 +127,55 @@ struct counter {
 	size_t off;
 };
 
-#define C(layer, name) { #layer, #name, offsetof(struct inet_stats, layer##_##name) }
+#define C(layer, name)                                                     \
+	{                                                                  \
+#layer, #name, offsetof(struct inet_stats, layer##_##name) \
+	}
 static const struct counter counters[] = {
-	C(eth, rx),	       C(eth, short),
-	C(eth, not_ours),      C(eth, unknown_type),
-	C(arp, rx),	       C(arp, bad),
-	C(arp, not_ours),      C(arp, requests_answered),
-	C(arp, replies),       C(arp, requests_sent),
-	C(arp, waiting_dropped), C(arp, evicted),
-	C(ip, rx),	       C(ip, bad_header),
-	C(ip, bad_csum),       C(ip, fragments),
-	C(ip, not_ours),       C(ip, unknown_proto),
-	C(ip, tx),	       C(ip, no_route),
-	C(ip, tx_err),	       C(icmp, rx),
-	C(icmp, bad),	       C(icmp, echo_answered),
-	C(icmp, echo_replies), C(icmp, unmatched_replies),
-	C(icmp, other),	       C(udp, rx),
-	C(udp, bad_len),       C(udp, bad_csum),
-	C(udp, no_socket),     C(udp, queue_full),
-	C(udp, delivered),     C(udp, tx),
+	C(eth, rx),
+	C(eth, short),
+	C(eth, not_ours),
+	C(eth, unknown_type),
+	C(arp, rx),
+	C(arp, bad),
+	C(arp, not_ours),
+	C(arp, requests_answered),
+	C(arp, replies),
+	C(arp, requests_sent),
+	C(arp, waiting_dropped),
+	C(arp, evicted),
+	C(ip, rx),
+	C(ip, bad_header),
+	C(ip, bad_csum),
+	C(ip, fragments),
+	C(ip, not_ours),
+	C(ip, unknown_proto),
+	C(ip, tx),
+	C(ip, no_route),
+	C(ip, tx_err),
+	C(icmp, rx),
+	C(icmp, bad),
+	C(icmp, echo_answered),
+	C(icmp, echo_replies),
+	C(icmp, unmatched_replies),
+	C(icmp, other),
+	C(udp, rx),
+	C(udp, bad_len),
+	C(udp, bad_csum),
+	C(udp, no_socket),
+	C(udp, queue_full),
+	C(udp, delivered),
+	C(udp, tx),
 };
 #undef C
 
 static bool counts_a_drop(const char *name)
 {
 	static const char *const drops[] = {
-		"short",     "not_ours",  "unknown_type",    "bad",
-		"bad_header", "bad_csum", "fragments",	     "unknown_proto",
-		"no_route",  "tx_err",	  "waiting_dropped", "bad_len",
-		"no_socket", "queue_full",
+		"short",      "not_ours",   "unknown_type",    "bad",
+		"bad_header", "bad_csum",   "fragments",       "unknown_proto",
+		"no_route",   "tx_err",	    "waiting_dropped", "bad_len",
+		"no_socket",  "queue_full",
 	};
 
 	for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
@@ -170,8 +192,9 @@ static void print_counters(void)
 	console_printf("counters (* = dropped there):");
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		const struct counter *c = &counters[i];
-		unsigned long v = *(const unsigned long *)((const char *)&inet_stats +
-							   c->off);
+		unsigned long v =
+			*(const unsigned long *)((const char *)&inet_stats +
+						 c->off);
 
 		if (!layer || strcmp(layer, c->layer) || on_line == 4) {
 			console_printf("\n  %-5s", c->layer);
@@ -190,7 +213,8 @@ static void print_sockets(void)
 	struct udp_sock_info s[UDP_MAX_SOCKETS];
 	unsigned int n = udp_snapshot(s, UDP_MAX_SOCKETS);
 
-	console_printf("echo service (port %u): %s, %lu echoed\n", UDP_ECHO_PORT,
+	console_printf("echo service (port %u): %s, %lu echoed\n",
+		       UDP_ECHO_PORT,
 		       udp_echo_running() ? "on, thread udp-echo" : "off",
 		       udp_echo_count());
 	console_printf("sockets: %u bound\n", n);
@@ -212,9 +236,10 @@ static void print_arp(void)
 		const uint8_t *m = e[i].mac;
 
 		if (e[i].resolved)
-			console_printf("  %-15s at %02x:%02x:%02x:%02x:%02x:%02x on %s\n",
-				       inet_format_addr(e[i].ip, ip), m[0], m[1],
-				       m[2], m[3], m[4], m[5], e[i].dev);
+			console_printf(
+				"  %-15s at %02x:%02x:%02x:%02x:%02x:%02x on %s\n",
+				inet_format_addr(e[i].ip, ip), m[0], m[1], m[2],
+				m[3], m[4], m[5], e[i].dev);
 		else
 			console_printf("  %-15s (incomplete%s) on %s\n",
 				       inet_format_addr(e[i].ip, ip),
@@ -229,8 +254,9 @@ static int udp_echo_cmd(const char *arg)
 
 	if (!strcmp(arg, "off")) {
 		udp_echo_stop();
-		console_printf("udp echo: off (datagrams to port %u now count as no_socket)\n",
-			       UDP_ECHO_PORT);
+		console_printf(
+			"udp echo: off (datagrams to port %u now count as no_socket)\n",
+			UDP_ECHO_PORT);
 		return 0;
 	}
 	if (strcmp(arg, "on")) {
@@ -243,7 +269,8 @@ static int udp_echo_cmd(const char *arg)
 			       UDP_ECHO_PORT, errno_name(rc));
 		return rc;
 	}
-	console_printf("udp echo: on (port %u, thread udp-echo)\n", UDP_ECHO_PORT);
+	console_printf("udp echo: on (port %u, thread udp-echo)\n",
+		       UDP_ECHO_PORT);
 	return 0;
 }
 
@@ -264,18 +291,20 @@ static int udp_send_cmd(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (kstrtoul(argv[3], 10, &port) || !port || port > 65535) {
-		console_printf("udp send: PORT '%s' is not 1..65535\n", argv[3]);
+		console_printf("udp send: PORT '%s' is not 1..65535\n",
+			       argv[3]);
 		return -EINVAL;
 	}
 	rc = udp_socket_bind(UDP_SEND_PORT, &s);
 	if (!rc) {
-		rc = udp_sendto(s, ip, (uint16_t)port, argv[4], strlen(argv[4]));
+		rc = udp_sendto(s, ip, (uint16_t)port, argv[4],
+				strlen(argv[4]));
 		udp_close(s);
 	}
 	if (rc) {
 		console_printf("udp send: %s (%s)\n",
-			       rc == -EHOSTUNREACH ? "no network device" :
-						     "not sent",
+			       rc == -EHOSTUNREACH ? "no network device"
+						   : "not sent",
 			       errno_name(rc));
 		return rc;
 	}
@@ -300,5 +329,6 @@ static int cmd_udp(int argc, char **argv)
 	console_printf("usage: udp [echo on|off | send IP PORT TEXT]\n");
 	return -EINVAL;
 }
-SHELL_COMMAND(udp, cmd_udp, 0, 4, "udp [echo on|off | send IP PORT TEXT]",
-	      "UDP sockets, ARP cache and stack counters; port-7 echo; send one");
+SHELL_COMMAND(
+	udp, cmd_udp, 0, 4, "udp [echo on|off | send IP PORT TEXT]",
+	"UDP sockets, ARP cache and stack counters; port-7 echo; send one");

@@ -21,9 +21,9 @@
 #include "lib/inet_csum.h"
 #include "lib/string.h"
 
-#define OUR_IP	INET_GUEST_ADDR
-#define PEER_IP INET_PEER_ADDR
-#define MAX_SENT 8
+#define OUR_IP	  INET_GUEST_ADDR
+#define PEER_IP	  INET_PEER_ADDR
+#define MAX_SENT  8
 #define TEST_PORT 5001
 
 static const uint8_t our_mac[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -438,5 +438,6 @@ KTEST_SUITE_FULL(inet, inet_suite_init, inet_suite_exit,
 		 KTEST_CASE(udp_without_socket_or_with_bad_checksum_is_counted),
 		 KTEST_CASE(udp_sendto_builds_a_checkable_frame),
 		 KTEST_CASE(unknown_next_hop_waits_for_arp_reply),
-		 KTEST_CASE(ethernet_filters_and_counts), KTEST_CASE(bind_rules),
+		 KTEST_CASE(ethernet_filters_and_counts),
+		 KTEST_CASE(bind_rules),
 		 KTEST_CASE(parses_and_formats_addresses));
