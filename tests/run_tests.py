@@ -87,7 +87,7 @@ KTEST_BOOTS = [
     # promises are per CPU (the rest behave as at -smp 1, where
     # ktest=all runs them).
     ("ktest-smp2",
-     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace",
+     "ktest=smp,spinlock,traps,irq_offload,irq_work,apic,sched,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp,trace,napi",
      SMP_ARGS(2) + COM2_NULL),
     ("ktest-smp4", "ktest=smp,spinlock,traps,irq_work,apic,affinity,irq_smp,tasklet_smp,softirq_smp,workqueue_smp",
      SMP_ARGS(4) + COM2_NULL),

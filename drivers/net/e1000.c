@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "drivers/pci/pci.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/irq/irq.h"
 #include "kernel/mm/page.h"
@@ -16,6 +17,7 @@
 #include "kernel/net/netdev.h"
 #include "kernel/printk.h"
 #include "kernel/sched/spinlock.h"
+#include "kernel/sched/time.h"
 #include "kernel/trace/trace.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -123,6 +125,7 @@ static struct e1000 nic;
 static struct net_device eth0;
 static bool napi_on = true;
 static bool found;
+static unsigned long rx_cost_us; /* e1000_rx_cost=: the livelock demo */
 
 static int napi_param(const char *val)
 {
@@ -136,6 +139,33 @@ static int napi_param(const char *val)
 }
 KERNEL_PARAM(napi, napi_param,
 	     "on (default) or off: e1000 takes one interrupt per frame");
+
+/* A slower machine, or a heavier stack, on demand: this many microseconds
+ * of busy work per received frame, in whatever context receives it (the
+ * top half with napi=off, the NAPI poll otherwise). The flood then costs
+ * more CPU than there is - the condition receive livelock needs. */
+static int rx_cost_param(const char *val)
+{
+	unsigned long us;
+
+	if (kstrtoul(val, 10, &us) || us > 10000)
+		return -EINVAL;
+	rx_cost_us = us;
+	return 0;
+}
+KERNEL_PARAM(e1000_rx_cost, rx_cost_param,
+	     "microseconds of extra work per received frame, 0-10000 (demo)");
+
+static void rx_cost(void)
+{
+	uint64_t end;
+
+	if (!rx_cost_us)
+		return;
+	end = rdtsc() + (uint64_t)rx_cost_us * tsc_khz / 1000;
+	while (rdtsc() < end)
+		cpu_relax();
+}
 
 static uint32_t rd(uint32_t reg)
 {
@@ -201,6 +231,7 @@ static int clean_rx(int budget)
 		} else {
 			eth0.stats.rx_packets++;
 			eth0.stats.rx_bytes += d->length;
+			rx_cost();
 			hand_up(nic.rx_bufs + nic.rx_next * E1000_BUF_SIZE,
 				d->length);
 		}

@@ -84,6 +84,7 @@ void __napi_schedule(struct napi_struct *napi)
 bool napi_complete_done(struct napi_struct *napi, int work_done)
 {
 	(void)work_done;
+	napi->completions++; /* before SCHED goes: napi_poll reads it */
 	clear_bit(NAPI_STATE_SCHED, &napi->state);
 	return true;
 }
@@ -93,13 +94,18 @@ bool napi_scheduled(const struct napi_struct *napi)
 	return test_bit(NAPI_STATE_SCHED, &napi->state);
 }
 
-/* One poll with the napi's weight. A poll that used all of it has more
- * waiting and did not complete: it goes on repoll, to be polled in the
- * next run of NET_RX (not this one: every napi gets one turn per run). */
+/* One poll with the napi's weight. A poll that used all of it without
+ * completing has more waiting: it goes on repoll, to be polled in the
+ * next run of NET_RX (not this one: every napi gets one turn per run).
+ * "Without completing" is told by the completion count, not the SCHED
+ * bit: once completed, a top half on another CPU may already have
+ * scheduled it again, onto that CPU's list. */
 static int napi_poll(struct napi_struct *n, struct napi_list *repoll)
 {
 	struct net_device *dev = n->dev;
 	int work;
+
+	unsigned long completions = n->completions;
 
 	n->last_cpu = smp_processor_id();
 	work = n->poll(n, n->weight);
@@ -112,7 +118,7 @@ static int napi_poll(struct napi_struct *n, struct napi_list *repoll)
 		if (work == n->weight)
 			dev->stats.napi_budget_spent++;
 	}
-	if (work == n->weight && napi_scheduled(n))
+	if (work == n->weight && n->completions == completions)
 		list_add_tail(repoll, n);
 	return work;
 }

@@ -17,8 +17,8 @@
  *                 raised again; one that caught up calls
  *                 napi_complete_done(), and the driver unmasks.
  *
- * A poll that used its whole budget must not complete (it is polled
- * again); only one that took fewer frames than its weight may.
+ * A poll that used its whole budget and did not complete is polled again
+ * in the next run; one that completed is not, until scheduled again.
  *
  * The action as a whole stops early after NETDEV_BUDGET frames or
  * NETDEV_BUDGET_TICKS ticks (counted in time_squeeze) and re-raises
@@ -65,7 +65,8 @@ struct napi_struct {
 	 * it has caught up and calls napi_complete_done. */
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
-	unsigned int last_cpu; /* where it was last polled */
+	unsigned int last_cpu;	   /* where it was last polled */
+	unsigned long completions; /* napi_complete_done calls */
 };
 
 /* NET_RX's work on one CPU (Linux's softnet_stat). */

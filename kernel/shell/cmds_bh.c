@@ -24,7 +24,7 @@
 
 static const char *const slot_owner[NR_SOFTIRQS] = {
 	"tasklets, high priority", "kernel timers",
-	"demo: loopback net TX",   "demo: loopback net RX",
+	"net TX: e1000, lo",	   "net RX: NAPI polls",
 	"demo: RAM disk",	   "tasklets",
 	"scheduler accounting",	   "high-resolution timers",
 };

@@ -63,12 +63,18 @@ else:
 # loaded by QEMU so that `append` works; "grub" is the same machine
 # booting the ISO through GRUB, as `make run` itself does (no append);
 # "minimal" has one UART and nothing else (tests/scenarios/shell_basics.py);
-# "smp2" is the run machine with two CPUs.
+# "smp2" is the run machine with two CPUs; "net" the run machine with an
+# e1000.
 MACHINES = {
     "run": dict(boot="elf", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
     "grub": dict(boot="iso", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
     "minimal": dict(boot="elf", serial_ports=1, monitor=False, qemu_args=[]),
     # `make run SMP=2`: the run machine with two CPUs (docs/smp.md)
+    # "net": the run machine plus an e1000 (eth0) on an empty hub: nothing
+    # arrives, what it sends goes nowhere (docs/net.md).
+    "net": dict(boot="elf", serial_ports=4, monitor=True,
+                qemu_args=["-device", "edu", "-netdev", "hubport,id=n0,hubid=0",
+                           "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56,addr=4"]),
     "smp2": dict(boot="elf", serial_ports=4, monitor=True,
                  qemu_args=["-device", "edu", "-smp", "2"]),
 }
