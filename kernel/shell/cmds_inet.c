@@ -231,7 +231,7 @@ static void print_arp(void)
 	unsigned int n = arp_snapshot(e, 8);
 	char ip[16];
 
-	console_printf("arp cache: %u entries\n", n);
+	console_printf("arp cache: %u %s\n", n, n == 1 ? "entry" : "entries");
 	for (unsigned int i = 0; i < n; i++) {
 		const uint8_t *m = e[i].mac;
 
