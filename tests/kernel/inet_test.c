@@ -11,6 +11,7 @@
  * Each case checks one rule of kernel/net/inet.h and the counter that
  * proves it: a frame is answered, delivered, or counted under its reason.
  */
+#include "kernel/net/icmp.h"
 #include "kernel/net/inet.h"
 #include "kernel/net/udp.h"
 #include "kernel/bh/softirq.h"
@@ -37,6 +38,10 @@ static struct {
 static unsigned int nr_sent;
 static DEFINE_SPINLOCK(sent_lock);
 
+/* When set, the "peer" answers echo requests at once (see ping_*). */
+static bool peer_answers_pings;
+static void answer_ping(const uint8_t *frame, unsigned int len);
+
 static int fake_xmit(struct net_device *dev, const void *frame,
 		     unsigned int len)
 {
@@ -49,6 +54,8 @@ static int fake_xmit(struct net_device *dev, const void *frame,
 	}
 	nr_sent++;
 	spin_unlock_irqrestore(&sent_lock, flags);
+	if (peer_answers_pings)
+		answer_ping(frame, len);
 	return 0;
 }
 
@@ -401,6 +408,44 @@ static void ethernet_filters_and_counts(struct ktest *t)
 	EXPECT_EQ(t, nr_sent, 0u);
 }
 
+/* The peer's side of a ping: the request turned into its reply, fed
+ * back as the NIC's poll would (from the transmit path: the reply is
+ * there before icmp_ping starts to wait, which it must handle too). */
+static void answer_ping(const uint8_t *frame, unsigned int len)
+{
+	static uint8_t reply[ETH_FRAME_LEN];
+	const uint8_t *m = frame + L4_OFF;
+	unsigned int mlen;
+	uint8_t *r = reply + L4_OFF;
+
+	if (len < L4_OFF + 8 || get_be16(frame + 12) != ETH_P_IP ||
+	    frame[IP_OFF + 9] != IP_PROTO_ICMP || m[0] != 8)
+		return;
+	mlen = get_be16(frame + IP_OFF + 2) - IP_HLEN;
+	memcpy(r, m, mlen);
+	r[0] = 0;
+	put_be16(r + 2, 0);
+	put_be16(r + 2, inet_csum(r, mlen));
+	inject(reply, build_ip(reply, IP_PROTO_ICMP, mlen, 0));
+}
+
+/* icmp_ping: the matching reply ends the wait with a round trip; with
+ * nobody answering it gives up after its timeout with -ETIMEDOUT. */
+static void ping_gets_its_reply_or_times_out(struct ktest *t)
+{
+	unsigned long replies = inet_stats.icmp_echo_replies;
+	uint64_t rtt = 0;
+
+	learn_peer();
+	peer_answers_pings = true;
+	EXPECT_EQ(t, icmp_ping(PEER_IP, 77, 1000, &rtt), 0);
+	peer_answers_pings = false;
+	EXPECT_EQ(t, inet_stats.icmp_echo_replies, replies + 1);
+	EXPECT_GT(t, rtt, 0ull);
+	EXPECT_EQ(t, icmp_ping(PEER_IP, 78, 50, &rtt), -ETIMEDOUT);
+	EXPECT_EQ(t, inet_stats.icmp_echo_replies, replies + 1);
+}
+
 static void bind_rules(struct ktest *t)
 {
 	struct udp_sock *a, *b;
@@ -438,6 +483,7 @@ KTEST_SUITE_FULL(inet, inet_suite_init, inet_suite_exit,
 		 KTEST_CASE(udp_without_socket_or_with_bad_checksum_is_counted),
 		 KTEST_CASE(udp_sendto_builds_a_checkable_frame),
 		 KTEST_CASE(unknown_next_hop_waits_for_arp_reply),
+		 KTEST_CASE(ping_gets_its_reply_or_times_out),
 		 KTEST_CASE(ethernet_filters_and_counts),
 		 KTEST_CASE(bind_rules),
 		 KTEST_CASE(parses_and_formats_addresses));
