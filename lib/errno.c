@@ -10,17 +10,18 @@ struct errno_entry {
 
 /* A short table: a linear search is fast enough for error paths. */
 static const struct errno_entry errno_table[] = {
-	{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },
-	{ EINTR, "EINTR" },	{ EIO, "EIO" },
-	{ E2BIG, "E2BIG" },	{ EAGAIN, "EAGAIN" },
-	{ ENOMEM, "ENOMEM" },	{ EFAULT, "EFAULT" },
-	{ EBUSY, "EBUSY" },	{ EEXIST, "EEXIST" },
-	{ ENODEV, "ENODEV" },	{ EINVAL, "EINVAL" },
-	{ ENOSPC, "ENOSPC" },	{ ERANGE, "ERANGE" },
-	{ ENOSYS, "ENOSYS" },	{ ETIMEDOUT, "ETIMEDOUT" },
-	{ ESRCH, "ESRCH" },	{ ENOEXEC, "ENOEXEC" },
-	{ EBADF, "EBADF" },	{ ENXIO, "ENXIO" },
-	{ EDEADLK, "EDEADLK" },
+	{ EPERM, "EPERM" },	      { ENOENT, "ENOENT" },
+	{ EINTR, "EINTR" },	      { EIO, "EIO" },
+	{ E2BIG, "E2BIG" },	      { EAGAIN, "EAGAIN" },
+	{ ENOMEM, "ENOMEM" },	      { EFAULT, "EFAULT" },
+	{ EBUSY, "EBUSY" },	      { EEXIST, "EEXIST" },
+	{ ENODEV, "ENODEV" },	      { EINVAL, "EINVAL" },
+	{ ENOSPC, "ENOSPC" },	      { ERANGE, "ERANGE" },
+	{ ENOSYS, "ENOSYS" },	      { ETIMEDOUT, "ETIMEDOUT" },
+	{ ESRCH, "ESRCH" },	      { ENOEXEC, "ENOEXEC" },
+	{ EBADF, "EBADF" },	      { ENXIO, "ENXIO" },
+	{ EDEADLK, "EDEADLK" },	      { EMSGSIZE, "EMSGSIZE" },
+	{ EADDRINUSE, "EADDRINUSE" }, { EHOSTUNREACH, "EHOSTUNREACH" },
 };
 
 const char *errno_name(int err)

@@ -8,6 +8,7 @@
 Runs, in this order:
   1. host unit tests      build/host/test_*           host/BINARY/CASE
      the trace tools        tests/host/test_trace_tools.py  host/trace_tools/TEST
+     the host net peer      tests/host/test_netpeer.py      host/netpeer/TEST
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
@@ -177,6 +178,9 @@ def make_jobs(args):
     # scripts/trace2perfetto.py and trace2svg.py on synthetic dumps (no QEMU).
     jobs.append(Job("host/trace_tools", lambda: pyunit.run_file(
         os.path.join(TESTS_DIR, "host", "test_trace_tools.py"), "host/trace_tools")))
+    # tests/harness/netpeer.py, the host's stack for the network tests.
+    jobs.append(Job("host/netpeer", lambda: pyunit.run_file(
+        os.path.join(TESTS_DIR, "host", "test_netpeer.py"), "host/netpeer")))
 
     for prefix, append, qemu_args in KTEST_BOOTS:
         jobs.append(Job(prefix, lambda p=prefix, a=append, q=qemu_args:
