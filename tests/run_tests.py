@@ -8,6 +8,7 @@
 Runs, in this order:
   1. host unit tests      build/host/test_*           host/BINARY/CASE
      the trace tools        tests/host/test_trace_tools.py  host/trace_tools/TEST
+     the lab tool           tests/host/test_lab_tool.py     host/lab_tool/TEST
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
@@ -15,6 +16,9 @@ Runs, in this order:
   5. the GDB sessions     kmain, shell, IRQ, softirq    gdb/kmain_to_shell
                           a system call from ring 3     gdb/user_trap
   6. the harness self-test                              harness/selftest/...
+     the course labs: each   scripts/lab.py, docs/labs/   lab/NAME/starter_fails
+     starter tree builds and boots and fails its grader,   lab/NAME/solution_passes
+     the full tree passes it
   7. doc transcripts      docs/*.md, README.md          doc/PAGE/LINE, doc/(markup)
      (harness/transcripts.py; notation in docs/transcripts.md)
   8. doc GDB transcripts  one GDB session per page      gdbdoc/PAGE/LINE, gdbdoc/(markup)
@@ -153,6 +157,16 @@ def pictures_current(elf):
     return results
 
 
+def load_lab_tool():
+    """scripts/lab.py as a module."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "lab", os.path.join(REPO_ROOT, "scripts", "lab.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def make_jobs(args):
     """Every job in run order, each a name and a function returning results."""
     jobs = []
@@ -168,6 +182,9 @@ def make_jobs(args):
     # scripts/trace2perfetto.py and trace2svg.py on synthetic dumps (no QEMU).
     jobs.append(Job("host/trace_tools", lambda: pyunit.run_file(
         os.path.join(TESTS_DIR, "host", "test_trace_tools.py"), "host/trace_tools")))
+    # scripts/lab.py: markers, student trees, grading (one short boot).
+    jobs.append(Job("host/lab_tool", lambda: pyunit.run_file(
+        os.path.join(TESTS_DIR, "host", "test_lab_tool.py"), "host/lab_tool")))
 
     for prefix, append, qemu_args in KTEST_BOOTS:
         jobs.append(Job(prefix, lambda p=prefix, a=append, q=qemu_args:
@@ -191,6 +208,15 @@ def make_jobs(args):
 
     jobs.append(Job("harness/selftest", lambda: selftest.run(
         args.elf, args.selftest_elf, log_dir, iso=args.iso)))
+
+    # The course labs (docs/labs/README.md): every grader can fail. The
+    # starter tree reuses this build's objects, so only the files the
+    # stubs changed are compiled (scripts/lab.py ci_results).
+    lab_tool = load_lab_tool()
+    for lab in lab_tool.load_manifest():
+        if not lab.needs:
+            jobs.append(Job(f"lab/{lab.name}", lambda lab=lab: lab_tool.ci_results(
+                lab, args.elf, log_dir, os.path.dirname(os.path.abspath(args.elf)))))
 
     # Doc transcripts: one job per boot (a page's blocks that share a
     # machine and command line), each block one result doc/PAGE/LINE.

@@ -488,10 +488,15 @@ static void stuck_work_fn(struct work_struct *w)
 
 /* ---- the top half --------------------------------------------------- */
 
+/* LAB shared-line BEGIN */
 static bool uart_pending(struct uart_port *port)
 {
 	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
 }
+/* LAB shared-line END */
+#if 0 /* LAB shared-line STUB: the starter tree has this instead */
+/* Your code: how does a 16550 say whether it is interrupting? */
+#endif /* LAB shared-line STUB END */
 
 /*
  * While the handler works on a port, the port's interrupts are all off
@@ -530,15 +535,19 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 {
 	struct uart_port *port = dev_id;
 	unsigned long rx_before;
-	bool quiet = !uart_pending(port);
 
 	(void)irq;
 	spin_lock(&port->lock);
-	if (quiet) {
+	/* LAB shared-line BEGIN */
+	if (!uart_pending(port)) {
 		port->stats.quiet++;
 		spin_unlock(&port->lock);
 		return IRQ_NONE;
 	}
+	/* LAB shared-line END */
+#if 0 /* LAB shared-line STUB: the starter tree has this instead */
+	/* Your code: is this interrupt ours? (docs/labs/01-shared-line.md) */
+#endif /* LAB shared-line STUB END */
 	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
 	uart_mute(port);
@@ -547,8 +556,16 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 	uart_tx_chars(port);
 	uart_unmute(port);
 	spin_unlock(&port->lock);
+	/* LAB top-bottom BEGIN */
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
+	/* LAB top-bottom END */
+#if 0 /* LAB top-bottom STUB: the starter tree has this instead */
+	/* Your code: deliver in a bottom half, not here with IRQs off
+	 * (docs/labs/02-top-bottom.md). */
+	if (port->stats.rx_bytes != rx_before)
+		uart_rx_deliver(&port->rx_tasklet);
+#endif /* LAB top-bottom STUB END */
 	return IRQ_HANDLED;
 }
 
