@@ -18,7 +18,8 @@ starter code right after it, never compiled here:
     /* LAB softirq-loop BEGIN */
     ...the solution...
     /* LAB softirq-loop END */
-    #if 0 /* LAB softirq-loop STUB: the starter tree has this instead */
+    /* LAB softirq-loop STUB: the starter tree has this instead */
+    #if 0
     ...the stub...
     #endif /* LAB softirq-loop STUB END */
 
@@ -55,7 +56,8 @@ SOURCE_EXT = (".c", ".h", ".S")
 
 BEGIN = re.compile(r"^\s*/\* LAB ([a-z0-9-]+) BEGIN \*/\s*$")
 END = re.compile(r"^\s*/\* LAB ([a-z0-9-]+) END \*/\s*$")
-STUB = re.compile(r"^\s*#if 0 /\* LAB ([a-z0-9-]+) STUB\b.*\*/\s*$")
+STUB = re.compile(r"^\s*/\* LAB ([a-z0-9-]+) STUB\b.*\*/\s*$")
+IF0 = re.compile(r"^\s*#if 0\s*$")
 STUB_END = re.compile(r"^\s*#endif /\* LAB ([a-z0-9-]+) STUB END \*/\s*$")
 ANY = re.compile(r"\bLAB [a-z0-9-]+ (BEGIN|END|STUB)\b")
 
@@ -128,6 +130,9 @@ def parse_regions(text, path):
             if not prev or prev.lab != m[1] or prev.end != no - 1 or prev.stub_begin:
                 raise LabError(f"{where}: LAB {m[1]} STUB must come right after "
                                f"its region's LAB {m[1]} END line")
+            if no >= len(lines) or not IF0.match(lines[no]):
+                raise LabError(f"{where}: LAB {m[1]} STUB must be followed by an "
+                               "'#if 0' line (the stub is never compiled here)")
             prev.stub_begin = no
             open_stub = prev
             continue
@@ -158,8 +163,8 @@ def starter_text(text, lab, path="?"):
     for r in reversed(regions):
         if not r.stub_begin:
             raise LabError(f"{path}:{r.begin}: region {lab} has no STUB block "
-                           "(an '#if 0 /* LAB ... STUB' block right after its END)")
-        stub = lines[r.stub_begin:r.stub_end - 1]
+                           "(a '/* LAB ... STUB */' line and an '#if 0' block right after its END)")
+        stub = lines[r.stub_begin + 1:r.stub_end - 1]    # inside #if 0 ... #endif
         if stub == lines[r.begin:r.end - 1]:
             raise LabError(f"{path}:{r.stub_begin}: the STUB of {lab} is the solution")
         lines[r.begin - 1:r.stub_end] = [lines[r.begin - 1]] + stub + [lines[r.end - 1]]

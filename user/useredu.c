@@ -64,7 +64,8 @@ static int take_interrupt(int h, uint32_t *why)
 	return 0;
 }
 /* LAB user-driver END */
-#if 0 /* LAB user-driver STUB: the starter tree has this instead */
+/* LAB user-driver STUB: the starter tree has this instead */
+#if 0
 static int take_interrupt(int h, uint32_t *why)
 {
 	/* Your code: wait for the interrupt, read why, silence the device,

@@ -494,7 +494,8 @@ static bool uart_pending(struct uart_port *port)
 	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
 }
 /* LAB shared-line END */
-#if 0 /* LAB shared-line STUB: the starter tree has this instead */
+/* LAB shared-line STUB: the starter tree has this instead */
+#if 0
 /* Your code: how does a 16550 say whether it is interrupting? */
 #endif /* LAB shared-line STUB END */
 
@@ -545,7 +546,8 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 		return IRQ_NONE;
 	}
 	/* LAB shared-line END */
-#if 0 /* LAB shared-line STUB: the starter tree has this instead */
+/* LAB shared-line STUB: the starter tree has this instead */
+#if 0
 	/* Your code: is this interrupt ours? (docs/labs/01-shared-line.md) */
 #endif /* LAB shared-line STUB END */
 	rx_before = port->stats.rx_bytes;
@@ -559,14 +561,16 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 	/* LAB top-bottom BEGIN */
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
+	return IRQ_HANDLED;
 	/* LAB top-bottom END */
-#if 0 /* LAB top-bottom STUB: the starter tree has this instead */
+/* LAB top-bottom STUB: the starter tree has this instead */
+#if 0
 	/* Your code: deliver in a bottom half, not here with IRQs off
 	 * (docs/labs/02-top-bottom.md). */
 	if (port->stats.rx_bytes != rx_before)
 		uart_rx_deliver(&port->rx_tasklet);
-#endif /* LAB top-bottom STUB END */
 	return IRQ_HANDLED;
+#endif /* LAB top-bottom STUB END */
 }
 
 /* The bottom half of receiving: tell the readers (a sleeping shell, the

@@ -267,7 +267,8 @@ static void handle_softirqs(enum softirq_place where)
 	preempt_count_sub(SOFTIRQ_OFFSET);
 }
 /* LAB softirq-loop END */
-#if 0 /* LAB softirq-loop STUB: the starter tree has this instead */
+/* LAB softirq-loop STUB: the starter tree has this instead */
+#if 0
 /*
  * The loop proper: one pass, and whatever is raised meanwhile waits for
  * the next irq_exit. IRQs off on entry and exit. `where` is the caller,

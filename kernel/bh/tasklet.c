@@ -290,7 +290,8 @@ static enum claim claim(struct tasklet_cpu *tc, struct tasklet *t)
 	return got;
 }
 /* LAB tasklet-bits END */
-#if 0 /* LAB tasklet-bits STUB: the starter tree has this instead */
+/* LAB tasklet-bits STUB: the starter tree has this instead */
+#if 0
 static enum claim claim(struct tasklet_cpu *tc, struct tasklet *t)
 {
 	unsigned long flags = local_irq_save();

@@ -384,7 +384,8 @@ void wq_worker_running(struct thread *t)
 	spin_unlock_irqrestore(&w->pool->lock, flags);
 }
 /* LAB wq-concurrency END */
-#if 0 /* LAB wq-concurrency STUB: the starter tree has this instead */
+/* LAB wq-concurrency STUB: the starter tree has this instead */
+#if 0
 void wq_worker_sleeping(struct thread *t)
 {
 	struct worker *w = t->worker;

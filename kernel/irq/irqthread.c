@@ -85,7 +85,8 @@ static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 	desc->status |= IRQS_ONESHOT_MASKED;
 }
 /* LAB oneshot END */
-#if 0 /* LAB oneshot STUB: the starter tree has this instead */
+/* LAB oneshot STUB: the starter tree has this instead */
+#if 0
 static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 {
 	/* Your code: hold the line for this ONESHOT thread
@@ -188,7 +189,8 @@ static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 	return irq_line_reopen(desc);
 }
 /* LAB oneshot END */
-#if 0 /* LAB oneshot STUB: the starter tree has this instead */
+/* LAB oneshot STUB: the starter tree has this instead */
+#if 0
 static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 {
 	/* Your code: the last ONESHOT thread to finish opens the line

@@ -26,7 +26,8 @@ GOOD = """int a;
 /* LAB demo BEGIN */
 int solution(void) { return 42; }
 /* LAB demo END */
-#if 0 /* LAB demo STUB: the starter tree has this instead */
+/* LAB demo STUB: the starter tree has this instead */
+#if 0
 int solution(void) { return 0; }
 #endif /* LAB demo STUB END */
 int b;
@@ -47,7 +48,7 @@ class Regions(unittest.TestCase):
 
     def test_region_with_stub_parses(self):
         (r,) = lab.parse_regions(GOOD, "f.c")
-        self.assertEqual((r.lab, r.begin, r.end, r.stub_begin, r.stub_end), ("demo", 2, 4, 5, 7))
+        self.assertEqual((r.lab, r.begin, r.end, r.stub_begin, r.stub_end), ("demo", 2, 4, 5, 8))
 
     def test_begin_without_end_is_an_error(self):
         msg = self.error("/* LAB demo BEGIN */\nint x;\n")
@@ -68,6 +69,10 @@ class Regions(unittest.TestCase):
     def test_stub_away_from_its_end_is_an_error(self):
         text = GOOD.replace("/* LAB demo END */\n", "/* LAB demo END */\nint gap;\n")
         self.assertIn("right after", self.error(text))
+
+    def test_stub_without_if0_is_an_error(self):
+        text = GOOD.replace("#if 0\n", "")
+        self.assertIn("followed by an '#if 0' line", self.error(text))
 
     def test_stub_without_stub_end_is_an_error(self):
         text = GOOD.replace("#endif /* LAB demo STUB END */\n", "")
