@@ -550,7 +550,7 @@ def cmd_grade(args, labs):
     elif mine:
         chosen = [find_lab(labs, mine)]
     else:
-        chosen = [lab for lab in labs if not lab.needs]
+        chosen = labs       # the ones not ready say so
     elf = os.path.join(ROOT, "build", "interlude.elf")
     log_dir = os.path.join(ROOT, "build", "grade-logs")
     total = got = 0
