@@ -218,6 +218,30 @@ class Grading(unittest.TestCase):
         self.assertEqual(boot_problems, [])
 
 
+class CaseSelection(unittest.TestCase):
+    """ktest=SUITE.CASE (kernel/test/ktest.c), which the graders boot."""
+
+    def boot(self, append):
+        from harness import suites
+        elf = os.path.join(REPO_ROOT, "build", "selftest", "interlude.elf")
+        if not os.path.isfile(elf):
+            self.skipTest(f"{elf} not built")
+        with tempfile.TemporaryDirectory() as logs:
+            return {r.name: r for r in suites.ktest_boot("sel", elf, append, log_dir=logs)}
+
+    def test_one_case_runs_the_others_are_skipped(self):
+        got = self.boot("ktest=selftest_fail.must_pass")
+        self.assertEqual(got["sel/selftest_fail/must_pass"].status, "pass")
+        self.assertEqual(got["sel/selftest_fail/must_fail"].status, "skip")
+        self.assertEqual(got["sel/(boot)"].status, "pass", got["sel/(boot)"].details)
+
+    def test_unknown_case_is_a_failure(self):
+        got = self.boot("ktest=selftest_fail.must_pass,selftest_fail.no_such_case")
+        self.assertEqual(got["sel/selftest_fail/must_pass"].status, "pass")
+        self.assertEqual(got["sel/(boot)"].status, "fail")
+        self.assertIn("suite selftest_fail has no case 'no_such_case'", got["sel/(boot)"].details)
+
+
 class Manifest(unittest.TestCase):
     def test_course_manifest_markers_and_handouts_agree(self):
         labs = lab.scan(REPO_ROOT, lab.load_manifest(REPO_ROOT))
