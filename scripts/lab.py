@@ -501,8 +501,41 @@ def grader_section(lab):
     return "\n".join(lines)
 
 
+LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#([^)\s]+))?\)")
+
+
+def heading_slug(title):
+    """GitHub's anchor for a Markdown heading."""
+    slug = re.sub(r"[^\w\- ]", "", title.strip().lower().replace("`", ""))
+    return slug.replace(" ", "-")
+
+
+def link_problems(root, page):
+    """Links from a handout to doc pages that do not exist, or to a
+    section heading the page does not have."""
+    problems = []
+    here = os.path.dirname(os.path.join(root, page))
+    with open(os.path.join(root, page), encoding="utf-8") as f:
+        text = f.read()
+    for target, anchor in LINK.findall(text):
+        path = os.path.normpath(os.path.join(here, target))
+        if not os.path.isfile(path):
+            problems.append(f"{page}: link to {target}: no such page")
+            continue
+        if anchor:
+            with open(path, encoding="utf-8") as f:
+                slugs = {heading_slug(m) for m in re.findall(r"^#+ (.*)$", f.read(), re.M)}
+            if anchor not in slugs:
+                problems.append(f"{page}: link to {target}#{anchor}: no such section")
+    return problems
+
+
 def handout_problems(root, labs, write=False):
     problems = []
+    pages = [lab.handout for lab in labs] + [os.path.join("docs", "labs", "README.md")]
+    for page in pages:
+        if os.path.isfile(os.path.join(root, page)):
+            problems += link_problems(root, page)
     for lab in labs:
         path = os.path.join(root, lab.handout)
         if not os.path.isfile(path):

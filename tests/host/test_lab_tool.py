@@ -250,6 +250,19 @@ class Manifest(unittest.TestCase):
             if not each.needs:
                 self.assertTrue(each.regions, each.name)
 
+    def test_broken_doc_link_is_reported(self):
+        demo = make_lab()
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "docs", "labs"))
+            with open(os.path.join(root, "docs", "irq.md"), "w") as f:
+                f.write("# IRQs\n## The top half's duties\n")
+            with open(os.path.join(root, demo.handout), "w") as f:
+                f.write("[ok](../irq.md#the-top-halfs-duties) [bad](../irq.md#gone) "
+                        "[none](../nope.md)\n" + lab.grader_section(demo) + "\n")
+            self.assertEqual(lab.handout_problems(root, [demo]), [
+                "docs/labs/demo.md: link to ../irq.md#gone: no such section",
+                "docs/labs/demo.md: link to ../nope.md: no such page"])
+
     def test_stale_grader_section_is_reported(self):
         demo = make_lab()
         with tempfile.TemporaryDirectory() as root:
