@@ -10,6 +10,10 @@
 #   make pictures   the docs' timeline pictures, from real traces
 #   make bench      deterministic benchmarks under -icount; regenerates
 #                   the bench figures in the docs
+#   make lab LAB=NAME   a student tree labs/NAME/ for a course lab
+#                   (docs/labs/README.md); FORCE=1 replaces one
+#   make grade [LAB=NAME]  build, then run that lab's checks with a
+#                   score per check (all labs, or a student tree's own)
 #   make check      formatting and warnings
 #   make format     reformat the C sources with .clang-format
 #   make clean
@@ -65,7 +69,7 @@ ELF := $(B)/interlude.elf
 ISO := $(B)/interlude.iso
 SELFTEST_ELF := $(B)/selftest/interlude.elf
 
-.PHONY: all run debug debug-here test flood bench trace pictures check format clean host-tests FORCE
+.PHONY: all run debug debug-here test flood bench trace pictures check format clean host-tests lab grade FORCE
 all: $(ELF) $(ISO) $(USER_ELFS) $(B)/compile_commands.json
 
 # Keep the user objects (make would delete them as intermediates, and its
@@ -250,8 +254,17 @@ pictures: $(ELF) $(USER_ELFS)
 bench: $(ELF) $(USER_ELFS)
 	$(PYTHON) tests/bench.py --elf $(ELF) --update-docs
 
+# The course labs (docs/labs/README.md, scripts/lab.py).
+LAB ?=
+lab:
+	@$(PYTHON) scripts/lab.py make '$(LAB)' $(if $(FORCE),--force)
+
+grade: $(ELF) $(USER_ELFS)
+	@$(PYTHON) scripts/lab.py grade $(LAB)
+
 check: all host-tests
 	clang-format --dry-run --Werror $(C_FILES) && echo "check: format ok"
+	$(PYTHON) scripts/lab.py check
 
 format:
 	clang-format -i $(C_FILES)

@@ -9,6 +9,7 @@ Runs, in this order:
   1. host unit tests      build/host/test_*           host/BINARY/CASE
      the trace tools        tests/host/test_trace_tools.py  host/trace_tools/TEST
      the host net peer      tests/host/test_netpeer.py      host/netpeer/TEST
+     the lab tool           tests/host/test_lab_tool.py     host/lab_tool/TEST
   2. in-kernel tests      one boot per KTEST_BOOTS row  ktest/SUITE/CASE
   3. the GRUB ISO boot    shell prompt, uptime          iso/grub_shell_uptime
   4. shell scenarios      tests/scenarios/*.py          scenario/MODULE/FUNCTION
@@ -16,6 +17,9 @@ Runs, in this order:
   5. the GDB sessions     kmain, shell, IRQ, softirq    gdb/kmain_to_shell
                           a system call from ring 3     gdb/user_trap
   6. the harness self-test                              harness/selftest/...
+     the course labs: each   scripts/lab.py, docs/labs/   lab/NAME/starter_fails
+     starter tree builds and boots and fails its grader,   lab/NAME/solution_passes
+     the full tree passes it
   7. doc transcripts      docs/*.md, README.md          doc/PAGE/LINE, doc/(markup)
      (harness/transcripts.py; notation in docs/transcripts.md)
   8. doc GDB transcripts  one GDB session per page      gdbdoc/PAGE/LINE, gdbdoc/(markup)
@@ -163,6 +167,16 @@ def pictures_current(elf):
     return results
 
 
+def load_lab_tool():
+    """scripts/lab.py as a module."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "lab", os.path.join(REPO_ROOT, "scripts", "lab.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def make_jobs(args):
     """Every job in run order, each a name and a function returning results."""
     jobs = []
@@ -181,6 +195,9 @@ def make_jobs(args):
     # tests/harness/netpeer.py, the host's stack for the network tests.
     jobs.append(Job("host/netpeer", lambda: pyunit.run_file(
         os.path.join(TESTS_DIR, "host", "test_netpeer.py"), "host/netpeer")))
+    # scripts/lab.py: markers, student trees, grading (one short boot).
+    jobs.append(Job("host/lab_tool", lambda: pyunit.run_file(
+        os.path.join(TESTS_DIR, "host", "test_lab_tool.py"), "host/lab_tool")))
 
     for prefix, append, qemu_args in KTEST_BOOTS:
         jobs.append(Job(prefix, lambda p=prefix, a=append, q=qemu_args:
@@ -204,6 +221,16 @@ def make_jobs(args):
 
     jobs.append(Job("harness/selftest", lambda: selftest.run(
         args.elf, args.selftest_elf, log_dir, iso=args.iso)))
+
+    # The course labs (docs/labs/README.md): every grader can fail. The
+    # starter tree reuses this build's objects, so only the files the
+    # stubs changed are compiled (scripts/lab.py ci_results).
+    # (Not in a student tree: its own lab is meant to fail.)
+    lab_tool = load_lab_tool()
+    for lab in lab_tool.load_manifest():
+        if not lab.needs and not lab_tool.student_lab(REPO_ROOT):
+            jobs.append(Job(f"lab/{lab.name}", lambda lab=lab: lab_tool.ci_results(
+                lab, args.elf, log_dir, os.path.dirname(os.path.abspath(args.elf)))))
 
     # Doc transcripts: one job per boot (a page's blocks that share a
     # machine and command line), each block one result doc/PAGE/LINE.

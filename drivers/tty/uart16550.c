@@ -488,10 +488,21 @@ static void stuck_work_fn(struct work_struct *w)
 
 /* ---- the top half --------------------------------------------------- */
 
+/* LAB shared-line BEGIN */
 static bool uart_pending(struct uart_port *port)
 {
 	return !(inb(port->base + UART_IIR) & IIR_NO_INT);
 }
+/* LAB shared-line END */
+/* LAB shared-line STUB: the starter tree has this instead */
+#if 0
+static bool uart_pending(struct uart_port *port)
+{
+	/* Your code: ask the port whether it is interrupting (IIR) */
+	(void)port;
+	return true;
+}
+#endif /* LAB shared-line STUB END */
 
 /*
  * While the handler works on a port, the port's interrupts are all off
@@ -534,11 +545,18 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 
 	(void)irq;
 	spin_lock(&port->lock);
+	/* LAB shared-line BEGIN */
 	if (quiet) {
 		port->stats.quiet++;
 		spin_unlock(&port->lock);
 		return IRQ_NONE;
 	}
+	/* LAB shared-line END */
+/* LAB shared-line STUB: the starter tree has this instead */
+#if 0
+	/* Your code: not ours? Say so (docs/labs/01-shared-line.md). */
+	(void)quiet;
+#endif /* LAB shared-line STUB END */
 	rx_before = port->stats.rx_bytes;
 	port->stats.interrupts++;
 	uart_mute(port);
@@ -547,9 +565,19 @@ irqreturn_t uart_interrupt(int irq, void *dev_id)
 	uart_tx_chars(port);
 	uart_unmute(port);
 	spin_unlock(&port->lock);
+	/* LAB top-bottom BEGIN */
 	if (port->stats.rx_bytes != rx_before)
 		tasklet_schedule(&port->rx_tasklet); /* the bottom half */
 	return IRQ_HANDLED;
+	/* LAB top-bottom END */
+/* LAB top-bottom STUB: the starter tree has this instead */
+#if 0
+	/* Your code: deliver in a bottom half, not here with IRQs off
+	 * (docs/labs/02-top-bottom.md). */
+	if (port->stats.rx_bytes != rx_before)
+		uart_rx_deliver(&port->rx_tasklet);
+	return IRQ_HANDLED;
+#endif /* LAB top-bottom STUB END */
 }
 
 /* The bottom half of receiving: tell the readers (a sleeping shell, the

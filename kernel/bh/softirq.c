@@ -216,6 +216,7 @@ static void softirq_pass(struct softirq_cpu *sc, enum softirq_place where)
 	sc->loop.passes++;
 }
 
+/* LAB softirq-loop BEGIN */
 /* Why the loop must stop now, or NULL to go round again. */
 static unsigned long *stop_reason(struct softirq_cpu *sc, unsigned int pass,
 				  uint64_t deadline)
@@ -265,6 +266,27 @@ static void handle_softirqs(enum softirq_place where)
 	}
 	preempt_count_sub(SOFTIRQ_OFFSET);
 }
+/* LAB softirq-loop END */
+/* LAB softirq-loop STUB: the starter tree has this instead */
+#if 0
+/*
+ * The loop proper: one pass, and whatever is raised meanwhile waits for
+ * the next irq_exit. IRQs off on entry and exit. `where` is the caller,
+ * for the statistics.
+ */
+static void handle_softirqs(enum softirq_place where)
+{
+	struct softirq_cpu *sc = this_softirq_cpu();
+
+	preempt_count_add(SOFTIRQ_OFFSET);
+	sc->loop.loops++;
+	softirq_pass(sc, where);
+	/* Your code: go round again while work is pending, within the
+	 * budget (softirq_max_restart passes, softirq_max_time_us); what
+	 * is left over goes to ksoftirqd (docs/labs/03-softirq-loop.md). */
+	preempt_count_sub(SOFTIRQ_OFFSET);
+}
+#endif /* LAB softirq-loop STUB END */
 
 static void do_softirq_at(enum softirq_place where)
 {

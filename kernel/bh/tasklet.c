@@ -267,6 +267,7 @@ enum claim { CLAIM_RUN, CLAIM_PARKED, CLAIM_BUSY };
  * before it reads RUN. Either it sees us running and waits, or we see
  * it disabled.
  */
+/* LAB tasklet-bits BEGIN */
 static enum claim claim(struct tasklet_cpu *tc, struct tasklet *t)
 {
 	unsigned long flags = local_irq_save();
@@ -288,6 +289,27 @@ static enum claim claim(struct tasklet_cpu *tc, struct tasklet *t)
 	local_irq_restore(flags);
 	return got;
 }
+/* LAB tasklet-bits END */
+/* LAB tasklet-bits STUB: the starter tree has this instead */
+#if 0
+static enum claim claim(struct tasklet_cpu *tc, struct tasklet *t)
+{
+	unsigned long flags = local_irq_save();
+	enum claim got = CLAIM_RUN;
+
+	/* Your code: the RUN bit - a tasklet running on another CPU must
+	 * not start here too, and tasklet_disable/kill wait for it
+	 * (docs/labs/04-tasklet-bits.md). */
+	if (disabled_now(t) && park_if_still_disabled(tc, t)) {
+		got = CLAIM_PARKED;
+	} else {
+		clear_state(t, TASKLET_STATE_SCHED);
+		tc->running = t;
+	}
+	local_irq_restore(flags);
+	return got;
+}
+#endif /* LAB tasklet-bits STUB END */
 
 static void release_run(struct tasklet_cpu *tc, struct tasklet *t)
 {

@@ -354,6 +354,7 @@ static void worker_died(struct worker_pool *pool, struct worker *w)
  * the pool's last running worker and items wait, wake an idle worker:
  * this is what keeps one sleeping item from holding up the others.
  */
+/* LAB wq-concurrency BEGIN */
 void wq_worker_sleeping(struct thread *t)
 {
 	struct worker *w = t->worker;
@@ -382,6 +383,28 @@ void wq_worker_running(struct thread *t)
 	}
 	spin_unlock_irqrestore(&w->pool->lock, flags);
 }
+/* LAB wq-concurrency END */
+/* LAB wq-concurrency STUB: the starter tree has this instead */
+#if 0
+void wq_worker_sleeping(struct thread *t)
+{
+	struct worker *w = t->worker;
+	struct worker_pool *pool = w->pool;
+	unsigned long flags = spin_lock_irqsave(&pool->lock);
+
+	if (t->state == THREAD_DEAD)
+		worker_died(pool, w);
+	/* Your code: a worker that blocks no longer runs - the pool must
+	 * know, and start another item (docs/labs/05-wq-concurrency.md). */
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* ...and it runs again. */
+void wq_worker_running(struct thread *t)
+{
+	(void)t; /* your code */
+}
+#endif /* LAB wq-concurrency STUB END */
 
 bool current_is_workqueue_worker(void)
 {

@@ -78,11 +78,23 @@ irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
  * interrupt that does come meanwhile is deferred by the edge flow, which
  * masks the line then; the edge is replayed when the threads are done.
  */
+/* LAB oneshot BEGIN */
 static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
 {
 	desc->threads_oneshot |= a->thread_mask;
 	desc->status |= IRQS_ONESHOT_MASKED;
 }
+/* LAB oneshot END */
+/* LAB oneshot STUB: the starter tree has this instead */
+#if 0
+static void oneshot_mask(struct irq_desc *desc, struct irqaction *a)
+{
+	/* Your code: hold the line for this ONESHOT thread
+	 * (docs/labs/06-oneshot.md). */
+	(void)desc;
+	(void)a;
+}
+#endif /* LAB oneshot STUB END */
 
 /* No thread (yet): the scheduler was not up when the line was requested;
  * or no more: an oops ended it (the oops was reported). */
@@ -167,6 +179,7 @@ static bool irq_thread_wait(struct irqaction *a)
 /* The last ONESHOT thread of the line to finish releases it - unless
  * disable_irq closed it meanwhile: then enable_irq will. Returns true if
  * a held edge must be replayed. Desc lock held. */
+/* LAB oneshot BEGIN */
 static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 {
 	desc->threads_oneshot &= ~a->thread_mask;
@@ -175,6 +188,18 @@ static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
 	desc->status &= ~IRQS_ONESHOT_MASKED;
 	return irq_line_reopen(desc);
 }
+/* LAB oneshot END */
+/* LAB oneshot STUB: the starter tree has this instead */
+#if 0
+static bool oneshot_finish(struct irq_desc *desc, struct irqaction *a)
+{
+	/* Your code: the last ONESHOT thread to finish opens the line
+	 * again; true if a held edge must be replayed. */
+	(void)desc;
+	(void)a;
+	return false;
+}
+#endif /* LAB oneshot STUB END */
 
 static void thread_done(struct irq_desc *desc, struct irqaction *a)
 {

@@ -14,7 +14,8 @@
  *
  * EXPECT_* record a failure (printing both values and file:line) and go
  * on; ASSERT_* also end the case. KTEST_SKIP ends it as skipped.
- * Booting with ktest=all (or ktest=SUITE,SUITE) runs suites at boot and
+ * Booting with ktest=all (or ktest=SUITE,SUITE, or SUITE.CASE for one
+ * case, the others reported skipped) runs suites at boot and
  * leaves QEMU with the result; the shell's "ktest" command runs them too.
  *
  * Leak check: kmalloc's live allocation count is taken before a suite

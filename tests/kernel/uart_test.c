@@ -249,6 +249,43 @@ static void uart_thre_wait_is_bounded(struct ktest *t)
 	EXPECT_EQ(t, memcmp(got, "abc", 3), 0);
 }
 
+/* A port with nothing to say answers IRQ_NONE: on a shared line (COM2
+ * and COM4 share IRQ3) the interrupt may be the other device's, and only
+ * honest answers let the core tell a stuck line from a busy one. Called
+ * as the IRQ core would, IRQs off, while ttyS1 is idle. */
+static void quiet_port_returns_irq_none(struct ktest *t)
+{
+	unsigned long quiet, flags;
+	irqreturn_t ret;
+
+	if (!port || !port->irq_mode)
+		KTEST_SKIP(t, "no interrupt-driven ttyS1");
+	uart_flush(port);
+	while (uart_read(port, got, sizeof(got)))
+		; /* nothing left to receive either */
+	quiet = port->stats.quiet;
+	flags = local_irq_save();
+	ret = uart_interrupt((int)port->irq, port);
+	local_irq_restore(flags);
+	EXPECT_EQ(t, ret, IRQ_NONE);
+	EXPECT_EQ(t, port->stats.quiet, quiet + 1);
+}
+
+/* Received bytes reach their reader through the port's tasklet, the
+ * bottom half, not from inside the hard IRQ. */
+static void rx_delivery_runs_in_the_tasklet(struct ktest *t)
+{
+	unsigned long runs;
+
+	if (!port || !port->irq_mode)
+		KTEST_SKIP(t, "no interrupt-driven ttyS1");
+	runs = port->rx_tasklet.runs;
+	uart_write(port, pattern, 16);
+	ASSERT_EQ(t, read_all(got, 16), 16);
+	EXPECT_EQ(t, memcmp(got, pattern, 16), 0);
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(port->rx_tasklet.runs > runs));
+}
+
 /* The console port is interrupt-driven after boot. */
 static void console_is_interrupt_driven(struct ktest *t)
 {
@@ -263,4 +300,6 @@ KTEST_SUITE_FULL(uart, uart_suite_init, uart_suite_exit,
 		 KTEST_CASE(uart_write_full_ring_sleeps),
 		 KTEST_CASE(uart_sleeping_writer_survives_lost_thre),
 		 KTEST_CASE(uart_thre_wait_is_bounded),
+		 KTEST_CASE(quiet_port_returns_irq_none),
+		 KTEST_CASE(rx_delivery_runs_in_the_tasklet),
 		 KTEST_CASE(console_is_interrupt_driven));
