@@ -100,3 +100,31 @@ def test_net_command_errors(m):
     assert "net send: N is 1-100000" in sh.run("net send eth0 1 2000")
     assert "net: no device 'eth9'" in sh.run("net send eth9 1 60")
     assert "lo: link up" in sh.run("net")
+
+
+def test_nic_tracepoints(m):
+    """The NIC's tracepoints (docs/tracing.md): frames from the host show as
+    netif_receive_skb dev=eth0 with their length, taken by a napi_poll of
+    eth0 (with NAPI) in softirq context; a frame the guest sends shows as
+    net_dev_xmit dev=eth0 len=100 rc=0."""
+    sh = Shell(m)
+    sh.wait_prompt(timeout=PROMPT_TIMEOUT)
+    napi = m.scenario.variant != "napioff"
+    before = net(sh)
+    assert "trace: on" in kstats.command(sh, "trace on napi,net,netif")
+    for _ in range(3):
+        m.wire.send(frame(GUEST_MAC, HOST_MAC, 0x88b5, bytes(86)))   # 100 bytes
+    kstats.poll(lambda: net(sh)["rx_packets"] - before["rx_packets"] >= 3 or None, timeout=20,
+                describe=lambda: f"eth0 never counted the 3 frames: {net(sh)}")
+    kstats.command(sh, "net send eth0 1 100")
+    assert m.wire.recv(10) is not None, "the guest's frame never reached the host"
+    kstats.command(sh, "trace off")
+    out = kstats.command(sh, "trace show")
+    rx = [line for line in out.splitlines() if "netif_receive_skb: dev=eth0 len=100" in line]
+    assert len(rx) == 3, f"3 frames of 100 bytes in, {len(rx)} netif_receive_skb:\n{out}"
+    assert all(re.search(r"\] \S\S?s", line) for line in rx), \
+        f"netif_receive_skb not in softirq context:\n{out}"
+    polls = re.findall(r"napi_poll: dev=eth0 work=(\d+) budget=64", out)
+    if napi:
+        assert polls and sum(map(int, polls)) >= 3, f"no napi_poll of eth0 took the frames:\n{out}"
+    assert re.search(r"net_dev_xmit: dev=eth0 len=100 rc=0", out), out
