@@ -185,7 +185,7 @@ RUN_DISK := $(RUN_DIR)/disk.img
 RUN_DRIVE = -drive file=$(RUN_DISK),format=raw,if=ide,index=0
 QEMU_RUN = $(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio \
 	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
-	-device edu $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off \
+	-device edu,addr=3 $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off \
 	$(RUN_NET)
 
 $(RUN_DISK): tests/harness/diskimage.py
@@ -206,7 +206,7 @@ debug:
 
 QEMU_DEBUG = $(QEMU_BASE) -cdrom $(ISO) $(call RUN_PORT,ttyS0) \
 	$(call RUN_PORT,ttyS1) $(call RUN_PORT,ttyS2) $(call RUN_PORT,ttyS3) \
-	-device edu $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off \
+	-device edu,addr=3 $(RUN_DRIVE) -monitor unix:$(RUN_DIR)/monitor,server=on,wait=off \
 	$(RUN_NET) -s -S
 
 debug-here: $(ISO) $(USER_ELFS) $(RUN_DISK)

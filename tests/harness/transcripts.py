@@ -59,25 +59,33 @@ else:
     from .shell import PROMPT, Shell
 
 # The machines a transcript may name. "run" is `make run` (Makefile
-# QEMU_RUN: four UARTs, the edu PCI device, a monitor) with the kernel
-# loaded by QEMU so that `append` works; "grub" is the same machine
-# booting the ISO through GRUB, as `make run` itself does (no append);
-# "minimal" has one UART and nothing else (tests/scenarios/shell_basics.py);
-# "smp2" is the run machine with two CPUs; "disk" is the run machine with
-# `make run`'s disk (the harness's image, writes to a throw-away overlay);
-# "net" the run machine with an e1000.
+# QEMU_RUN: four UARTs, the edu PCI device, the ATA disk, an e1000 in slot
+# 5, a monitor) with the kernel loaded by QEMU so that `append` works; its
+# disk is the harness's image (writes go to a throw-away overlay) and its
+# e1000 sits on an empty hub instead of make run's wire: nothing arrives,
+# what it sends goes nowhere. "grub" is the same machine booting the ISO
+# through GRUB, as `make run` itself does (no append); "minimal" has one
+# UART and nothing else (tests/scenarios/shell_basics.py); "smp2" is the
+# run machine with two CPUs (`make run SMP=2`); "disk" the run machine's
+# devices without the NIC, "net" with the NIC alone in slot 4
+# (docs/block.md, docs/net.md).
+RUN_NIC = ["-netdev", "hubport,id=n0,hubid=0",
+           "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56,addr=5"]
+
+
+def _run_devices():
+    return ["-device", "edu,addr=3"] + diskimage.test_qemu_args() + RUN_NIC
+
+
 MACHINES = {
-    "run": dict(boot="elf", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
-    "grub": dict(boot="iso", serial_ports=4, monitor=True, qemu_args=["-device", "edu"]),
+    "run": dict(boot="elf", serial_ports=4, monitor=True, qemu_args=_run_devices()),
+    "grub": dict(boot="iso", serial_ports=4, monitor=True, qemu_args=_run_devices()),
     "minimal": dict(boot="elf", serial_ports=1, monitor=False, qemu_args=[]),
-    # `make run SMP=2`: the run machine with two CPUs (docs/smp.md)
-    # "net": the run machine plus an e1000 (eth0) on an empty hub: nothing
-    # arrives, what it sends goes nowhere (docs/net.md).
     "net": dict(boot="elf", serial_ports=4, monitor=True,
                 qemu_args=["-device", "edu", "-netdev", "hubport,id=n0,hubid=0",
                            "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56,addr=4"]),
     "smp2": dict(boot="elf", serial_ports=4, monitor=True,
-                 qemu_args=["-device", "edu", "-smp", "2"]),
+                 qemu_args=_run_devices() + ["-smp", "2"]),
     "disk": dict(boot="elf", serial_ports=4, monitor=True,
                  qemu_args=["-device", "edu"] + diskimage.test_qemu_args()),
 }
