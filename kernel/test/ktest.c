@@ -31,6 +31,9 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt.h"
+#include "kernel/sched/thread_mem.h"
+#include "kernel/sched/time.h"
+#include "kernel/sched/wait.h"
 #include "lib/args.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -239,11 +242,27 @@ static void run_case(const struct ktest_case *c, int nr, bool init_failed,
 	}
 }
 
+/* A thread that has ended is freed by its CPU's next switch
+ * (finish_switch), which on another CPU may come a moment after the case
+ * that waited for its end returned: give the suite's threads that moment
+ * (at most 200 ms) before counting what is still allocated. */
+static void wait_threads_freed(unsigned int before)
+{
+	uint64_t deadline = ktime_get_ns() + 200 * 1000000ull;
+
+	while (thread_mem_in_use() > before && ktime_get_ns() < deadline)
+		msleep(1);
+}
+
 /* The leak check: kmalloc allocations live after the suite (and its exit
  * function) that were not live before it. True if the suite leaked. */
-static bool leak_check(const struct kmalloc_stats *before)
+static bool leak_check(const struct kmalloc_stats *before,
+		       unsigned int threads_before)
 {
-	struct kmalloc_leak l = kmalloc_leak_since(before);
+	struct kmalloc_leak l;
+
+	wait_threads_freed(threads_before);
+	l = kmalloc_leak_since(before);
 
 	if (l.allocs <= 0)
 		return false;
@@ -294,6 +313,7 @@ static void run_suite(const struct ktest_suite *s, int nr,
 	struct ktest_totals tot = { 0, 0, 0 };
 	int n = count_cases(s);
 	struct kmalloc_stats before = kmalloc_stats();
+	unsigned int threads_before = thread_mem_in_use();
 	bool init_failed = s->init && s->init() != 0;
 	bool leaked;
 
@@ -312,7 +332,7 @@ static void run_suite(const struct ktest_suite *s, int nr,
 		s->exit();
 	console_printf("# %s: pass:%d fail:%d skip:%d total:%d\n", s->name,
 		       tot.passed, tot.failed, tot.skipped, n);
-	leaked = leak_check(&before);
+	leaked = leak_check(&before, threads_before);
 	console_printf("%s %d %s\n", tot.failed || leaked ? "not ok" : "ok", nr,
 		       s->name);
 	all->passed += tot.passed;

@@ -220,12 +220,19 @@ static void overflow_counts_exactly(struct ktest *t)
 
 	for (int m = 0; m < 2; m++) {
 		trace_set_mode(m ? TRACE_STOP : TRACE_OVERWRITE);
-		trace_clear();
+		/* The sites patched on, but recording only while IRQs are
+		 * off here: a tick's own softirq_raise just before or after
+		 * the loop (an interrupt pending at local_irq_restore) would
+		 * be one record too many. */
 		trace_enable(1u << TRACE_SOFTIRQ_RAISE);
+		trace_stop_recording();
+		trace_clear();
 		flags = local_irq_save(); /* all on this CPU, nothing else */
 		cpu = smp_processor_id();
+		trace_mask = 1u << TRACE_SOFTIRQ_RAISE;
 		for (uint32_t i = 0; i < TRACE_RING_RECORDS + 100; i++)
 			trace_event(TRACE_SOFTIRQ_RAISE, 7, i, 0);
+		trace_stop_recording();
 		local_irq_restore(flags);
 		trace_disable();
 		trace_cpu_stats(cpu, &st);
