@@ -12,7 +12,7 @@ Waits are bounded polls of the kernel's counters, never fixed sleeps.
   test_com3_transmit                `serial send ttyS2` reaches COM3 exactly
   test_irq4_actions_both_count      `irq 4`: both actions counted
   test_com2_com4_stream_together    128 KiB into COM2 and COM4 concurrently
-  test_com3_stream_while_com1_prints 128 KiB into COM3 while COM1 prints a lot
+  test_com3_stream_while_com1_prints 48 KiB into COM3 while COM1 prints a lot
 """
 
 import random
@@ -185,6 +185,10 @@ def test_irq4_actions_both_count(m):
 # for good: the bounded wait for its byte count catches that.
 
 STREAM = 128 * 1024     # bytes per port in the streaming tests
+# COM3 against COM1's output: each round of dmesg + help holds IRQ 4 for
+# COM1's transmit interrupts, so a byte costs more here; 48 KiB still
+# spans many rounds (at least 2 are asserted) and keeps make test short.
+COM3_STREAM = 48 * 1024
 STREAM_TIMEOUT = 60     # seconds for them to arrive
 
 
@@ -232,11 +236,11 @@ def test_com2_com4_stream_together(m):
 
 
 def test_com3_stream_while_com1_prints(m):
-    """128 KiB into COM3 while COM1 transmits a lot (`dmesg`, `help`):
+    """48 KiB into COM3 while COM1 transmits a lot (`dmesg`, `help`):
     RX interrupts from one UART and TX interrupts from the other on IRQ4."""
     sh = _shell(m)
     kstats.sink(sh, "ttyS2")
-    data = _data(33, STREAM)
+    data = _data(33, COM3_STREAM)
     errors = []
     sender = _stream_in_background(m.port(3), data, errors)
     printed = rounds = 0
