@@ -124,7 +124,12 @@ def test_second_owner_refused(m):
     out = kstats.command(sh, "run userserial")
     assert "uio: userserial: irq 3 is already owned by userserial" in out, out
     assert "irq_attach(3): EBUSY" in out, out
+    pos = sh.port.cursor
     kstats.command(sh, f"kill {tid}")
+    # The program's last log lines come after the prompt: wait for them,
+    # or they land inside the next command's table.
+    kstats.poll(lambda: "ended:" in sh.port.output_since(pos) or None, timeout=10,
+                describe="userserial to end after the kill")
     kstats.poll(lambda: _names(sh, 3) == KERNEL_IRQ3, timeout=10,
                 describe="IRQ 3 back with the kernel's ttyS1")
 
