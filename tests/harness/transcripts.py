@@ -59,8 +59,8 @@ else:
     from .shell import PROMPT, Shell
 
 # The machines a transcript may name. "run" is `make run` (Makefile
-# QEMU_RUN: four UARTs, the edu PCI device, the ATA disk, an e1000 in slot
-# 5, a monitor) with the kernel loaded by QEMU so that `append` works; its
+# QEMU_RUN: four UARTs, QEMU's default VGA in slot 2, the edu PCI device,
+# the ATA disk, an e1000 in slot 5, a monitor) with the kernel loaded by QEMU so that `append` works; its
 # disk is the harness's image (writes go to a throw-away overlay) and its
 # e1000 sits on an empty hub instead of make run's wire: nothing arrives,
 # what it sends goes nowhere. "grub" is the same machine booting the ISO
@@ -74,7 +74,7 @@ RUN_NIC = ["-netdev", "hubport,id=n0,hubid=0",
 
 
 def _run_devices():
-    return ["-device", "edu,addr=3"] + diskimage.test_qemu_args() + RUN_NIC
+    return ["-device", "VGA,addr=2", "-device", "edu,addr=3"] + diskimage.test_qemu_args() + RUN_NIC
 
 
 MACHINES = {
