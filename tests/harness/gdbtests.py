@@ -56,7 +56,14 @@ def boot_commands():
     cmds += section("guards") + ["irqdesc 4", "irqdesc 2", "irqdesc 24", "wqpool 2",
                                  "wqpool 0", "trapframe 0", "preempt", "procs",
                                  "il-softirqs 5", "il-irqs x", "il-dmesg -n"]
-    cmds += ["delete", "break pit_interrupt", "continue"] + section("timer") + \
+    # The timer's handler for a tick that woke the idle CPU (the byte
+    # before the interrupted EIP is hlt, 0xf4; vector 48 is IRQ 0 on the
+    # IOAPIC): a tick landing anywhere else may stop in code GDB's own
+    # unwinder cannot climb out of (seen: console_write), and plain bt
+    # would stop at trap_common for a reason that is not the one tested.
+    cmds += ["delete",
+             "break trap_dispatch if f->vector == 48 && *(unsigned char *)(f->eip - 1) == 0xf4",
+             "continue", "delete", "break pit_interrupt", "continue"] + section("timer") + \
         ["bt", "il-bt", "il-context", "up 8", "il-trapframe $ebp+8"]
     # A softirq run by irq_exit, not by ksoftirqd: the stop's callers
     # include the entry stub (GDB finds it through the unwinder).
