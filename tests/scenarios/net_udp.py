@@ -138,7 +138,11 @@ def test_ping_both_ways_and_echo_off(m):
     peer = _peer(m)
     peer.resolve()
     rtts = [peer.ping(seq=s, timeout=3.0) for s in (1, 2, 3)]
-    assert all(r is not None for r in rtts), f"the guest missed pings: {rtts}"
+    if not all(r is not None for r in rtts):
+        # Seen once with three QEMUs at a time (the first ping's reply
+        # never came): the counters say where a frame went, if anywhere.
+        raise AssertionError(f"the guest missed pings: {rtts}; host peer: {dict(peer.counts)}\n"
+                             + kstats.command(sh, "net eth0") + kstats.command(sh, "udp"))
 
     out = _serve_while(peer, lambda: kstats.command(sh, "ping 10.0.2.2 3", timeout=20))
     assert len(re.findall(r"^64 bytes from 10\.0\.2\.2: icmp_seq=\d time=\d+\.\d{3} ms",
