@@ -57,6 +57,19 @@ ALSO = {"user-driver": ("useredu",)}
 EVENTS = "irq,softirq,tasklet,sched,workqueue,uio,syscall"
 
 
+def schedules_rx(trace, recs, i):
+    """Does the handler entered at recs[i] schedule ttyS0's RX tasklet
+    before it exits (a received byte, not a transmit interrupt)?"""
+    for x in recs[i + 1:]:
+        if x.cpu != recs[i].cpu:
+            continue
+        if x.name == "irq_handler_exit":
+            return False
+        if x.name == "tasklet_schedule" and trace.string(x.args[1]) == "ttyS0-rx":
+            return True
+    return False
+
+
 def window(trace, handler, ends):
     """[from, to] in ns: the first irq_handler_entry of `handler`
     (for the keystroke: the first one followed by its RX tasklet) to the
@@ -65,7 +78,7 @@ def window(trace, handler, ends):
     for i, r in enumerate(recs):
         if r.name != "irq_handler_entry" or trace.string(r.args[1]) != handler:
             continue
-        if handler == "ttyS0" and not any(x.name == "tasklet_schedule" for x in recs[i:i + 4]):
+        if handler == "ttyS0" and not schedules_rx(trace, recs, i):
             continue
         if ends == "irq_thread":   # the woken irq/N thread switching away
             wake = next(x for x in recs[i:] if x.name == "irq_thread_wake")

@@ -62,13 +62,10 @@ def run(args):
 
 def convert(dump, base):
     for tool, ext in (("trace2perfetto.py", "json"), ("trace2svg.py", "svg")):
-        path = os.path.join(HERE, tool)
-        if os.path.exists(path):
-            done = subprocess.run([sys.executable, path, dump, "-o", f"{base}.{ext}"])
-            if done.returncode:   # the converter said why, on stderr
-                sys.exit(done.returncode)
-        else:
-            print(f"trace-run: {tool} is not there yet: only the dump was made")
+        done = subprocess.run([sys.executable, os.path.join(HERE, tool), dump,
+                               "-o", f"{base}.{ext}"])
+        if done.returncode:   # the converter said why, on stderr
+            sys.exit(done.returncode)
 
 
 def main():

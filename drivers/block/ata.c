@@ -166,7 +166,11 @@ int ata_init(void)
 		return -ENODEV;
 	}
 	spin_lock_init(&drive.lock, "ata");
-	blk_queue_init(&drive.queue, "ata0", &ata_ops, drive.sectors);
+	err = blk_queue_init(&drive.queue, "ata0", &ata_ops, drive.sectors);
+	if (err) {
+		pr_err("ata: no block queue left (%d); disk not used\n", err);
+		return err;
+	}
 	drive.queue.driver_data = &drive;
 	err = request_threaded_irq(ATA_IRQ, ata_hardirq, ata_thread, 0, "ata",
 				   &drive);
@@ -201,6 +205,12 @@ static void drive_unlock(struct ata_drive *d)
 	local_bh_enable();
 }
 
+static int drive_error(struct ata_drive *d)
+{
+	d->last_error = inb(ATA_ERROR);
+	return -EIO;
+}
+
 /* Send the command; for a write also the first sector (the drive asks
  * for it with DRQ, without an interrupt). Drive lock held. */
 static int start_command(struct ata_drive *d, struct blk_request *rq)
@@ -222,10 +232,8 @@ static int start_command(struct ata_drive *d, struct blk_request *rq)
 	st = wait_status(ATA_SR_BSY | ATA_SR_DRQ, ATA_SR_DRQ);
 	if (st < 0)
 		return -ETIMEDOUT;
-	if (st & (ATA_SR_ERR | ATA_SR_DF)) {
-		d->last_error = inb(ATA_ERROR);
-		return -EIO;
-	}
+	if (st & (ATA_SR_ERR | ATA_SR_DF))
+		return drive_error(d);
 	outsw(ATA_DATA, rq->buf, WORDS_PER_SECTOR);
 	rq->moved = 1;
 	return 0;
@@ -283,12 +291,6 @@ static irqreturn_t ata_hardirq(int irq, void *dev_id)
 	d->last_status = st;
 	d->interrupts++;
 	return IRQ_WAKE_THREAD;
-}
-
-static int drive_error(struct ata_drive *d)
-{
-	d->last_error = inb(ATA_ERROR);
-	return -EIO;
 }
 
 /* PIO data-in: every sector the drive has ready (DRQ), one at a time;

@@ -543,8 +543,3 @@ struct net_device *e1000_dev(void)
 {
 	return found ? &eth0 : NULL;
 }
-
-bool e1000_napi_enabled(void)
-{
-	return napi_on;
-}

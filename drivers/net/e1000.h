@@ -40,6 +40,5 @@ struct net_device;
 
 void e1000_init(void);
 struct net_device *e1000_dev(void);
-bool e1000_napi_enabled(void); /* false after napi=off */
 
 #endif

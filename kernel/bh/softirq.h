@@ -19,8 +19,8 @@
  *   bit  name      owner
  *    0   HI        high-priority tasklets (kernel/bh/tasklet.c)
  *    1   TIMER     kernel timers (kernel/sched/timer.c)
- *    2   NET_TX    demo: loopback packet path (kernel/bh/demo.c)
- *    3   NET_RX    demo: loopback packet path
+ *    2   NET_TX    transmit completions: e1000, lo (kernel/net/netdev.c)
+ *    3   NET_RX    NAPI polls: e1000, lo (kernel/net/napi.c)
  *    4   BLOCK     block request completion (kernel/block/blk.c)
  *    5   TASKLET   normal tasklets
  *    6   SCHED     scheduler accounting: load average, CPU use
@@ -133,16 +133,18 @@ const char *softirq_place_name(unsigned int where);
 /* CPU cpu's ksoftirqd/N (NULL before ksoftirqd_start). Context: any. */
 struct thread *softirq_ksoftirqd(unsigned int cpu);
 /* This CPU's ksoftirqd is awake: woken for left-over work and not yet
- * asleep. ksoftirqd_busy_on(cpu): the same for any CPU's. */
+ * asleep. ksoftirqd_busy_on(cpu): the same for any CPU's. Context: any
+ * (a snapshot). */
 bool ksoftirqd_busy(void);
 bool ksoftirqd_busy_on(unsigned int cpu);
 
 const struct softirq_stat *softirq_stat(unsigned int cpu, unsigned int nr);
 const struct softirq_loop_stat *softirq_loop_stat(unsigned int cpu);
 
-/* Tests only: put fn in slot nr, returning what was there. The tests use
- * the demo slots, which nothing else raises while they run (one slot
- * for every CPU: the vector is shared). */
+/* Tests only: put fn in slot nr, returning what was there. The tests
+ * borrow a device's slot (BLOCK), which nothing raises while they run
+ * on a machine with no disk (one slot for every CPU: the vector is
+ * shared). Context: task. */
 void (*softirq_test_set_action(unsigned int nr, void (*fn)(void)))(void);
 
 /* Tunables for tests and experiments (restored by the tests). */

@@ -506,9 +506,17 @@ static bool __cancel_work_sync(struct work_struct *work,
 	return was_pending;
 }
 
+/* A delayed item's timer holds its PENDING bit: cancelled as a plain
+ * work item, it would be found pending on no list for as long as the
+ * timer waits (grab_pending: "again", with IRQs off - for ever on CPU 0,
+ * where timers run). So its timer is taken back too. */
 bool cancel_work_sync(struct work_struct *work)
 {
-	return __cancel_work_sync(work, NULL, "cancel_work_sync");
+	struct delayed_work *dwork = work && (work->flags & WORK_DELAYED)
+					     ? to_delayed_work(work)
+					     : NULL;
+
+	return __cancel_work_sync(work, dwork, "cancel_work_sync");
 }
 
 bool cancel_delayed_work_sync(struct delayed_work *dwork)

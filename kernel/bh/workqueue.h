@@ -88,6 +88,7 @@ enum {
 	WORK_INACTIVE = 1 << 1,	 /* waiting for max_active room */
 	WORK_CANCELING = 1 << 2, /* cancel_work_sync is at work */
 	WORK_COLOR = 1 << 3,	 /* flush color at queueing (0 or 1) */
+	WORK_DELAYED = 1 << 4,	 /* the work of a struct delayed_work */
 };
 
 struct worker_pool;
@@ -139,6 +140,7 @@ static inline void INIT_DELAYED_WORK(struct delayed_work *dwork,
 				     work_func_t func)
 {
 	INIT_WORK(&dwork->work, func);
+	dwork->work.flags = WORK_DELAYED;
 	timer_setup(&dwork->timer, delayed_work_timer_fn);
 	dwork->wq = 0;
 	dwork->cpu = 0;

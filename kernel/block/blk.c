@@ -27,8 +27,7 @@ int blk_queue_init(struct blk_queue *q, const char *name,
 	INIT_LIST_HEAD(&q->pending);
 	INIT_LIST_HEAD(&q->done);
 	q->inflight = NULL;
-	q->held = false;
-	q->on_done_list = false;
+	q->held = q->resetting = false;
 	q->depth = q->max_depth_seen = 0;
 	q->stats = (struct blk_stats){ 0 };
 	init_waitqueue_head(&q->done_wait);
@@ -74,7 +73,6 @@ static void queue_done_locked(struct blk_queue *q, struct blk_request *rq,
 {
 	rq->error = error;
 	list_add_tail(&rq->node, &q->done);
-	q->on_done_list = true;
 	raise_softirq_irqoff(BLOCK_SOFTIRQ);
 }
 
@@ -115,10 +113,13 @@ void blk_release_inflight(struct blk_queue *q)
 
 /*
  * The timer of the request in flight (TIMER_SOFTIRQ). If the driver is
- * copying its data right now, look again a tick later. Otherwise hold
- * the request ourselves while the driver resets the device - so that
- * neither its IRQ thread nor a new request touches it meanwhile - then
- * fail it like any other completion.
+ * copying its data right now, look again a tick later. Otherwise take
+ * the request off the device - a completion from the driver now finds
+ * it gone and is ignored - and keep new requests off it (resetting)
+ * while the driver resets the device; then fail it like any other
+ * completion. A timer that fires for a request already completed, its
+ * run having waited for the lock while the next one was issued, finds
+ * the new deadline not yet reached and leaves it alone.
  */
 static void request_timed_out(struct timer_list *t)
 {
@@ -126,11 +127,14 @@ static void request_timed_out(struct timer_list *t)
 	unsigned long flags = spin_lock_irqsave(&q->lock);
 	struct blk_request *rq = q->inflight;
 
-	if (rq && q->held) {
+	if (rq && (long)(jiffies - q->deadline) < 0) {
+		rq = NULL;
+	} else if (rq && q->held) {
 		mod_timer(&q->timer, jiffies + 1);
 		rq = NULL;
 	} else if (rq) {
-		q->held = true;
+		q->inflight = NULL;
+		q->resetting = true;
 		q->stats.timeouts++;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -142,8 +146,7 @@ static void request_timed_out(struct timer_list *t)
 	if (q->ops->timeout)
 		q->ops->timeout(q, rq);
 	flags = spin_lock_irqsave(&q->lock);
-	q->inflight = NULL;
-	q->held = false;
+	q->resetting = false;
 	queue_done_locked(q, rq, -ETIMEDOUT);
 	spin_unlock_irqrestore(&q->lock, flags);
 }
@@ -182,12 +185,11 @@ static void end_completed(struct blk_queue *q)
 {
 	struct list_head list;
 	unsigned long flags = spin_lock_irqsave(&q->lock);
-	bool any = q->on_done_list;
+	bool any = !list_empty(&q->done);
 
 	INIT_LIST_HEAD(&list);
 	while (!list_empty(&q->done))
 		list_move_tail(q->done.next, &list);
-	q->on_done_list = false;
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (!any)
 		return;
@@ -236,15 +238,15 @@ static void dispatch(struct blk_queue *q)
 		struct blk_request *rq;
 		int err;
 
-		if (q->inflight || list_empty(&q->pending)) {
+		if (q->inflight || q->resetting || list_empty(&q->pending)) {
 			spin_unlock_irqrestore(&q->lock, flags);
 			return;
 		}
 		rq = list_first_entry(&q->pending, struct blk_request, node);
 		list_del(&rq->node);
 		q->inflight = rq;
-		mod_timer(&q->timer,
-			  jiffies + msecs_to_jiffies(q->timeout_ms) + 1);
+		q->deadline = jiffies + msecs_to_jiffies(q->timeout_ms) + 1;
+		mod_timer(&q->timer, q->deadline);
 		spin_unlock_irqrestore(&q->lock, flags);
 
 		trace_event(TRACE_BLOCK_RQ_ISSUE, rq->sector, rq->count,

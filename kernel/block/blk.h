@@ -103,8 +103,9 @@ struct blk_queue {
 	struct list_head pending;	    /* submitted, not yet issued */
 	struct blk_request *inflight;	    /* issued to the device */
 	bool held;			    /* the driver is copying its data */
+	bool resetting;			    /* the timeout resets the device */
+	unsigned long deadline;		    /* jiffies: inflight times out */
 	struct list_head done;		    /* completed, for the softirq */
-	bool on_done_list;		    /* listed for the softirq */
 	unsigned int depth, max_depth_seen; /* pending + in flight */
 	struct blk_stats stats;
 

@@ -25,6 +25,5 @@ int blockdemo_submit_request(struct blk_request *rq);
 /* Submit n requests from a small pool; returns how many were taken
  * (the rest: the pool or the queue was full). */
 unsigned long blockdemo_submit(unsigned long n);
-struct blk_queue *blockdemo_queue(void);
 
 #endif

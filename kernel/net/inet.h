@@ -29,6 +29,9 @@
  * Context: the *_rcv functions run in NET_RX softirq context (or with
  * bottom halves disabled, in tests); ip_output from task or softirq
  * context, never hard IRQ. Shared state takes spinlocks with IRQs saved.
+ * The address helpers, inet_dev_addr, ip_route and ip_pseudo_sum from any
+ * context but hard IRQ; arp_flush_dev, arp_snapshot and
+ * inet_test_set_route from task context.
  */
 #ifndef KERNEL_NET_INET_H
 #define KERNEL_NET_INET_H

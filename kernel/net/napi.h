@@ -37,7 +37,9 @@
  *
  * Context: netif_napi_add at init (task context); napi_schedule and
  * netif_rx from any context (a top half, typically); napi_complete_done
- * from the napi's own poll; net_rx_action is NET_RX's action (softirq).
+ * from the napi's own poll; net_rx_action is NET_RX's action (softirq),
+ * net_rx_action_budget the same for tests (bottom halves off, task);
+ * napi_scheduled, netif_rx_backlog_len, napi_cpu_stat anywhere (reads).
  */
 #ifndef KERNEL_NET_NAPI_H
 #define KERNEL_NET_NAPI_H

@@ -21,7 +21,8 @@
  *   rx_packets  good frames the driver took off its ring (counted before
  *               it hands them up, kept or not)
  *   rx_dropped  of those, the ones thrown away above the driver (the
- *               netif_rx backlog was full, the stack refused them)
+ *               netif_rx backlog was full; what the stack refuses is
+ *               counted by its own layer: the udp command)
  *   rx_errors   frames the NIC flagged bad; rx_missed: frames the NIC
  *               could not store (no free descriptor)
  * so offered = rx_packets + rx_errors + rx_missed. tx_packets counts the
@@ -65,7 +66,7 @@ struct net_device_ops {
 struct net_device_stats {
 	unsigned long rx_packets, rx_bytes;
 	unsigned long tx_packets, tx_bytes;
-	unsigned long rx_dropped;	 /* the stack refused or had no room */
+	unsigned long rx_dropped;	 /* the netif_rx backlog had no room */
 	unsigned long rx_errors;	 /* bad frames (descriptor errors) */
 	unsigned long rx_missed;	 /* the NIC had no descriptor (MPC) */
 	unsigned long rx_ring_full;	 /* times the ring was found full */

@@ -24,7 +24,8 @@
  *
  * Context: udp_recvfrom and udp_echo_start/stop sleep: task context.
  * udp_socket_bind, udp_sendto, udp_close: task context (sendto also
- * from softirq).
+ * from softirq). udp_snapshot, udp_echo_running, udp_echo_count: task
+ * context (the shell).
  */
 #ifndef KERNEL_NET_UDP_H
 #define KERNEL_NET_UDP_H

@@ -463,10 +463,8 @@ static int cmd_storm(int argc, char **argv)
 	else
 		kind = -1;
 	if ((int)kind < 0 || argc < 3 || kstrtoul(argv[2], 10, &n) ||
-	    storm_cpu(argc, argv, &cpu)) {
-		console_printf("usage: %s\n", shell_find("storm")->usage);
-		return -EINVAL;
-	}
+	    storm_cpu(argc, argv, &cpu))
+		return shell_usage("storm");
 	err = storm_start(kind, n, cpu);
 	if (err) {
 		storm_refused(err, cpu);

@@ -324,9 +324,7 @@ static int cmd_disk(int argc, char **argv)
 		return disk_random(d, argv);
 	if (!strcmp(sub, "stress") && argc == 4)
 		return disk_stress(d, argv);
-	console_printf(
-		"usage: disk [read LBA [COUNT] | write LBA TEXT | check | random COUNT SEED | stress THREADS N]\n");
-	return -EINVAL;
+	return shell_usage("disk");
 }
 SHELL_COMMAND(
 	disk, cmd_disk, 0, -1,

@@ -326,8 +326,7 @@ static int cmd_udp(int argc, char **argv)
 		return udp_echo_cmd(argv[2]);
 	if (!strcmp(argv[1], "send"))
 		return udp_send_cmd(argc, argv);
-	console_printf("usage: udp [echo on|off | send IP PORT TEXT]\n");
-	return -EINVAL;
+	return shell_usage("udp");
 }
 SHELL_COMMAND(
 	udp, cmd_udp, 0, 4, "udp [echo on|off | send IP PORT TEXT]",

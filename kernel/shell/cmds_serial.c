@@ -62,10 +62,8 @@ static int serial_fill(struct uart_port *port, const char *count)
 	unsigned long n, sleeps = port->stats.tx_sleeps;
 	uint8_t chunk[FILL_CHUNK];
 
-	if (port == &uart_ports[0] || kstrtoul(count, 10, &n)) {
-		console_printf("usage: %s\n", shell_find("serial")->usage);
-		return -EINVAL;
-	}
+	if (port == &uart_ports[0] || kstrtoul(count, 10, &n))
+		return shell_usage("serial");
 	for (unsigned long done = 0; done < n;) {
 		size_t k = n - done < FILL_CHUNK ? n - done : FILL_CHUNK;
 
@@ -86,10 +84,8 @@ static int cmd_serial(int argc, char **argv)
 		serial_table();
 		return 0;
 	}
-	if (argc < 3) {
-		console_printf("usage: %s\n", shell_find("serial")->usage);
-		return -EINVAL;
-	}
+	if (argc < 3)
+		return shell_usage("serial");
 	port = uart_find(argv[2]);
 	if (!port) {
 		console_printf("serial: no port '%s'\n", argv[2]);
@@ -110,8 +106,7 @@ static int cmd_serial(int argc, char **argv)
 		uart_write(port, "\r\n", 2);
 		return 0;
 	}
-	console_printf("usage: %s\n", shell_find("serial")->usage);
-	return -EINVAL;
+	return shell_usage("serial");
 }
 SHELL_COMMAND(
 	serial, cmd_serial, 0, 3,

@@ -158,8 +158,7 @@ static int cmd_spawn(int argc, char **argv)
 	else if (!strcmp(argv[2], "sleep"))
 		fn = sleepy_demo;
 	else {
-		console_printf("usage: %s\n", shell_find("spawn")->usage);
-		return -EINVAL;
+		return shell_usage("spawn");
 	}
 	slot = free_spawn_slot();
 	if (!slot) {

@@ -4,7 +4,8 @@
  *
  *   trace on [EVENTS]     record these events (all, or a comma list of
  *                         names or groups: irq, softirq, tasklet, sched,
- *                         workqueue, ksoftirqd, syscall, exception, uio)
+ *                         workqueue, ksoftirqd, syscall, exception, uio,
+ *                         block, napi, net, netif)
  *   trace off             stop recording; the records stay
  *   trace show [N]        the records (the last N), all CPUs merged in
  *                         time order, in ftrace's trace_pipe format
@@ -128,11 +129,10 @@ static bool show_one(const struct trace_record *r, void *arg)
 /* Tracing pauses while it prints: the printing would be traced too. */
 static int cmd_show(unsigned long last)
 {
-	uint32_t was = trace_mask;
+	uint32_t was = trace_pause();
 	unsigned long held, lost;
 	struct show s = { 0, 0 };
 
-	trace_disable();
 	totals(&held, &lost);
 	if (last && last < held)
 		s.skip = held - last;
@@ -141,7 +141,7 @@ static int cmd_show(unsigned long last)
 	console_printf(
 		"#            TASK-PID   CPU# FLAGS  TIMESTAMP  EVENT\n");
 	trace_for_each(show_one, &s);
-	trace_enable(was);
+	trace_resume(was);
 	return 0;
 }
 
@@ -156,14 +156,21 @@ static int cmd_trace(int argc, char **argv)
 
 		if (!mask)
 			return -EINVAL;
-		trace_enable(mask);
+		if (trace_enable(mask)) {
+			console_printf(
+				"trace: error: the tracepoints could not be patched on\n");
+			return -EBUSY;
+		}
 		console_printf("trace: on: ");
 		print_events(mask);
 		return 0;
 	}
 	if (!strcmp(sub, "off")) {
-		trace_disable();
-		console_printf("trace: off\n");
+		if (trace_disable())
+			console_printf(
+				"trace: off (recording stopped; the sites stay patched: error)\n");
+		else
+			console_printf("trace: off\n");
 		return 0;
 	}
 	if (!strcmp(sub, "show")) {
@@ -175,11 +182,10 @@ static int cmd_trace(int argc, char **argv)
 		return cmd_show(n);
 	}
 	if (!strcmp(sub, "clear")) {
-		uint32_t was = trace_mask;
+		uint32_t was = trace_pause();
 
-		trace_disable();
 		trace_clear();
-		trace_enable(was);
+		trace_resume(was);
 		console_printf("trace: cleared\n");
 		return 0;
 	}
@@ -211,8 +217,7 @@ static int cmd_trace(int argc, char **argv)
 				: "");
 		return 0;
 	}
-	console_printf("usage: %s\n", shell_find("trace")->usage);
-	return -EINVAL;
+	return shell_usage("trace");
 }
 SHELL_COMMAND(
 	trace, cmd_trace, 0, 2,

@@ -31,6 +31,15 @@ const struct shell_cmd *shell_find(const char *name)
 	return NULL;
 }
 
+int shell_usage(const char *name)
+{
+	const struct shell_cmd *c = shell_find(name);
+
+	if (c)
+		console_printf("usage: %s\n", c->usage);
+	return -EINVAL;
+}
+
 static bool args_fit(const struct shell_cmd *c, int nargs)
 {
 	return nargs >= c->min_args &&
@@ -59,10 +68,8 @@ static int shell_exec_line(char *line)
 		console_printf("interlude: %s: command not found\n", argv[0]);
 		return -ENOENT;
 	}
-	if (!args_fit(c, argc - 1)) {
-		console_printf("usage: %s\n", c->usage);
-		return -EINVAL;
-	}
+	if (!args_fit(c, argc - 1))
+		return shell_usage(c->name);
 	return c->fn(argc, argv);
 }
 

@@ -38,6 +38,9 @@ struct shell_cmd {
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
 const struct shell_cmd *shell_find(const char *name);
+/* "usage: " and the command's registered usage line; returns -EINVAL,
+ * for a command to end with on bad arguments. Context: the shell. */
+int shell_usage(const char *name);
 /* Run one command line (modified in place); returns the command's result. */
 int shell_exec(char *line);
 

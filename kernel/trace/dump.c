@@ -160,10 +160,9 @@ static void put_names(void)
 
 long trace_dump(unsigned long *records)
 {
-	uint32_t was = trace_mask;
+	uint32_t was = trace_pause();
 	unsigned long held = 0;
 
-	trace_disable();
 	strings.n = symbols.n = threads.n = 0;
 	strings.full = symbols.full = threads.full = false;
 	bytes_out = 0;
@@ -188,7 +187,7 @@ long trace_dump(unsigned long *records)
 	trace_for_each(put_record, NULL);
 	put_names();
 	put("ILTREND1", 8);
-	trace_enable(was);
+	trace_resume(was);
 	*records = held;
 	return (long)bytes_out;
 }

@@ -154,12 +154,27 @@ void trace_write(enum trace_event_id ev, uint32_t a, uint32_t b, uint32_t c)
 
 struct static_key trace_keys[NR_TRACE_EVENTS];
 
-/* Each event's key to match the mask; its sites patched in one stop. */
-static int patch_sites(uint32_t mask)
+static void set_keys(uint32_t mask)
 {
 	for (unsigned int ev = 0; ev < NR_TRACE_EVENTS; ev++)
 		trace_keys[ev].enabled = !!(mask & (1u << ev));
-	return static_keys_apply();
+}
+
+/* Each event's key to match the mask; its sites patched in one stop.
+ * If the stop fails nothing was patched: the keys go back to what the
+ * sites are (the mask of the last successful patch). */
+static int patch_sites(uint32_t mask)
+{
+	static uint32_t patched;
+	int err;
+
+	set_keys(mask);
+	err = static_keys_apply();
+	if (err)
+		set_keys(patched);
+	else
+		patched = mask;
+	return err;
 }
 
 /* The sites are patched first and recording starts last: what
@@ -170,7 +185,8 @@ int trace_enable(uint32_t mask)
 
 	mask &= (1u << NR_TRACE_EVENTS) - 1;
 	err = patch_sites(mask);
-	trace_mask = mask;
+	if (!err)
+		trace_mask = mask;
 	return err;
 }
 
@@ -185,6 +201,19 @@ int trace_disable(void)
 void trace_stop_recording(void)
 {
 	trace_mask = 0;
+}
+
+uint32_t trace_pause(void)
+{
+	uint32_t was = trace_mask;
+
+	trace_mask = 0;
+	return was;
+}
+
+void trace_resume(uint32_t was)
+{
+	trace_mask = was;
 }
 
 /* Call with tracing off (the shell turns it off first), so that no CPU
@@ -402,7 +431,7 @@ static void format_args(const struct trace_record *r, char *buf,
 	}
 }
 
-/* The drivers' events: disk requests and NIC packets, and uio_ack. */
+/* The drivers' events: disk requests, NIC packets, uio_ack. */
 static void format_device_args(const struct trace_record *r, char *buf,
 			       unsigned int size)
 {
@@ -432,9 +461,13 @@ static void format_device_args(const struct trace_record *r, char *buf,
 		snprintf(buf, size, "dev=%s len=%lu", (const char *)a[0],
 			 (unsigned long)a[1]);
 		break;
-	default: /* uio_ack */
+	case TRACE_UIO_ACK:
 		snprintf(buf, size, "irq=%lu unmasked=%lu", (unsigned long)a[0],
 			 (unsigned long)a[1]);
+		break;
+	default: /* an event with no text of its own yet */
+		snprintf(buf, size, "0x%lx 0x%lx 0x%lx", (unsigned long)a[0],
+			 (unsigned long)a[1], (unsigned long)a[2]);
 		break;
 	}
 }
@@ -468,8 +501,6 @@ void trace_flight_dump(void)
 					     ? ring->head - TRACE_FLIGHT_RECORDS
 					     : 0;
 
-		if (from < oldest(ring))
-			from = oldest(ring);
 		if (from >= ring->head)
 			continue;
 		printk(KERN_EMERG "trace: the last %lu events on CPU %u:\n",

@@ -133,6 +133,11 @@ int trace_enable(uint32_t mask);
 int trace_disable(void);
 /* Stop recording, nothing patched: any context (a panic, an oops). */
 void trace_stop_recording(void);
+/* A reader's pause: recording stops (the sites stay as they are, so no
+ * stop_machine) and trace_resume() brings back what trace_pause()
+ * returned. Context: task. */
+uint32_t trace_pause(void);
+void trace_resume(uint32_t was);
 void trace_clear(void); /* empty every ring, zero the counts */
 void trace_set_mode(enum trace_mode m);
 enum trace_mode trace_get_mode(void);

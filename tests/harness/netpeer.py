@@ -209,14 +209,6 @@ class PathWire(netwire.Wire):
             os.unlink(self.host_path)
 
 
-def qemu_args_for(directory, mac=netwire.GUEST_MAC, model="e1000", netdev_id="net0"):
-    """The -netdev/-device arguments for a PathWire(directory)."""
-    return ["-netdev",
-            f"dgram,id={netdev_id},local.type=unix,local.path={directory}/qemu.sock,"
-            f"remote.type=unix,remote.path={directory}/host.sock",
-            "-device", f"{model},netdev={netdev_id},mac={mac}"]
-
-
 # -- the peer --------------------------------------------------------------------
 
 class NetPeer:
@@ -322,13 +314,12 @@ class NetPeer:
                                              build_icmp_echo(ICMP_ECHO_REQUEST,
                                                              self.PING_ID, seq, data))))
 
-        def answered():
-            return any(r[1] == self.PING_ID and r[2] == seq and r[3] == data
-                       for r in self.echo_replies)
-        if not self.wait_for(answered, timeout):
+        def reply():
+            return next((r for r in self.echo_replies
+                         if r[1] == self.PING_ID and r[2] == seq and r[3] == data), None)
+        if not self.wait_for(reply, timeout):
             return None
-        got = next(r for r in self.echo_replies if r[2] == seq)
-        return got[4] - sent
+        return reply()[4] - sent
 
     def udp_frame(self, sport, dport, data):
         """A UDP datagram from us to the guest, ready for send_frame."""

@@ -27,7 +27,8 @@
 static struct {
 	struct blk_queue q;
 	struct thread *device;
-	bool never; /* complete nothing: requests can only time out */
+	bool never;    /* complete nothing: requests can only time out */
+	bool late_irq; /* the device interrupts while its reset runs */
 	struct blk_request *volatile issued;
 	struct wait_queue_head wq; /* the device thread, for issued */
 	struct thread *submitter;
@@ -47,12 +48,15 @@ static int fake_issue(struct blk_queue *q, struct blk_request *rq)
 	return 0;
 }
 
+static void fake_irq(void *arg);
+
 static void fake_timeout(struct blk_queue *q, struct blk_request *rq)
 {
 	(void)q;
-	(void)rq;
 	fake.timeouts_seen++;
 	__atomic_store_n(&fake.issued, NULL, __ATOMIC_RELEASE);
+	if (fake.late_irq)
+		irq_offload(fake_irq, rq); /* "done!" - too late */
 }
 
 static const struct blk_ops fake_ops = {
@@ -95,8 +99,9 @@ static int fake_device(void *arg)
 		rq = __atomic_load_n(&fake.issued, __ATOMIC_ACQUIRE);
 		if (!rq)
 			continue;
-		if (fake.never) {
-			msleep(1);
+		if (fake.never) { /* a mute device: until the test says */
+			wait_event(fake.wq,
+				   !fake.never || kthread_should_stop());
 			continue;
 		}
 		let_submitter_sleep();
@@ -229,6 +234,7 @@ static void timed_out_request_fails(struct ktest *t)
 	fake.never = true;
 	EXPECT_EQ(t, blk_read(&fake.q, 1, 1, buf), -ETIMEDOUT);
 	fake.never = false;
+	wake_up(&fake.wq);
 	fake.q.timeout_ms = BLK_TIMEOUT_MS;
 	EXPECT_EQ(t, fake.q.stats.timeouts, timeouts + 1);
 	EXPECT_EQ(t, fake.timeouts_seen, 1);
@@ -263,6 +269,29 @@ static void full_queue_refuses_async(struct ktest *t)
 	wake_up(&fake.wq);
 	EXPECT_TRUE(t, KTEST_WAIT_FOR(ended == BLK_QUEUE_DEPTH));
 	EXPECT_EQ(t, blk_queue_depth(&fake.q), 0);
+}
+
+/* Regression for "the timer and the driver can both complete one
+ * request": a device whose completion interrupt comes while the timeout
+ * resets it (a hard-IRQ completer, which never holds the request). The
+ * timeout owns the request from the moment it takes it: the late
+ * completion is ignored, the request ends once, failed, and the queue's
+ * depth comes back to 0 rather than below it. */
+static void late_completion_during_a_timeout_is_ignored(struct ktest *t)
+{
+	char buf[SECTOR_SIZE];
+	struct blk_stats before = fake.q.stats;
+
+	fake.q.timeout_ms = 50;
+	fake.never = fake.late_irq = true;
+	EXPECT_EQ(t, blk_read(&fake.q, 1, 1, buf), -ETIMEDOUT);
+	fake.never = fake.late_irq = false;
+	wake_up(&fake.wq);
+	fake.q.timeout_ms = BLK_TIMEOUT_MS;
+	EXPECT_EQ(t, fake.q.stats.errors, before.errors + 1);
+	EXPECT_EQ(t, fake.q.stats.reads, before.reads);
+	EXPECT_EQ(t, blk_queue_depth(&fake.q), 0);
+	EXPECT_EQ(t, blk_read(&fake.q, 2, 1, buf), 0);
 }
 
 /* ---- the real drive ------------------------------------------------------ */
@@ -412,6 +441,7 @@ KTEST_SUITE_FULL(block, fake_init, fake_exit,
 		 KTEST_CASE(device_error_reaches_submitter),
 		 KTEST_CASE(concurrent_submitters_all_complete),
 		 KTEST_CASE(timed_out_request_fails),
+		 KTEST_CASE(late_completion_during_a_timeout_is_ignored),
 		 KTEST_CASE(full_queue_refuses_async),
 		 KTEST_CASE(ata_reads_the_right_sectors),
 		 KTEST_CASE(ata_write_reads_back),

@@ -4,9 +4,9 @@
  * one softirq across CPUs - the same slot runs on two CPUs at once.
  * raise_softirq_on() raises on another CPU (by irq_work).
  *
- * The cases borrow the demo BLOCK slot, as tests/kernel/softirq_test.c
- * does (nothing raises it during a test boot), and put the demo action
- * back afterwards. They need a second CPU and skip without one.
+ * The cases borrow the BLOCK slot, as tests/kernel/softirq_test.c does
+ * (nothing raises it during a test boot with no disk), and put the
+ * block layer's action back afterwards. They need a second CPU and skip without one.
  */
 #include <stdint.h>
 

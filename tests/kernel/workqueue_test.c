@@ -487,6 +487,25 @@ static void cancel_delayed_work_before_deadline(struct ktest *t)
 	EXPECT_FALSE(t, cancel_delayed_work_sync(&d.dwork));
 }
 
+/* Regression for "cancel_work_sync on a delayed item spins for ever":
+ * with its timer armed, the item's PENDING bit is the timer's and it is
+ * on no list, so the plain work's cancel looped with IRQs off (on CPU 0,
+ * where timers run, the timer could never fire to end it). It now takes
+ * the timer back: the item never runs. */
+static void cancel_work_sync_on_an_armed_delayed_item(struct ktest *t)
+{
+	struct dprobe d;
+	unsigned long due;
+
+	dprobe_init(&d);
+	due = jiffies + 5;
+	ASSERT_TRUE(t, queue_delayed_work(system_wq, &d.dwork, 5));
+	EXPECT_TRUE(t, cancel_work_sync(&d.dwork.work));
+	EXPECT_FALSE(t, work_pending(&d.dwork.work));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR((long)(jiffies - due) > 2));
+	EXPECT_EQ(t, d.runs, 0);
+}
+
 /* ---- queues ------------------------------------------------------------- */
 
 /* flush_workqueue waits for every item queued before it; max_active
@@ -758,6 +777,7 @@ KTEST_SUITE_FULL(workqueue, wq_suite_init, wq_suite_exit,
 		 KTEST_CASE(delayed_work_fires_after_its_delay),
 		 KTEST_CASE(mod_delayed_work_moves_it),
 		 KTEST_CASE(cancel_delayed_work_before_deadline),
+		 KTEST_CASE(cancel_work_sync_on_an_armed_delayed_item),
 		 KTEST_CASE(flush_workqueue_waits_for_all),
 		 KTEST_CASE(work_may_free_itself),
 		 KTEST_CASE(bad_input_refused),
