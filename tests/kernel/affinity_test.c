@@ -247,8 +247,9 @@ static void roundtrip_on(struct ktest *t, struct uart_port *port,
 	if (!loop_roundtrip(t, port))
 		return;
 	/* the tasklet runs after the last interrupt's handler: wait for it */
-	KTEST_WAIT_FOR(port->rx_tasklet.runs > tl_runs &&
-		       !(port->rx_tasklet.state & TASKLET_STATE_SCHED));
+	EXPECT_TRUE(t, KTEST_WAIT_FOR(port->rx_tasklet.runs > tl_runs &&
+				      !(port->rx_tasklet.state &
+					TASKLET_STATE_SCHED)));
 	for (unsigned int n = 0; n < nr_cpus; n++) {
 		if (n == cpu)
 			EXPECT_GT(t, d->count[n], before[n]);
